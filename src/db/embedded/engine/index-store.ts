@@ -1,0 +1,172 @@
+import type { Document } from "bson";
+import { compileFilter, type Predicate } from "./matcher";
+import { CommandError } from "./errors";
+import { encodeValue, invertKey } from "./keys";
+import { collectPathValues, describeValue, type Path } from "./values";
+
+/** One field of an index key pattern. */
+export interface IndexField {
+  name: string;
+  path: Path;
+  descending: boolean;
+}
+
+/**
+ * A secondary (or the `_id`) index: for every key, the set of document ids that carry it, plus the keys in sorted
+ * order for range scans and ordered walks. Keys are the order-preserving encodings of `keys.ts`, with descending
+ * fields inverted, so walking `sortedKeys` forwards is the index order.
+ */
+export class IndexStore {
+  readonly name: string;
+  readonly spec: Document;
+  readonly fields: IndexField[];
+  readonly unique: boolean;
+  readonly sparse: boolean;
+  readonly partial: Predicate | undefined;
+  readonly expireAfterSeconds: number | undefined;
+  /** True once a document put an array under an indexed field (then an ordered walk could repeat documents). */
+  multikey = false;
+
+  private readonly entries = new Map<string, Set<string>>();
+  private sortedKeys: string[] = [];
+
+  constructor(spec: Document) {
+    this.spec = spec;
+    this.name = String(spec.name);
+    this.fields = Object.keys(spec.key).map((name) => ({ name, path: name.split("."), descending: Number(spec.key[name]) < 0 }));
+    this.unique = spec.unique === true || this.name === "_id_";
+    this.sparse = spec.sparse === true;
+    this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : undefined;
+    this.expireAfterSeconds = typeof spec.expireAfterSeconds === "number" ? spec.expireAfterSeconds : undefined;
+  }
+
+  /** True when an index with this spec could answer queries over every document (not sparse, not partial). */
+  get coversAllDocuments(): boolean {
+    return !this.sparse && !this.partial;
+  }
+
+  /** The keys a document contributes (none when sparse/partial exclude it). */
+  keysFor(doc: Document): string[] {
+    if (this.partial && !this.partial(doc)) return [];
+    const perField: string[][] = [];
+    let allMissing = true;
+    for (const field of this.fields) {
+      const values: unknown[] = [];
+      if (collectPathValues(doc, field.path, values)) this.multikey = true;
+      if (values.some((value) => value !== undefined)) allMissing = false;
+      const encoded = [...new Set(values.map((value) => encodeValue(value)))];
+      perField.push(field.descending ? encoded.map(invertKey) : encoded);
+    }
+    if (this.sparse && allMissing) return [];
+    let keys = [""];
+    for (const parts of perField) {
+      const next: string[] = [];
+      for (const prefix of keys) for (const part of parts) next.push(prefix + part);
+      keys = next;
+    }
+    return keys;
+  }
+
+  /**
+   * Throws DuplicateKey when one of `keys` is held by another document. `ignoreIds` lists ids whose current
+   * entries do not count (the document being replaced, or ids a transaction is rewriting).
+   */
+  checkUnique(keys: string[], doc: Document, ignoreIds: (id: string) => boolean, ns: string): void {
+    if (!this.unique) return;
+    for (const key of keys) {
+      const holders = this.entries.get(key);
+      if (!holders) continue;
+      for (const holder of holders) if (!ignoreIds(holder)) throw this.duplicateKeyError(doc, ns);
+    }
+  }
+
+  duplicateKeyError(doc: Document, ns: string): CommandError {
+    const keyPattern: Document = {};
+    const keyValue: Document = {};
+    for (const field of this.fields) {
+      keyPattern[field.name] = this.spec.key[field.name];
+      const values: unknown[] = [];
+      collectPathValues(doc, field.path, values);
+      keyValue[field.name] = values.length === 1 ? (values[0] ?? null) : values;
+    }
+    const shown = Object.keys(keyValue)
+      .map((name) => `${name}: ${describeValue(keyValue[name])}`)
+      .join(", ");
+    return new CommandError("DuplicateKey", `E11000 duplicate key error collection: ${ns} index: ${this.name} dup key: { ${shown} }`, {
+      extra: { keyPattern, keyValue },
+    });
+  }
+
+  add(keys: string[], id: string): void {
+    for (const key of keys) {
+      let holders = this.entries.get(key);
+      if (!holders) {
+        holders = new Set();
+        this.entries.set(key, holders);
+        this.sortedKeys.splice(this.lowerBound(key), 0, key);
+      }
+      holders.add(id);
+    }
+  }
+
+  remove(keys: string[], id: string): void {
+    for (const key of keys) {
+      const holders = this.entries.get(key);
+      if (!holders) continue;
+      holders.delete(id);
+      if (holders.size === 0) {
+        this.entries.delete(key);
+        const at = this.lowerBound(key);
+        if (this.sortedKeys[at] === key) this.sortedKeys.splice(at, 1);
+      }
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.sortedKeys = [];
+    this.multikey = false;
+  }
+
+  /** Ids holding exactly this key. */
+  lookup(key: string): ReadonlySet<string> | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Ids whose keys lie in [low, high], in index order (or reversed), each key's ids together. */
+  *range(low: string, high: string, reverse = false): Generator<string> {
+    if (reverse) {
+      for (let i = this.upperBound(high) - 1; i >= 0 && this.sortedKeys[i] >= low; i--) yield* this.entries.get(this.sortedKeys[i]) ?? [];
+      return;
+    }
+    for (let i = this.lowerBound(low); i < this.sortedKeys.length && this.sortedKeys[i] <= high; i++) {
+      yield* this.entries.get(this.sortedKeys[i]) ?? [];
+    }
+  }
+
+  get keyCount(): number {
+    return this.sortedKeys.length;
+  }
+
+  private lowerBound(key: string): number {
+    let low = 0;
+    let high = this.sortedKeys.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.sortedKeys[mid] < key) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  private upperBound(key: string): number {
+    let low = 0;
+    let high = this.sortedKeys.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.sortedKeys[mid] <= key) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}

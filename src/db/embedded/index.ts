@@ -1,0 +1,127 @@
+import type { Document } from "bson";
+import { Engine } from "./engine/engine";
+import { DataDirectory } from "./persistence";
+import { WireServer } from "./server/transport";
+
+export { DataDirLockedError, readDataDirOwner } from "./persistence";
+
+/**
+ * The embedded MongoDB-wire-compatible engine: the real `mongodb` driver (and mongoose) talk to it over TCP.
+ * It answers as a single-node replica set by default, so sessions and transactions behave as in production.
+ */
+export interface EngineLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface EmbeddedMongoOptions {
+  host?: string;
+  port?: number;
+  /** Folder for the journal and snapshots; omit for an in-memory engine (tests). */
+  dataDir?: string;
+  /** Replica-set name announced in hello (default "rs0"); null announces a standalone server. */
+  replSetName?: string | null;
+  logger?: EngineLogger;
+  /** How often expired TTL documents are deleted (mongod: 60 s). */
+  ttlMonitorIntervalMs?: number;
+  /** Idle cursors are closed after this long (mongod: 10 minutes). */
+  cursorTimeoutMs?: number;
+  /** Largest accepted wire message (mongod: 48 MB). */
+  maxMessageBytes?: number;
+}
+
+export interface EmbeddedMongo {
+  readonly uri: string;
+  readonly host: string;
+  readonly port: number;
+  /** Direct access for in-process tools and benchmarks (no TCP); not part of the MongoDB surface. */
+  readonly engine: Engine;
+  /** Stops listening, closes connections, waits for the journal, snapshots and releases the data folder. */
+  stop(): Promise<void>;
+}
+
+const silentLogger: EngineLogger = { info() {}, warn() {}, error() {}, debug() {} };
+
+export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  const logger = options.logger ?? silentLogger;
+  const host = options.host ?? "127.0.0.1";
+  const replSetName = options.replSetName === undefined ? "rs0" : options.replSetName;
+  const dataDir = options.dataDir ? await DataDirectory.open(options.dataDir, { logger }) : undefined;
+
+  let address = "";
+  let server: WireServer | undefined;
+  const engine = new Engine({
+    get address() {
+      return address;
+    },
+    replSetName,
+    startedAt: new Date(),
+    connections: () => server?.connectionCount ?? 0,
+  }, { cursorTimeoutMs: options.cursorTimeoutMs });
+  if (dataDir) {
+    engine.restore(dataDir.recovered);
+    logger.info({ dataDir: options.dataDir, collections: engine.catalog.allCollections().length }, "embedded engine recovered its data folder");
+  }
+
+  /** Makes a command's changes durable before its reply leaves (group commit happens inside append). */
+  const persist = async (journal: Parameters<DataDirectory["append"]>[0]): Promise<Document | undefined> => {
+    if (!dataDir || journal.length === 0) return undefined;
+    try {
+      await dataDir.append(journal);
+    } catch (error) {
+      logger.error({ err: error }, "embedded engine could not write its journal");
+      return { ok: 0, code: 1, codeName: "InternalError", errmsg: `journal write failed: ${(error as Error).message}` };
+    }
+    if (dataDir.wantsCompaction) {
+      dataDir.compact(() => engine.capture()).catch((error: unknown) => logger.error({ err: error }, "embedded engine snapshot failed"));
+    }
+    return undefined;
+  };
+
+  server = new WireServer({
+    host,
+    port: options.port ?? 0,
+    maxMessageBytes: options.maxMessageBytes ?? 48_000_000,
+    logger,
+    handler: async (db, command, ctx) => {
+      const execution = engine.execute(db, command, ctx);
+      if (execution.failure?.blockMs) await delay(execution.failure.blockMs);
+      return (await persist(execution.journal)) ?? execution.reply;
+    },
+  });
+  const bound = await server.listen();
+  address = `${bound.host === "0.0.0.0" || bound.host === "::" ? "127.0.0.1" : bound.host}:${bound.port}`;
+  const uri = `mongodb://${address}/${replSetName ? `?replicaSet=${replSetName}` : "?directConnection=true"}`;
+  if (dataDir) await dataDir.recordAddress(uri);
+
+  const timers = [
+    setInterval(() => {
+      const journal = engine.expireDocuments();
+      void persist(journal);
+    }, options.ttlMonitorIntervalMs ?? 60_000),
+    setInterval(() => engine.reap(), 30_000),
+  ];
+  for (const timer of timers) timer.unref();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    uri,
+    host: bound.host,
+    port: bound.port,
+    engine,
+    stop() {
+      stopping ??= (async () => {
+        for (const timer of timers) clearInterval(timer);
+        await server?.close();
+        if (dataDir) await dataDir.close({ capture: () => engine.capture() });
+      })();
+      return stopping;
+    },
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
