@@ -1,6 +1,6 @@
 import type { Document } from "bson";
 import { Engine } from "./engine/engine";
-import { DataDirectory } from "./persistence";
+import { DataDirectory, type JournalOp } from "./persistence";
 import { WireServer } from "./server/transport";
 
 export { DataDirLockedError, readDataDirOwner } from "./persistence";
@@ -65,19 +65,23 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     logger.info({ dataDir: options.dataDir, collections: engine.catalog.allCollections().length }, "embedded engine recovered its data folder");
   }
 
-  /** Makes a command's changes durable before its reply leaves (group commit happens inside append). */
-  const persist = async (journal: Parameters<DataDirectory["append"]>[0]): Promise<Document | undefined> => {
-    if (!dataDir || journal.length === 0) return undefined;
-    try {
-      await dataDir.append(journal);
-    } catch (error) {
-      logger.error({ err: error }, "embedded engine could not write its journal");
-      return { ok: 0, code: 1, codeName: "InternalError", errmsg: `journal write failed: ${(error as Error).message}` };
-    }
+  /**
+   * Makes a command's changes durable before its reply leaves (group commit happens inside append). Must be
+   * called in the same synchronous step as the change itself, so the journal order is the order of execution.
+   */
+  const persist = (journal: JournalOp[]): Promise<Document | undefined> => {
+    if (!dataDir || journal.length === 0) return Promise.resolve(undefined);
+    const appended = dataDir.append(journal);
     if (dataDir.wantsCompaction) {
       dataDir.compact(() => engine.capture()).catch((error: unknown) => logger.error({ err: error }, "embedded engine snapshot failed"));
     }
-    return undefined;
+    return appended.then(
+      () => undefined,
+      (error: unknown) => {
+        logger.error({ err: error }, "embedded engine could not write its journal");
+        return { ok: 0, code: 1, codeName: "InternalError", errmsg: `journal write failed: ${(error as Error).message}` };
+      },
+    );
   };
 
   server = new WireServer({
@@ -87,8 +91,9 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     logger,
     handler: async (db, command, ctx) => {
       const execution = engine.execute(db, command, ctx);
+      const durable = persist(execution.journal);
       if (execution.failure?.blockMs) await delay(execution.failure.blockMs);
-      return (await persist(execution.journal)) ?? execution.reply;
+      return (await durable) ?? execution.reply;
     },
   });
   const bound = await server.listen();

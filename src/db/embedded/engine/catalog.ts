@@ -1,6 +1,6 @@
 import type { Document } from "bson";
 import type { JournalOp } from "../persistence/types";
-import { Collection } from "./collection";
+import { Collection, type QueryStats } from "./collection";
 import { CommandError } from "./errors";
 
 /** Splits "db.coll.with.dots" into its database and collection names. */
@@ -21,6 +21,7 @@ export function validateNames(db: string, name?: string): void {
 /** Databases and their collections. DDL changes are recorded as journal ops by the caller-provided list. */
 export class Catalog {
   private readonly databases = new Map<string, Map<string, Collection>>();
+  readonly stats: QueryStats = { scanned: 0, scannedObjects: 0, collectionScans: 0 };
 
   get(db: string, name: string): Collection | undefined {
     return this.databases.get(db)?.get(name);
@@ -45,7 +46,7 @@ export class Catalog {
       collections = new Map();
       this.databases.set(db, collections);
     }
-    const collection = new Collection(db, name, options);
+    const collection = new Collection(db, name, options, this.stats);
     collections.set(name, collection);
     journal.push({ op: "createCollection", ns: collection.ns, options });
     return collection;

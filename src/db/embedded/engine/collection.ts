@@ -12,6 +12,15 @@ export function idKeyOf(doc: Document): string {
  * command atomic: Node never interleaves two commands inside one of these calls.
  * Documents are never mutated in place; `write` swaps the stored reference.
  */
+/** Counters reported by serverStatus as mongod does (`metrics.queryExecutor`), so tests can prove index use. */
+export interface QueryStats {
+  /** Index keys examined. */
+  scanned: number;
+  /** Documents examined. */
+  scannedObjects: number;
+  collectionScans: number;
+}
+
 export class Collection {
   readonly db: string;
   readonly name: string;
@@ -19,7 +28,7 @@ export class Collection {
   readonly docs = new Map<string, Document>();
   readonly indexes = new Map<string, IndexStore>();
 
-  constructor(db: string, name: string, options: Document = {}) {
+  constructor(db: string, name: string, options: Document, readonly stats: QueryStats) {
     this.db = db;
     this.name = name;
     this.options = options;

@@ -39,11 +39,15 @@ export function queryCommitted(collection: Collection, shape: QueryShape, skip?:
   const entries: Entry[] = [];
   // Without a sort any matches will do, so the scan can stop early whatever the plan.
   const unsorted = !shape.sort || Object.keys(shape.sort).length === 0;
+  const stats = collection.stats;
   if (plan.kind === "collscan") {
+    stats.collectionScans++;
     const limit = unsorted && shape.stopAfter !== undefined ? shape.stopAfter : Number.POSITIVE_INFINITY;
     for (const [idKey, doc] of collection.docs) {
       if (entries.length >= limit) break;
-      if (!skip?.(idKey) && matches(doc)) entries.push([idKey, doc]);
+      if (skip?.(idKey)) continue;
+      stats.scannedObjects++;
+      if (matches(doc)) entries.push([idKey, doc]);
     }
     return { entries, sorted: unsorted };
   }
@@ -53,13 +57,16 @@ export function queryCommitted(collection: Collection, shape: QueryShape, skip?:
   outer: for (const [low, high] of plan.ranges) {
     const ids = low === high ? (plan.index.lookup(low) ?? []) : plan.index.range(low, high, plan.reverse);
     for (const idKey of ids) {
+      stats.scanned++;
       if (dedupe) {
         if (seen.has(idKey)) continue;
         seen.add(idKey);
       }
       if (skip?.(idKey)) continue;
       const doc = collection.docs.get(idKey);
-      if (!doc || !matches(doc)) continue;
+      if (!doc) continue;
+      stats.scannedObjects++;
+      if (!matches(doc)) continue;
       entries.push([idKey, doc]);
       if (entries.length >= limit) break outer;
     }

@@ -71,7 +71,10 @@ export function serverStatus(ctx: CommandContext): Document {
     localTime: new Date(),
     connections: { current: ctx.server.connections(), available: 1000 },
     transactions: { currentOpen: ctx.sessions.openTransactions },
-    metrics: { cursor: { open: { total: ctx.cursors.size } } },
+    metrics: {
+      cursor: { open: { total: ctx.cursors.size } },
+      queryExecutor: { scanned: ctx.catalog.stats.scanned, scannedObjects: ctx.catalog.stats.scannedObjects, collectionScans: { total: ctx.catalog.stats.collectionScans } },
+    },
     ok: 1,
   };
 }

@@ -1,0 +1,152 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { journalName, listDataDir, removeSuperseded } from "./files";
+import { type JournalStats, JournalWriter } from "./journal-writer";
+import { DataDirLock } from "./lock";
+import { encodeRecord, recordLength } from "./record";
+import { recover } from "./recovery";
+import { writeSnapshot } from "./snapshot";
+import type { JournalOp, PersistenceLogger, RecoveredState, SnapshotCollection } from "./types";
+
+export interface DataDirectoryOptions {
+  logger?: PersistenceLogger;
+  /** Journal size since the last snapshot above which wantsCompaction turns true. Default 64 MiB. */
+  compactAfterBytes?: number;
+}
+
+const DEFAULT_COMPACT_AFTER_BYTES = 64 << 20;
+
+const defaultLogger: PersistenceLogger = {
+  // Routine events are only worth printing through a logger the caller chose; warnings always are.
+  info: () => undefined,
+  warn: (obj, msg) => console.warn(`[embedded-mongo] ${msg}`, obj),
+};
+
+/**
+ * One data folder, owned by one DataDirectory at a time: the lock file, the journal (with group commit),
+ * snapshots and recovery. The engine must call append() in the same synchronous step as the in-memory change
+ * it records (design gotcha 11), so that the journal order is the order the changes were applied in, and a
+ * compaction's capture never sees a change whose batch then lands in the new journal.
+ */
+export class DataDirectory {
+  /** What was on disk at open time; the engine replays it (collections first, then batches in order). */
+  readonly recovered: RecoveredState;
+  private compaction: Promise<void> = Promise.resolve();
+  private compacting = false;
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    readonly dir: string,
+    recovered: RecoveredState,
+    private readonly lock: DataDirLock,
+    private readonly writer: JournalWriter,
+    private readonly logger: PersistenceLogger,
+    private readonly compactAfterBytes: number,
+    private journalSeq: number,
+    private journalBytes: number,
+  ) {
+    this.recovered = recovered;
+  }
+
+  /** Creates the folder if needed, takes the lock (a stale lock of a dead pid is taken over with a warning), reads the snapshot and the journal. */
+  static async open(dir: string, opts: DataDirectoryOptions = {}): Promise<DataDirectory> {
+    const logger = opts.logger ?? defaultLogger;
+    const absolute = path.resolve(dir);
+    await fs.promises.mkdir(absolute, { recursive: true });
+    const lock = await DataDirLock.acquire(absolute, logger);
+    try {
+      const { recovered, journalSeq, journalBytes } = await recover(absolute, logger);
+      const writer = await JournalWriter.open(path.join(absolute, journalName(journalSeq)));
+      const counts = { collections: recovered.collections.length, batches: recovered.batches.length, journalBytes };
+      logger.info({ dir: absolute, ...counts }, "opened the data folder");
+      const compactAfterBytes = opts.compactAfterBytes ?? DEFAULT_COMPACT_AFTER_BYTES;
+      return new DataDirectory(absolute, recovered, lock, writer, logger, compactAfterBytes, journalSeq, journalBytes);
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  /** Group-commit counters: flushes < records means several appends shared one fsync. */
+  get stats(): JournalStats {
+    return { ...this.writer.stats };
+  }
+
+  /** Appends one batch; resolves once it is fsynced. The order of batches on disk is the order of append() calls. */
+  append(batch: JournalOp[]): Promise<void> {
+    if (this.closing) return Promise.reject(new Error(`the data folder ${this.dir} is closed`));
+    let record: Buffer[];
+    try {
+      record = encodeRecord({ ops: batch });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.journalBytes += recordLength(record);
+    return this.writer.append(record);
+  }
+
+  /** True when the journal has grown past compactAfterBytes since the last snapshot (the engine then calls compact). */
+  get wantsCompaction(): boolean {
+    return !this.compacting && !this.closing && this.journalBytes > this.compactAfterBytes;
+  }
+
+  /**
+   * Writes a snapshot of the state `capture` returns and starts a fresh journal. `capture` runs synchronously,
+   * in the same step as the journal switch; serialising and writing happen afterwards while appends go to the
+   * new journal. If a compaction is already running, this returns it without calling `capture`.
+   */
+  compact(capture: () => SnapshotCollection[]): Promise<void> {
+    if (this.closing) return Promise.reject(new Error(`the data folder ${this.dir} is closed`));
+    if (!this.compacting) this.compaction = this.runCompaction(capture);
+    return this.compaction;
+  }
+
+  /** Writes the engine's connection URI into the lock file so that other processes can find the running engine. */
+  recordAddress(uri: string): Promise<void> {
+    if (this.closing) return Promise.reject(new Error(`the data folder ${this.dir} is closed`));
+    return this.lock.recordAddress(uri);
+  }
+
+  /** Waits for pending appends, closes files, removes the lock. With `capture`, writes a final snapshot first. */
+  close(opts: { capture?: () => SnapshotCollection[] } = {}): Promise<void> {
+    this.closing ??= this.shutdown(opts.capture);
+    return this.closing;
+  }
+
+  private async shutdown(capture: (() => SnapshotCollection[]) | undefined): Promise<void> {
+    try {
+      // A failed earlier compaction already reported its error to its own caller.
+      if (this.compacting) await this.compaction.catch(() => undefined);
+      if (capture) await this.runCompaction(capture);
+    } finally {
+      try {
+        await this.writer.close();
+      } finally {
+        await this.lock.release();
+      }
+    }
+  }
+
+  private async runCompaction(capture: () => SnapshotCollection[]): Promise<void> {
+    const collections = capture();
+    const seq = this.journalSeq + 1;
+    const switched = this.writer.switchTo(path.join(this.dir, journalName(seq)));
+    const carriedBytes = this.journalBytes;
+    this.journalBytes = 0;
+    this.compacting = true;
+    try {
+      await switched;
+      this.journalSeq = seq;
+      await writeSnapshot(this.dir, seq, collections);
+      const removed = await removeSuperseded(this.dir, await listDataDir(this.dir), seq);
+      const docs = collections.reduce((sum, c) => sum + c.docs.length, 0);
+      this.logger.info({ dir: this.dir, journalSeq: seq, collections: collections.length, docs, removed }, "compacted");
+    } catch (err) {
+      // Without the new snapshot the older journals are still the record of those changes and stay on disk.
+      this.journalBytes += carriedBytes;
+      throw err;
+    } finally {
+      this.compacting = false;
+    }
+  }
+}
