@@ -59,8 +59,11 @@ export class Collection {
     const before = this.docs.get(idKey);
     if (after) this.checkUnique(after, (holder) => holder === idKey);
     for (const index of this.indexes.values()) {
-      if (before) index.remove(index.keysFor(before), idKey);
-      if (after) index.add(index.keysFor(after), idKey);
+      const oldKeys = before ? index.keysFor(before) : [];
+      const newKeys = after ? index.keysFor(after) : [];
+      // Most updates leave indexed fields alone; touching only changed keys keeps them cheap.
+      index.remove(oldKeys.filter((key) => !newKeys.includes(key)), idKey);
+      index.add(newKeys.filter((key) => !oldKeys.includes(key)), idKey);
     }
     if (after) this.docs.set(idKey, after);
     else this.docs.delete(idKey);

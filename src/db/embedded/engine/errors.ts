@@ -10,6 +10,7 @@ export const ErrorCodes = {
   IllegalOperation: 20,
   Unauthorized: 13,
   NamespaceNotFound: 26,
+  PathNotViable: 28,
   IndexNotFound: 27,
   ConflictingUpdateOperators: 40,
   CursorNotFound: 43,

@@ -9,7 +9,6 @@ import { isPlainObject } from "./values";
 export interface InjectedFailure {
   reply?: Document;
   blockMs?: number;
-  closeConnection?: boolean;
 }
 
 interface FailCommand {
@@ -33,6 +32,10 @@ export class FailPoints {
     else if (isPlainObject(mode) && typeof mode.skip === "number") this.failCommand = { remaining: Number.POSITIVE_INFINITY, skip: mode.skip, data };
     else throw new CommandError("BadValue", "mode must be 'off', 'alwaysOn', {times: n} or {skip: n}");
     if (this.failCommand && !Array.isArray(data.failCommands)) throw new CommandError("BadValue", "data.failCommands must be an array of command names");
+    if (data.closeConnection === true) {
+      this.failCommand = undefined;
+      throw new CommandError("BadValue", "failCommand with closeConnection is not supported by the embedded engine");
+    }
     return { count: 0, ok: 1 };
   }
 
@@ -48,7 +51,6 @@ export class FailPoints {
     if (point.remaining <= 0) this.failCommand = undefined;
     const failure: InjectedFailure = {};
     if (point.data.blockConnection === true) failure.blockMs = Number(point.data.blockTimeMS ?? 0);
-    if (point.data.closeConnection === true) failure.closeConnection = true;
     if (typeof point.data.errorCode === "number") {
       failure.reply = { ok: 0, code: point.data.errorCode, codeName: codeNameFor(point.data.errorCode), errmsg: `Failing command ${commandName} via 'failCommand' failpoint` };
       if (Array.isArray(point.data.errorLabels)) failure.reply.errorLabels = point.data.errorLabels;

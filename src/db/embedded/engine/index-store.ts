@@ -47,24 +47,31 @@ export class IndexStore {
 
   /** The keys a document contributes (none when sparse/partial exclude it). */
   keysFor(doc: Document): string[] {
+    return this.keyEntries(doc).map((entry) => entry.key);
+  }
+
+  /** Each key with the field values it was built from (a multikey document yields several). */
+  private keyEntries(doc: Document): Array<{ key: string; values: unknown[] }> {
     if (this.partial && !this.partial(doc)) return [];
-    const perField: string[][] = [];
+    const perField: Array<Array<{ part: string; value: unknown }>> = [];
     let allMissing = true;
     for (const field of this.fields) {
       const values: unknown[] = [];
       if (collectPathValues(doc, field.path, values)) this.multikey = true;
       if (values.some((value) => value !== undefined)) allMissing = false;
-      const encoded = [...new Set(values.map((value) => encodeValue(value)))];
-      perField.push(field.descending ? encoded.map(invertKey) : encoded);
+      const parts = new Map<string, unknown>();
+      for (const value of values) {
+        const encoded = encodeValue(value);
+        parts.set(field.descending ? invertKey(encoded) : encoded, value);
+      }
+      perField.push([...parts].map(([part, value]) => ({ part, value })));
     }
     if (this.sparse && allMissing) return [];
-    let keys = [""];
+    let entries = [{ key: "", values: [] as unknown[] }];
     for (const parts of perField) {
-      const next: string[] = [];
-      for (const prefix of keys) for (const part of parts) next.push(prefix + part);
-      keys = next;
+      entries = entries.flatMap((entry) => parts.map(({ part, value }) => ({ key: entry.key + part, values: [...entry.values, value] })));
     }
-    return keys;
+    return entries;
   }
 
   /**
@@ -76,19 +83,25 @@ export class IndexStore {
     for (const key of keys) {
       const holders = this.entries.get(key);
       if (!holders) continue;
-      for (const holder of holders) if (!ignoreIds(holder)) throw this.duplicateKeyError(doc, ns);
+      for (const holder of holders) if (!ignoreIds(holder)) throw this.duplicateKeyError(doc, ns, key);
     }
   }
 
-  duplicateKeyError(doc: Document, ns: string): CommandError {
+  /** mongod's duplicate-key error; for a multikey document `key` selects the colliding element. */
+  duplicateKeyError(doc: Document, ns: string, key?: string): CommandError {
     const keyPattern: Document = {};
     const keyValue: Document = {};
-    for (const field of this.fields) {
+    const colliding = key === undefined ? undefined : this.keyEntries(doc).find((entry) => entry.key === key);
+    this.fields.forEach((field, i) => {
       keyPattern[field.name] = this.spec.key[field.name];
+      if (colliding) {
+        keyValue[field.name] = colliding.values[i] ?? null;
+        return;
+      }
       const values: unknown[] = [];
       collectPathValues(doc, field.path, values);
       keyValue[field.name] = values.length === 1 ? (values[0] ?? null) : values;
-    }
+    });
     const shown = Object.keys(keyValue)
       .map((name) => `${name}: ${describeValue(keyValue[name])}`)
       .join(", ");

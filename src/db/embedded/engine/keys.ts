@@ -48,18 +48,41 @@ function sortableDouble(value: number): string {
   return nanPrefix + high.toString(16).padStart(8, "0") + low.toString(16).padStart(8, "0");
 }
 
-/** Strings are escaped so the terminator never appears inside them: \0 → \1\1, \1 → \1\2 (order preserved). */
+/**
+ * Strings are compared by UTF-8 bytes in MongoDB, which is code point order. JS compares UTF-16 code units, where
+ * surrogates (astral characters) sort below U+E000–U+FFFF; moving the surrogates to the top of the range fixes
+ * that. Then the terminator is escaped so it never appears inside: \0 → \1\1, \1 → \1\2 (order preserved).
+ */
+const NEEDS_NO_ESCAPING = /^[\u0002-\ud7ff]*$/;
+
 function escapeString(value: string): string {
-  if (value.indexOf("\u0000") < 0 && value.indexOf("\u0001") < 0) return value + TERMINATOR;
-  return value.replace(/[\u0000\u0001]/g, (c) => (c === "\u0000" ? "\u0001\u0001" : "\u0001\u0002")) + TERMINATOR;
+  if (NEEDS_NO_ESCAPING.test(value)) return value + TERMINATOR;
+  let out = "";
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code <= 1) out += code === 0 ? "\u0001\u0001" : "\u0001\u0002";
+    else if (code >= 0xd800 && code <= 0xdfff) out += String.fromCharCode(code + 0x2000);
+    else if (code >= 0xe000) out += String.fromCharCode(code - 0x800);
+    else out += value.charAt(i);
+  }
+  return out + TERMINATOR;
 }
 
+const TWO_53 = 2 ** 53;
+/** Offset that keeps the exact remainder of a huge integer positive and fixed-width (|remainder| < 2^11). */
+const REMAINDER_OFFSET = 1n << 20n;
+
+/**
+ * Integers of magnitude ≥ 2^53 (Longs, and doubles, which are all integers there) get a suffix: the exact
+ * difference to their nearest double. Rounding to a double is monotonic, so the double orders them coarsely
+ * and the suffix breaks ties exactly; `Long(2^53)` and the double 2^53 then encode alike.
+ */
 function encodeNumber(value: number, exact?: bigint): string {
-  // Integers beyond 2^53 get a suffix so that distinct Longs stay distinct; doubles never reach there exactly.
-  if (exact !== undefined && (exact > BigInt(Number.MAX_SAFE_INTEGER) || exact < -BigInt(Number.MAX_SAFE_INTEGER))) {
-    return TYPE.number + sortableDouble(value) + exact.toString(16).padStart(20, "0") + TERMINATOR;
-  }
-  return TYPE.number + sortableDouble(value) + TERMINATOR;
+  const base = TYPE.number + sortableDouble(value);
+  if (!Number.isFinite(value) || Math.abs(value) < TWO_53) return base + TERMINATOR;
+  const integer = exact ?? BigInt(value);
+  const remainder = integer - BigInt(Number(integer)) + REMAINDER_OFFSET;
+  return base + remainder.toString(16).padStart(6, "0") + TERMINATOR;
 }
 
 export function encodeValue(value: unknown): string {
@@ -81,7 +104,11 @@ export function encodeValue(value: unknown): string {
   if (Array.isArray(value)) return TYPE.array + value.map(encodeValue).join("") + TERMINATOR;
   if (isPlainObject(value)) {
     let out = TYPE.object;
-    for (const key of Object.keys(value)) out += escapeString(key) + encodeValue(value[key]);
+    // mongod compares each field's value type first, then its name, then its value.
+    for (const key of Object.keys(value)) {
+      const encoded = encodeValue(value[key]);
+      out += encoded.charAt(0) + escapeString(key) + encoded;
+    }
     return out + TERMINATOR;
   }
   switch (bsonTypeOf(value)) {
@@ -123,7 +150,8 @@ export function invertKey(encoded: string): string {
 /** The bounds of every value of the same type class as `value`, for range scans ($gt: 5 only matches numbers). */
 export function typeBracket(value: unknown): { low: string; high: string } {
   const prefix = encodeValue(value).charAt(0);
-  return { low: prefix, high: prefix + "\uffff" };
+  // The next type's marker bounds every key of this type, however many \uffff characters a string holds.
+  return { low: prefix, high: String.fromCharCode(prefix.charCodeAt(0) + 1) };
 }
 
 /** The largest string below which every key lies: the upper bound of an open range. */

@@ -1,9 +1,11 @@
 import type { Document } from "bson";
 import { Query } from "mingo/query";
 import { CommandError, toCommandError } from "./errors";
-import { encodeValue } from "./keys";
+import { compareKeys, encodeValue } from "./keys";
 import { fullContext, queryContext, queryOptions } from "./mingo-context";
-import { bsonTypeOf, compareNumbers, getPathSimple, isNumeric, isPlainObject, type Path } from "./values";
+import { bsonTypeOf, compareNumbers, getPathSimple, isNumeric, isPlainObject, toNumber, type Path } from "./values";
+
+const ASTRAL = /[\ud800-\udfff]/;
 
 /**
  * Compiles a query filter into a predicate.
@@ -117,6 +119,10 @@ function isSimpleScalar(value: unknown): boolean {
 /** true/false, or undefined when the document needs mingo's array semantics. */
 function evaluate(condition: Condition, doc: Document): boolean | undefined {
   const { value, found, crossedArray } = getPathSimple(doc, condition.path);
+  if (crossedArray && isNullEquality(condition)) {
+    const nullMatch = nullAlongPath(doc, condition.path, 0);
+    return condition.op === "$eq" || condition.op === "$in" ? nullMatch || undefined : nullMatch ? false : undefined;
+  }
   if (crossedArray || Array.isArray(value)) return undefined;
   const present = found && value !== undefined;
   switch (condition.op) {
@@ -152,12 +158,41 @@ function equalsScalar(value: unknown, present: boolean, operand: unknown): boole
 
 /** Comparison operators only match values of the same type class (numbers with numbers, dates with dates, ...). */
 function compareSameClass(value: unknown, operand: unknown): number | undefined {
-  if (isNumeric(operand)) return isNumeric(value) ? compareNumbers(value, operand) : undefined;
-  if (typeof operand === "string") return typeof value === "string" ? (value < operand ? -1 : value > operand ? 1 : 0) : undefined;
+  if (isNumeric(operand)) {
+    if (!isNumeric(value)) return undefined;
+    // NaN is only ever equal to NaN: it is neither below nor above any number.
+    const nanValue = Number.isNaN(toNumber(value));
+    const nanOperand = Number.isNaN(toNumber(operand));
+    if (nanValue || nanOperand) return nanValue && nanOperand ? 0 : undefined;
+    return compareNumbers(value, operand);
+  }
+  if (typeof operand === "string") {
+    if (typeof value !== "string") return undefined;
+    // Astral characters need code point order (UTF-8 byte order), which the key encoding provides.
+    if (ASTRAL.test(value) || ASTRAL.test(operand)) return compareKeys(encodeValue(value), encodeValue(operand));
+    return value < operand ? -1 : value > operand ? 1 : 0;
+  }
   if (operand instanceof Date) return value instanceof Date ? value.getTime() - operand.getTime() : undefined;
   if (operand === null) return value === null ? 0 : undefined;
   const a = encodeValue(value);
   const b = encodeValue(operand);
   if (a.charAt(0) !== b.charAt(0)) return undefined;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isNullEquality(condition: Condition): boolean {
+  if (condition.op === "$eq" || condition.op === "$ne") return condition.operand === null;
+  if (condition.op === "$in" || condition.op === "$nin") return (condition.operand as unknown[]).includes(null);
+  return false;
+}
+
+/**
+ * Whether a dotted path through arrays reaches a null or missing value, as mongod reads `{"a.b": null}`: an
+ * element of `a` without `b` counts (mingo misses this case, so it is decided here).
+ */
+function nullAlongPath(value: unknown, path: Path, depth: number): boolean {
+  if (depth === path.length) return value === null || value === undefined || (Array.isArray(value) && value.includes(null));
+  if (Array.isArray(value)) return value.some((element) => isPlainObject(element) && nullAlongPath(element, path, depth));
+  if (!isPlainObject(value)) return value === undefined || value === null;
+  return nullAlongPath(value[path[depth]], path, depth + 1);
 }

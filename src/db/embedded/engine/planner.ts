@@ -49,16 +49,23 @@ function planForIndex(index: IndexStore, bounds: Map<string, FieldBounds>, sort:
       continue;
     }
     let low = bound.low !== undefined ? encodeValue(bound.low) : typeBracket(bound.high).low;
-    let high = bound.high !== undefined ? encodeValue(bound.high) : typeBracket(bound.low).high;
-    if (field.descending) [low, high] = [invertKey(high), invertKey(low)];
-    const ranges = prefixes.map((prefix): [string, string] => [prefix + low, prefix + high + KEY_MAX]);
+    // On a multikey index each bound may be met by a different array element, so only one bound can be used.
+    const useHigh = bound.high !== undefined && !(index.multikey && bound.low !== undefined);
+    let high = useHigh ? encodeValue(bound.high) : typeBracket(bound.low ?? bound.high).high;
+    // A type-class end is already past every key of the type (and below the next type's keys): nothing to append.
+    let highSuffix = useHigh ? KEY_MAX : "";
+    if (field.descending) {
+      [low, high] = [invertKey(high), invertKey(low)];
+      highSuffix = KEY_MAX;
+    }
+    const ranges = prefixes.map((prefix): [string, string] => [prefix + low, prefix + high + highSuffix]);
     ranged = true;
     const order = orderFor(index, pinned, sort, sortFields, prefixes.length);
     return { plan: { kind: "ixscan", index, ranges, ...order }, score: pinned * 2 + 1 + (index.unique ? 0.5 : 0) + (order.ordered ? 0.25 : 0) };
   }
   if (pinned === 0 && !ranged) {
     // No condition on the index's first field: still worth walking when it yields the sort order.
-    if (!index.coversAllDocuments) return undefined;
+    if (!index.coversAllDocuments || sortFields.length === 0) return undefined;
     const order = orderFor(index, 0, sort, sortFields, 1);
     if (!order.ordered) return undefined;
     return { plan: { kind: "ixscan", index, ranges: [["", KEY_MAX]], ...order }, score: 0.1 };

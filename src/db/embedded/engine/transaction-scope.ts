@@ -122,7 +122,8 @@ export class TransactionScope implements Scope {
       for (const [otherId, change] of changes) {
         if (otherId === idKey || !change.after) continue;
         const otherKeys = new Set(index.keysFor(change.after));
-        if (keys.some((key) => otherKeys.has(key))) throw index.duplicateKeyError(doc, ns);
+        const clash = keys.find((key) => otherKeys.has(key));
+        if (clash !== undefined) throw index.duplicateKeyError(doc, ns, clash);
       }
     }
   }

@@ -133,7 +133,10 @@ function applyOperator(root: Document, op: string, path: string[], operand: unkn
       continue;
     }
     if (Array.isArray(child)) throw new NeedsMingo();
-    if (!isPlainObject(child)) throw pathNotViable(path, i, parent);
+    if (!isPlainObject(child)) {
+      if (op === "$unset") return false;
+      throw pathNotViable(path, i, parent);
+    }
     parent[path[i]] = { ...child };
     parent = parent[path[i]];
   }
@@ -215,7 +218,7 @@ function typeName(value: unknown): string {
 
 function pathNotViable(path: string[], depth: number, parent: Document): CommandError {
   return new CommandError(
-    "BadValue",
+    "PathNotViable",
     `Cannot create field '${path[depth + 1]}' in element {${path[depth]}: ${describeValue(parent[path[depth]])}}`,
   );
 }

@@ -63,7 +63,8 @@ export function toNumber(value: unknown): number {
 /** An integer value as a bigint when it can be represented exactly, else undefined. */
 function toExactBigInt(value: unknown): bigint | undefined {
   if (typeof value === "bigint") return value;
-  if (typeof value === "number") return Number.isSafeInteger(value) ? BigInt(value) : undefined;
+  // Every double of magnitude ≥ 2^53 is an integer, and BigInt() converts it exactly.
+  if (typeof value === "number") return Number.isInteger(value) ? BigInt(value) : undefined;
   if (bsonTypeOf(value) === "Long") return (value as Long).toBigInt();
   return undefined;
 }
@@ -98,9 +99,12 @@ export function collectPathValues(doc: unknown, path: Path, out: unknown[]): boo
     }
     if (Array.isArray(value)) {
       multikey = true;
+      const before = out.length;
       const segment = path[depth];
       if (/^\d+$/.test(segment) && Number(segment) < value.length) walk(value[Number(segment)], depth + 1);
       for (const element of value) if (isPlainObject(element)) walk(element, depth);
+      // No element has the field: like a missing field, this indexes and sorts as null.
+      if (out.length === before) out.push(undefined);
       return;
     }
     if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, path[depth])) {

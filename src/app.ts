@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
+import type { Config } from "./config";
+import type { Database } from "./db/connect";
+import { healthRoutes } from "./modules/health/health.route";
+import { APP_VERSION } from "./version";
+
+export interface AppDependencies {
+  /** Read by the routes that later issues add (CORS origins, trusted proxies, secrets). */
+  config: Config;
+  /** Typed as Fastify's logger: a pino.Logger type would make the app incompatible with plugins (stack.md pitfall 8). */
+  logger: FastifyBaseLogger;
+  db: Database;
+}
+
+// The plugin REST contract caps bodies at 1 MiB (§1.7).
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+// The closed vocabulary of REST error codes (plugin REST contract §1.4) for statuses Fastify raises itself.
+const CODE_BY_STATUS: Record<number, string> = { 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 429: "RATE_LIMITED" };
+
+export async function buildApp({ logger, db }: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    forceCloseConnections: "idle",
+    // One line per request is too much noise at this volume; errors are still logged by the handler below.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Unique across instances, so a request id quoted by a user finds one log line.
+    genReqId: () => randomUUID(),
+    // Fastify's defaults strip unknown properties and coerce types, accepting bodies we mean to reject.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+  });
+
+  addResponseHeaders(app);
+  addErrorReplies(app);
+  await app.register(healthRoutes, { db, version: APP_VERSION });
+  return app;
+}
+
+function addResponseHeaders(app: FastifyInstance): void {
+  // Without `connection: close`, a keep-alive client holds app.close() open for the 72 s keep-alive timeout.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+    if (closing) reply.header("connection", "close");
+  });
+}
+
+function addErrorReplies(app: FastifyInstance): void {
+  app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: "Not found", code: "NOT_FOUND" }));
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send(describeClientError(error, status));
+    }
+    request.log.error({ err: error, request_id: request.id }, "unexpected error while handling a request");
+    return reply.code(500).send({ error: "Internal server error", code: "INTERNAL_ERROR", request_id: request.id });
+  });
+}
+
+// Client errors describe the caller's input, so their message is safe to return; the wording of the
+// contract's own cases is fixed because plugins compare it.
+function describeClientError(error: FastifyError, status: number): { error: string; code: string } {
+  switch (error.code) {
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return { error: "Invalid JSON body", code: "INVALID_INPUT" };
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return { error: "Request body too large", code: "INVALID_INPUT" };
+    default:
+      return { error: error.message, code: CODE_BY_STATUS[status] ?? "INVALID_INPUT" };
+  }
+}

@@ -1,0 +1,193 @@
+import { randomBytes } from "node:crypto";
+import { link, mkdir, open, readFile, unlink } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+
+// The only module that reads process.env: everything else receives a Config.
+
+const NODE_ENVS = ["development", "test", "production"] as const;
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const BOOLEAN_FLAGS = ["1", "0", "true", "false"] as const;
+const MIN_SECRET_LENGTH = 32;
+const APP_SECRET_FILE = "app-secret";
+
+export type NodeEnv = (typeof NODE_ENVS)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  port: number;
+  host: string;
+  /** Unset means: start the embedded engine. */
+  mongodbUri: string | undefined;
+  mongodbDatabase: string;
+  /** As given (relative paths stay relative), so messages show what the operator typed. */
+  dataDir: string;
+  /** Unset outside production until resolveAppSecret() fills it from DATA_DIR/app-secret. */
+  appSecret: string | undefined;
+  logLevel: LogLevel;
+  logPretty: boolean;
+  embeddedDbPort: number;
+}
+
+export type ResolvedConfig = Config & { appSecret: string };
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const portNumber = z
+  .string()
+  .regex(/^\d{1,5}$/)
+  .transform(Number)
+  .pipe(z.number().max(65535));
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(NODE_ENVS).default("development"),
+    PORT: portNumber.default(4000),
+    HOST: z.string().regex(/^\S+$/).optional(),
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/).optional(),
+    // MongoDB forbids these characters in database names and caps them at 63 bytes.
+    MONGODB_DATABASE: z.string().regex(/^[^/\\. "$*<>:|?]{1,63}$/).default("chatello_saas"),
+    DATA_DIR: z.string().default("./data"),
+    APP_SECRET: z.string().min(MIN_SECRET_LENGTH).optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+    LOG_PRETTY: z.enum(BOOLEAN_FLAGS).optional(),
+    EMBEDDED_DB_PORT: portNumber.default(0),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.APP_SECRET === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["APP_SECRET"],
+        params: { wholeMessage: true },
+        message: `APP_SECRET is required when NODE_ENV=production (at least ${MIN_SECRET_LENGTH} characters, e.g. from: openssl rand -hex 32)`,
+      });
+    }
+  });
+
+type EnvName = keyof z.input<typeof envSchema>;
+const ENV_NAMES = Object.keys(envSchema.shape) as EnvName[];
+
+const EXPECTED: Record<EnvName, string> = {
+  NODE_ENV: `must be one of ${NODE_ENVS.join(", ")}`,
+  PORT: "must be an integer between 0 and 65535",
+  HOST: "must be a host name or IP address without spaces",
+  MONGODB_URI: "must start with mongodb:// or mongodb+srv://",
+  MONGODB_DATABASE: 'must be 1 to 63 characters without / \\ . space " $ * < > : | ?',
+  DATA_DIR: "must be a folder path",
+  APP_SECRET: `must be at least ${MIN_SECRET_LENGTH} characters`,
+  LOG_LEVEL: `must be one of ${LOG_LEVELS.join(", ")}`,
+  LOG_PRETTY: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
+  EMBEDDED_DB_PORT: "must be an integer between 0 and 65535",
+};
+
+/** Reads and validates the environment. Pure: no files are touched (see resolveAppSecret). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const given = pickGivenVariables(env);
+  const parsed = envSchema.safeParse(given);
+  if (!parsed.success) {
+    const problems = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const name = issue.path[0] as EnvName;
+      if (problems.has(name)) continue;
+      const wholeMessage = issue.code === "custom" && issue.params?.["wholeMessage"] === true;
+      problems.set(name, wholeMessage ? issue.message : `${name} ${EXPECTED[name]} ${describeGot(name, given[name])}`);
+    }
+    throw new ConfigError(`Invalid configuration: ${[...problems.values()].join("; ")}`);
+  }
+  const vars = parsed.data;
+  return {
+    nodeEnv: vars.NODE_ENV,
+    port: vars.PORT,
+    // Outside production nothing should be reachable from the network unless asked for.
+    host: vars.HOST ?? (vars.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1"),
+    mongodbUri: vars.MONGODB_URI,
+    mongodbDatabase: vars.MONGODB_DATABASE,
+    dataDir: vars.DATA_DIR,
+    appSecret: vars.APP_SECRET,
+    logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === "test" ? "silent" : "info"),
+    logPretty: vars.LOG_PRETTY === "1" || vars.LOG_PRETTY === "true",
+    embeddedDbPort: vars.EMBEDDED_DB_PORT,
+  };
+}
+
+// An empty value (`PORT=` in a .env file) means "use the default", as most tools read it.
+function pickGivenVariables(env: NodeJS.ProcessEnv): Partial<Record<EnvName, string>> {
+  const given: Partial<Record<EnvName, string>> = {};
+  for (const name of ENV_NAMES) {
+    const value = env[name];
+    if (value !== undefined && value !== "") given[name] = value;
+  }
+  return given;
+}
+
+// Error messages end up in terminals and CI logs, so secrets and credentials are never echoed.
+function describeGot(name: EnvName, value: string | undefined): string {
+  if (value === undefined) return "(not set)";
+  if (name === "APP_SECRET") return `(got ${value.length} characters)`;
+  if (name === "MONGODB_URI") return `(got a value starting with ${JSON.stringify(value.split(/[:/]/)[0] ?? "")})`;
+  const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+  return `(got ${JSON.stringify(shown)})`;
+}
+
+/**
+ * Outside production a missing APP_SECRET is generated once and kept in DATA_DIR/app-secret, because
+ * license-key digests and encrypted provider keys must stay readable across restarts.
+ */
+export async function resolveAppSecret(config: Config): Promise<ResolvedConfig> {
+  if (config.appSecret !== undefined) return { ...config, appSecret: config.appSecret };
+  if (config.nodeEnv === "production") {
+    throw new ConfigError("Invalid configuration: APP_SECRET is required when NODE_ENV=production");
+  }
+  const file = path.join(config.dataDir, APP_SECRET_FILE);
+  const appSecret = (await readSecretFile(file)) ?? (await createSecretFile(file));
+  return { ...config, appSecret };
+}
+
+async function readSecretFile(file: string): Promise<string | undefined> {
+  let content: string;
+  try {
+    content = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new ConfigError(`Invalid configuration: cannot read ${file} (${(error as Error).message}); set APP_SECRET instead`);
+  }
+  const secret = content.trim();
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `Invalid configuration: ${file} holds no valid secret (at least ${MIN_SECRET_LENGTH} characters); restore it from a backup, or set APP_SECRET`,
+    );
+  }
+  return secret;
+}
+
+// Written to a private temporary file, then hard-linked into place: link() fails if the name exists, so
+// two processes booting at once both end up with the one secret that won, and nobody reads a half file.
+async function createSecretFile(file: string): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString("hex");
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const handle = await open(temporary, "wx", 0o600);
+  try {
+    await handle.writeFile(`${secret}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(temporary, file);
+    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const winner = await readSecretFile(file);
+    if (winner === undefined) throw error;
+    return winner;
+  } finally {
+    await unlink(temporary);
+  }
+}

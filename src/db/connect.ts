@@ -1,0 +1,131 @@
+import path from "node:path";
+import mongoose, { type Connection } from "mongoose";
+import type { Logger } from "pino";
+import type { Config } from "../config";
+import { DataDirLockedError, startEmbeddedMongo, type EmbeddedMongo } from "./embedded";
+
+export type DatabaseType = "embedded" | "mongodb";
+
+export interface Database {
+  readonly type: DatabaseType;
+  /** Without credentials, so it can be logged and shown. */
+  readonly uri: string;
+  /** A dedicated connection (not mongoose's global one), so one process can hold several apps. */
+  readonly connection: Connection;
+  /** Disconnects mongoose, then stops the embedded engine (which flushes its journal). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The database could not be reached or started; the message is one line meant for the operator. */
+export class DatabaseStartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DatabaseStartError";
+  }
+}
+
+const SERVER_SELECTION_TIMEOUT_MS = 5000;
+const EMBEDDED_DATA_SUBFOLDER = "db";
+
+type DatabaseConfig = Pick<Config, "mongodbUri" | "mongodbDatabase" | "dataDir" | "embeddedDbPort">;
+
+export async function connectDatabase(config: DatabaseConfig, logger: Logger): Promise<Database> {
+  if (config.mongodbUri !== undefined) {
+    return connectToMongoDb(config.mongodbUri, config.mongodbDatabase, logger);
+  }
+  const engine = await startEngine(config, logger);
+  return connectToEmbeddedEngine(engine, config.mongodbDatabase, logger);
+}
+
+async function connectToMongoDb(uri: string, dbName: string, logger: Logger): Promise<Database> {
+  const shownUri = redactMongoUri(uri);
+  let connection: Connection;
+  try {
+    connection = await openConnection(uri, dbName);
+  } catch (error) {
+    throw new DatabaseStartError(`cannot connect to MongoDB at ${shownUri}: ${(error as Error).message}`, { cause: error });
+  }
+  watchConnection(connection, shownUri, logger);
+  return { type: "mongodb", uri: shownUri, connection, close: once(() => connection.close()) };
+}
+
+/** Connects mongoose to an engine that is already running; the Database then owns the engine. */
+export async function connectToEmbeddedEngine(engine: EmbeddedMongo, dbName: string, logger: Logger): Promise<Database> {
+  let connection: Connection;
+  try {
+    connection = await openConnection(engine.uri, dbName);
+  } catch (error) {
+    await engine.stop();
+    throw new DatabaseStartError(`cannot connect to the embedded engine at ${engine.uri}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  watchConnection(connection, engine.uri, logger);
+  const close = async (): Promise<void> => {
+    try {
+      await connection.close();
+    } finally {
+      await engine.stop();
+    }
+  };
+  return { type: "embedded", uri: engine.uri, connection, close: once(close) };
+}
+
+async function startEngine(config: DatabaseConfig, logger: Logger): Promise<EmbeddedMongo> {
+  try {
+    return await startEmbeddedMongo({
+      dataDir: path.join(config.dataDir, EMBEDDED_DATA_SUBFOLDER),
+      port: config.embeddedDbPort,
+      logger: logger.child({ component: "embedded-mongo" }),
+    });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      const engineAt = error.ownerUri === undefined ? "" : ` (engine at ${error.ownerUri})`;
+      throw new DatabaseStartError(
+        `the data folder ${config.dataDir} is in use by process ${error.ownerPid}${engineAt}: stop it, or set DATA_DIR to another folder`,
+        { cause: error },
+      );
+    }
+    throw new DatabaseStartError(`the embedded database could not start: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function openConnection(uri: string, dbName: string): Promise<Connection> {
+  const connection = mongoose.createConnection(uri, {
+    dbName,
+    serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    // Without buffering, a query made while the database is down fails at once instead of queueing.
+    bufferCommands: false,
+  });
+  try {
+    return await connection.asPromise();
+  } catch (error) {
+    // The connect error is the one worth reporting; a failure to tidy up after it adds nothing.
+    await connection.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function watchConnection(connection: Connection, shownUri: string, logger: Logger): void {
+  // Only close() passes through "disconnecting"; a lost server goes straight to "disconnected".
+  let closing = false;
+  connection.once("disconnecting", () => {
+    closing = true;
+  });
+  connection.on("disconnected", () => {
+    if (!closing) logger.warn({ database: shownUri }, "database connection lost");
+  });
+  connection.on("reconnected", () => logger.info({ database: shownUri }, "database connection restored"));
+}
+
+/** Removes user:password and credential-bearing options from a MongoDB connection string. */
+export function redactMongoUri(uri: string): string {
+  return uri
+    .replace(/^(mongodb(?:\+srv)?:\/\/)[^/?#]*@/, "$1")
+    .replace(/([?&](?:[^=&#]*(?:password|secret|token)[^=&#]*|authMechanismProperties)=)[^&#]*/gi, "$1[redacted]");
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let result: Promise<void> | undefined;
+  return () => (result ??= action());
+}

@@ -1,0 +1,105 @@
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { buildApp } from "./app";
+import { ConfigError, loadConfig, resolveAppSecret, type ResolvedConfig } from "./config";
+import { connectDatabase, DatabaseStartError, type Database } from "./db/connect";
+import { createLogger } from "./logger";
+
+// Long enough for in-flight requests and the journal flush, short enough for an orchestrator's grace period.
+const FORCED_EXIT_AFTER_MS = 15_000;
+
+async function main(): Promise<void> {
+  const config = await loadResolvedConfig();
+  const logger = createLogger(config);
+  let db: Database;
+  try {
+    db = await connectDatabase(config, logger);
+  } catch (error) {
+    exitOnBootFailure(logger, error);
+  }
+  try {
+    const app = await buildApp({ config, logger, db });
+    stopOnSignals(app, db, logger);
+    await app.listen({
+      host: config.host,
+      port: config.port,
+      // Replaces Fastify's own "Server listening at" line, so one line says everything about the boot.
+      listenTextResolver: (address) => `Chatello platform listening on ${address} (database: ${describeDatabase(db, config)})`,
+    });
+  } catch (error) {
+    // Stopping the engine flushes its journal and frees the data folder for the next attempt.
+    await db.close().catch((closeError: unknown) => logger.error({ err: closeError }, "closing the database failed"));
+    exitOnBootFailure(logger, error);
+  }
+}
+
+async function loadResolvedConfig(): Promise<ResolvedConfig> {
+  try {
+    return await resolveAppSecret(loadConfig());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+function describeDatabase(db: Database, config: ResolvedConfig): string {
+  return db.type === "embedded" ? `embedded at ${db.uri}, data in ${config.dataDir}` : `MongoDB at ${db.uri}`;
+}
+
+function exitOnBootFailure(logger: Logger, error: unknown): never {
+  logger.fatal({ err: error }, "boot failed");
+  // The operator needs the reason even when logging is silenced.
+  process.stderr.write(`Cannot start: ${describeBootError(error)}\n`);
+  logger.flush();
+  process.exit(1);
+}
+
+// Expected failures (database unreachable, port taken) read best as one line; anything else needs its stack.
+function describeBootError(error: unknown): string {
+  if (error instanceof DatabaseStartError) return error.message;
+  if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string") return error.message;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+function stopOnSignals(app: FastifyInstance, db: Database, logger: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now without waiting");
+      logger.flush();
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing in-flight requests");
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${FORCED_EXIT_AFTER_MS / 1000} s: forcing exit`);
+      logger.flush();
+      process.exit(1);
+    }, FORCED_EXIT_AFTER_MS).unref();
+    stop(app, db, logger).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
+
+async function stop(app: FastifyInstance, db: Database, logger: Logger): Promise<void> {
+  try {
+    await app.close();
+    await db.close();
+    logger.info(db.type === "embedded" ? "stopped: database journal flushed" : "stopped");
+  } catch (error) {
+    logger.error({ err: error }, "shutdown failed");
+    throw error;
+  } finally {
+    logger.flush();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Cannot start: ${describeBootError(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,159 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { ConfigError, loadConfig, resolveAppSecret } from "../src/config";
+
+const VALID_SECRET = "s".repeat(32);
+
+function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe("loadConfig", () => {
+  it("applies the defaults to an empty environment", () => {
+    expect(loadConfig({})).toEqual({
+      nodeEnv: "development",
+      port: 4000,
+      host: "127.0.0.1",
+      mongodbUri: undefined,
+      mongodbDatabase: "chatello_saas",
+      dataDir: "./data",
+      appSecret: undefined,
+      logLevel: "info",
+      logPretty: false,
+      embeddedDbPort: 0,
+    });
+  });
+
+  it("treats empty values as unset and ignores unknown variables", () => {
+    expect(loadConfig({ PORT: "", MONGODB_URI: "", HOME: "/root", SOMETHING_ELSE: "x" })).toEqual(loadConfig({}));
+  });
+
+  it("is silent under test and listens on all interfaces in production", () => {
+    expect(loadConfig({ NODE_ENV: "test" })).toMatchObject({ logLevel: "silent", host: "127.0.0.1" });
+    expect(loadConfig({ NODE_ENV: "production", APP_SECRET: VALID_SECRET })).toMatchObject({ logLevel: "info", host: "0.0.0.0" });
+  });
+
+  it("reads every variable", () => {
+    const config = loadConfig({
+      NODE_ENV: "production",
+      PORT: "8080",
+      HOST: "10.0.0.5",
+      MONGODB_URI: "mongodb+srv://user:pass@cluster0.example.net/",
+      MONGODB_DATABASE: "chatello_test",
+      DATA_DIR: "/var/lib/chatello",
+      APP_SECRET: VALID_SECRET,
+      LOG_LEVEL: "debug",
+      LOG_PRETTY: "1",
+      EMBEDDED_DB_PORT: "27018",
+    });
+    expect(config).toEqual({
+      nodeEnv: "production",
+      port: 8080,
+      host: "10.0.0.5",
+      mongodbUri: "mongodb+srv://user:pass@cluster0.example.net/",
+      mongodbDatabase: "chatello_test",
+      dataDir: "/var/lib/chatello",
+      appSecret: VALID_SECRET,
+      logLevel: "debug",
+      logPretty: true,
+      embeddedDbPort: 27018,
+    });
+  });
+
+  it("names the variable, the rule and the value in one line", () => {
+    expect(configErrorOf({ PORT: "abc" }).message).toBe(
+      'Invalid configuration: PORT must be an integer between 0 and 65535 (got "abc")',
+    );
+  });
+
+  it.each([
+    ["NODE_ENV", "staging"],
+    ["PORT", "65536"],
+    ["PORT", "-1"],
+    ["PORT", "80.5"],
+    ["PORT", " 80"],
+    ["HOST", "local host"],
+    ["MONGODB_URI", "localhost:27017"],
+    ["MONGODB_DATABASE", "chatello.saas"],
+    ["MONGODB_DATABASE", "x".repeat(64)],
+    ["APP_SECRET", "too-short"],
+    ["LOG_LEVEL", "verbose"],
+    ["LOG_PRETTY", "yes"],
+    ["EMBEDDED_DB_PORT", "99999"],
+  ])("rejects %s=%j with one line naming it", (name, value) => {
+    const { message } = configErrorOf({ [name]: value });
+    expect(message).not.toContain("\n");
+    expect(message).toMatch(new RegExp(`^Invalid configuration: ${name} must `));
+  });
+
+  it("never echoes a secret or the credentials of a connection string", () => {
+    expect(configErrorOf({ APP_SECRET: "hunter2-hunter2" }).message).toBe(
+      "Invalid configuration: APP_SECRET must be at least 32 characters (got 15 characters)",
+    );
+    const uriMessage = configErrorOf({ MONGODB_URI: "postgres://admin:hunter2@db.example.net/app" }).message;
+    expect(uriMessage).toContain("MONGODB_URI must start with mongodb:// or mongodb+srv://");
+    expect(uriMessage).not.toContain("hunter2");
+  });
+
+  it("reports several bad values on the same line", () => {
+    const { message } = configErrorOf({ PORT: "abc", LOG_LEVEL: "loud" });
+    expect(message).not.toContain("\n");
+    expect(message).toContain("PORT must be");
+    expect(message).toContain("LOG_LEVEL must be");
+  });
+
+  it("requires APP_SECRET in production", () => {
+    const { message } = configErrorOf({ NODE_ENV: "production" });
+    expect(message).toMatch(/^Invalid configuration: APP_SECRET is required when NODE_ENV=production/);
+    expect(message).not.toContain("\n");
+  });
+});
+
+describe("resolveAppSecret", () => {
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = path.join(await mkdtemp(path.join(os.tmpdir(), "chatello-config-")), "data");
+  });
+  afterEach(async () => {
+    await rm(path.dirname(dataDir), { recursive: true, force: true });
+  });
+
+  it("keeps a given APP_SECRET and writes no file", async () => {
+    const config = await resolveAppSecret(loadConfig({ APP_SECRET: VALID_SECRET, DATA_DIR: dataDir }));
+    expect(config.appSecret).toBe(VALID_SECRET);
+    await expect(stat(path.join(dataDir, "app-secret"))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("generates a secret once, in a file only the owner can read, and reuses it", async () => {
+    const config = loadConfig({ DATA_DIR: dataDir });
+    const first = await resolveAppSecret(config);
+    expect(first.appSecret).toMatch(/^[0-9a-f]{64}$/);
+
+    const file = path.join(dataDir, "app-secret");
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await readFile(file, "utf8")).trim()).toBe(first.appSecret);
+
+    const second = await resolveAppSecret(config);
+    expect(second.appSecret).toBe(first.appSecret);
+  });
+
+  it("gives processes booting at the same time the same secret", async () => {
+    const config = loadConfig({ DATA_DIR: dataDir });
+    const secrets = await Promise.all(Array.from({ length: 8 }, () => resolveAppSecret(config)));
+    expect(new Set(secrets.map((resolved) => resolved.appSecret)).size).toBe(1);
+  });
+
+  it("refuses a damaged secret file instead of replacing it", async () => {
+    await resolveAppSecret(loadConfig({ DATA_DIR: dataDir }));
+    await writeFile(path.join(dataDir, "app-secret"), "short\n");
+    await expect(resolveAppSecret(loadConfig({ DATA_DIR: dataDir }))).rejects.toThrow(ConfigError);
+  });
+});
