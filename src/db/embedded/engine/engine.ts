@@ -6,6 +6,7 @@ import { CursorRegistry } from "./cursors";
 import { CommandError, toCommandError } from "./errors";
 import { FailPoints, type InjectedFailure } from "./fail-points";
 import { CommittedScope } from "./scope";
+import { bsonTypeOf, isPlainObject } from "./values";
 import { SessionRegistry } from "./sessions";
 import { COMMANDS, TRANSACTION_COMMANDS } from "./commands/table";
 import type { CommandContext, ServerInfo } from "./commands/context";
@@ -52,6 +53,7 @@ export class Engine {
     try {
       const handler = COMMANDS[name];
       if (!handler) throw new CommandError("CommandNotFound", `no such command: '${name}'`);
+      rejectDecimal128(command);
       // commit/abort carry the transaction fields too, but act on the session themselves.
       const transaction = name === "commitTransaction" || name === "abortTransaction" ? undefined : this.sessions.scopeFor(command);
       if (transaction && !TRANSACTION_COMMANDS.has(name)) {
@@ -156,4 +158,17 @@ export class Engine {
     this.cursors.reap(now);
     this.sessions.reap(now);
   }
+}
+
+/**
+ * Decimal128 cannot be compared or summed exactly by the query layer, so it is refused at the door rather than
+ * stored and later answered wrongly (the platform keeps money as integers).
+ */
+function rejectDecimal128(value: unknown, depth = 0): void {
+  if (value === null || typeof value !== "object" || depth > 100) return;
+  if (bsonTypeOf(value) === "Decimal128") {
+    throw new CommandError("BadValue", "Decimal128 values are not supported by the embedded engine; store amounts as integers (e.g. cents)");
+  }
+  if (Array.isArray(value)) for (const element of value) rejectDecimal128(element, depth + 1);
+  else if (isPlainObject(value)) for (const key in value) rejectDecimal128(value[key], depth + 1);
 }

@@ -21,19 +21,24 @@ interface OverlayEntry {
 export class TransactionScope implements Scope {
   readonly inTransaction = true;
   private readonly overlay = new Map<string, Map<string, OverlayEntry>>();
+  /** The committed version of each document this transaction has read, to detect lost updates. */
+  private readonly reads = new Map<string, Map<string, Document>>();
 
   constructor(private readonly catalog: Catalog) {}
 
   get(ns: string, idKey: string): Document | undefined {
     const entry = this.overlay.get(ns)?.get(idKey);
     if (entry) return entry.after ?? undefined;
-    return this.catalog.getNs(ns)?.get(idKey);
+    const doc = this.catalog.getNs(ns)?.get(idKey);
+    if (doc) this.noteRead(ns, idKey, doc);
+    return doc;
   }
 
   query(ns: string, shape: QueryShape): Entry[] {
     const changes = this.overlay.get(ns);
     const collection = this.catalog.getNs(ns);
     const committed = collection ? queryCommitted(collection, shape, changes ? (idKey) => changes.has(idKey) : undefined) : { entries: [], sorted: true };
+    for (const [idKey, doc] of committed.entries) this.noteRead(ns, idKey, doc);
     if (!changes || changes.size === 0) return committed.sorted ? committed.entries : sortEntries(committed.entries, shape.sort);
     const matches = compileFilter(shape.filter);
     const entries = [...committed.entries];
@@ -70,11 +75,7 @@ export class TransactionScope implements Scope {
     for (const [ns, changes] of this.overlay) {
       const collection = this.catalog.getNs(ns);
       for (const [idKey, change] of changes) {
-        if (collection?.get(idKey) !== change.before) {
-          throw new CommandError("WriteConflict", "Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.", {
-            labels: ["TransientTransactionError"],
-          });
-        }
+        if (collection?.get(idKey) !== change.before) throw writeConflict();
       }
     }
     const journal: JournalOp[] = [];
@@ -105,8 +106,24 @@ export class TransactionScope implements Scope {
       this.overlay.set(ns, changes);
     }
     const existing = changes.get(idKey);
-    if (existing) existing.after = after;
-    else changes.set(idKey, { before: this.catalog.getNs(ns)?.get(idKey), after });
+    if (existing) {
+      existing.after = after;
+      return;
+    }
+    const current = this.catalog.getNs(ns)?.get(idKey);
+    const read = this.reads.get(ns)?.get(idKey);
+    // Writing a document that changed since this transaction read it would lose the other write (mongod: conflict).
+    if (read && read !== current) throw writeConflict();
+    changes.set(idKey, { before: current, after });
+  }
+
+  private noteRead(ns: string, idKey: string, doc: Document): void {
+    let seen = this.reads.get(ns);
+    if (!seen) {
+      seen = new Map();
+      this.reads.set(ns, seen);
+    }
+    if (!seen.has(idKey)) seen.set(idKey, doc);
   }
 
   /** Unique indexes see committed documents the transaction has not rewritten, plus the transaction's own. */
@@ -133,4 +150,10 @@ export class TransactionScope implements Scope {
     if (index) return index.duplicateKeyError(doc, ns);
     return new CommandError("DuplicateKey", `E11000 duplicate key error collection: ${ns} index: _id_`, { extra: { keyPattern: { _id: 1 }, keyValue: { _id: doc._id } } });
   }
+}
+
+function writeConflict(): CommandError {
+  return new CommandError("WriteConflict", "Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.", {
+    labels: ["TransientTransactionError"],
+  });
 }

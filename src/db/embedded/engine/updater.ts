@@ -199,7 +199,13 @@ function arithmetic(op: "$inc" | "$mul", current: unknown, exists: boolean, oper
   }
   const a = toNumber(base);
   const b = toNumber(operand);
-  return op === "$inc" ? a + b : a * b;
+  const result = op === "$inc" ? a + b : a * b;
+  // Integers that leave the exact range of a double continue as an exact int64, as on mongod.
+  if (Number.isInteger(a) && Number.isInteger(b) && !Number.isSafeInteger(result) && Number.isFinite(result)) {
+    const exact = op === "$inc" ? BigInt(a) + BigInt(b) : BigInt(a) * BigInt(b);
+    return Long.fromBigInt(exact);
+  }
+  return result;
 }
 
 function toLong(value: unknown): Long {

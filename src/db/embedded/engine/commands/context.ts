@@ -62,3 +62,17 @@ export function docOption(ctx: CommandContext, field: string): Document | undefi
   if (typeof value !== "object" || Array.isArray(value)) throw new CommandError("TypeMismatch", `Field '${field}' must be an object`);
   return value as Document;
 }
+
+/** A `hint` must name an existing index (by name or key pattern), as mongod insists; `$natural` is always fine. */
+export function checkHint(ctx: CommandContext, ns: string, hint: unknown): void {
+  if (hint === undefined || hint === null) return;
+  const collection = ctx.catalog.getNs(ns);
+  if (!collection) return;
+  if (typeof hint === "object" && !Array.isArray(hint) && "$natural" in (hint as Document)) return;
+  const indexes = [...collection.indexes.values()];
+  const found =
+    typeof hint === "string"
+      ? indexes.some((index) => index.name === hint)
+      : indexes.some((index) => JSON.stringify(index.spec.key) === JSON.stringify(hint));
+  if (!found) throw new CommandError("BadValue", "hint provided does not correspond to an existing index");
+}

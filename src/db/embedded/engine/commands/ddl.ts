@@ -9,12 +9,19 @@ import { docOption, targetName, type CommandContext } from "./context";
 /** Fields of a command document that are protocol envelope, not collection options. */
 const ENVELOPE = new Set(["$db", "lsid", "txnNumber", "autocommit", "startTransaction", "$clusterTime", "$readPreference", "readConcern", "writeConcern", "comment", "maxTimeMS", "apiVersion", "apiStrict", "apiDeprecationErrors"]);
 
+const UNSUPPORTED_COLLECTION_OPTIONS = new Set(["capped", "size", "max", "validator", "validationLevel", "validationAction", "viewOn", "pipeline", "timeseries", "expireAfterSeconds", "clusteredIndex", "collation", "changeStreamPreAndPostImages", "encryptedFields"]);
+
 export function create(ctx: CommandContext): Document {
   const name = targetName(ctx, "create");
   validateNames(ctx.db, name);
   if (ctx.catalog.get(ctx.db, name)) throw new CommandError("NamespaceExists", `Collection ${ctx.db}.${name} already exists.`);
   const options: Document = {};
   for (const key of Object.keys(ctx.command)) if (key !== "create" && !ENVELOPE.has(key)) options[key] = ctx.command[key];
+  // Options the engine would otherwise accept and silently ignore are refused instead.
+  const unsupported = Object.keys(options).filter((key) => UNSUPPORTED_COLLECTION_OPTIONS.has(key) && options[key] !== false);
+  if (unsupported.length > 0) {
+    throw new CommandError("InvalidOptions", `the embedded engine does not support collection option(s) ${unsupported.join(", ")} (capped collections, validators, views, time series, collations)`);
+  }
   ctx.catalog.create(ctx.db, name, options, ctx.journal);
   return { ok: 1 };
 }

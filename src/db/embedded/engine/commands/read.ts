@@ -6,7 +6,7 @@ import { fullContext, queryOptions } from "../mingo-context";
 import { ProcessingMode } from "mingo";
 import { compileProjection } from "../sort-project";
 import { cloneValue, collectPathValues, idFirst, isPlainObject } from "../values";
-import { docOption, intOption, namespace, targetName, type CommandContext } from "./context";
+import { checkHint, docOption, intOption, namespace, targetName, type CommandContext } from "./context";
 
 export function find(ctx: CommandContext): Document {
   const ns = namespace(ctx, "find");
@@ -19,6 +19,7 @@ export function find(ctx: CommandContext): Document {
   const batchSize = intOption(ctx, "batchSize");
   if (batchSize !== undefined && batchSize < 0) throw new CommandError("BadValue", "BSON field 'batchSize' value must be >= 0");
   const project = compileProjection(docOption(ctx, "projection"));
+  checkHint(ctx, ns, ctx.command.hint);
   const entries = ctx.scope.query(ns, { filter, sort: sort && Object.keys(sort).length > 0 ? sort : undefined, stopAfter: limit > 0 ? skip + limit : undefined });
   let docs = entries.slice(skip, limit > 0 ? skip + limit : undefined).map((entry) => entry[1]);
   if (project) docs = docs.map(project);
@@ -42,6 +43,7 @@ export function count(ctx: CommandContext): Document {
   const skip = intOption(ctx, "skip") ?? 0;
   const limit = Math.abs(intOption(ctx, "limit") ?? 0);
   const query = docOption(ctx, "query");
+  checkHint(ctx, ns, ctx.command.hint);
   let n: number;
   if (!query || Object.keys(query).length === 0) {
     n = ctx.scope.inTransaction ? ctx.scope.all(ns).length : (ctx.catalog.getNs(ns)?.docs.size ?? 0);
@@ -75,6 +77,7 @@ export function aggregate(ctx: CommandContext): Document {
   const cursorOption = docOption(ctx, "cursor");
   if (!cursorOption) throw failedToParse("The 'cursor' option is required, except for aggregate with the explain argument");
 
+  checkHint(ctx, ns, ctx.command.hint);
   const stages = [...(pipeline as Document[])];
   let out: string | undefined;
   const last = stages[stages.length - 1];

@@ -3,7 +3,7 @@ import { CommandError, failedToParse, toCommandError } from "../errors";
 import { compileProjection } from "../sort-project";
 import { applyUpdate, buildUpsertDocument, isOperatorUpdate } from "../updater";
 import { idFirst, isPlainObject, newObjectId } from "../values";
-import { docOption, namespace, type CommandContext } from "./context";
+import { checkHint, docOption, namespace, type CommandContext } from "./context";
 
 /** Runs each item of a batch write; a failed item becomes a `writeErrors` entry, and an ordered batch stops there. */
 function runBatch<T>(ctx: CommandContext, items: T[], each: (item: T, index: number) => void): Document[] {
@@ -13,7 +13,11 @@ function runBatch<T>(ctx: CommandContext, items: T[], each: (item: T, index: num
     try {
       each(items[i], i);
     } catch (error) {
-      writeErrors.push(toCommandError(error).toWriteError(i));
+      const commandError = toCommandError(error);
+      // A labelled error (WriteConflict in a transaction) must reach the driver as a command error: labels in
+      // writeErrors are not read, and TransientTransactionError is what makes the driver retry the transaction.
+      if (commandError.errorLabels.length > 0) throw commandError;
+      writeErrors.push(commandError.toWriteError(i));
       if (ordered || ctx.scope.inTransaction) break;
     }
   }
@@ -57,6 +61,7 @@ export function update(ctx: CommandContext): Document {
       throw failedToParse("multi update is not supported for replacement-style update");
     }
     const sort = isPlainObject(statement.sort) ? statement.sort : undefined;
+    checkHint(ctx, ns, statement.hint);
     const matches = ctx.scope.query(ns, { filter: query, sort, stopAfter: multi ? undefined : 1 });
     const targets = multi ? matches : matches.slice(0, 1);
     for (const [idKey, before] of targets) {
@@ -86,6 +91,7 @@ export function remove(ctx: CommandContext): Document {
     const limit = Number(statement.limit ?? 0);
     if (limit !== 0 && limit !== 1) throw failedToParse("The limit field in delete objects must be 0 or 1");
     const query = isPlainObject(statement.q) ? statement.q : {};
+    checkHint(ctx, ns, statement.hint);
     const matches = ctx.scope.query(ns, { filter: query, stopAfter: limit === 1 ? 1 : undefined });
     for (const [idKey] of limit === 1 ? matches.slice(0, 1) : matches) {
       ctx.scope.remove(ns, idKey);
@@ -105,6 +111,7 @@ export function findAndModify(ctx: CommandContext): Document {
   if (remove === (change !== undefined)) throw failedToParse("Either an update or remove=true must be specified");
   if (remove && ctx.command.upsert === true) throw failedToParse("Cannot specify both upsert=true and remove=true");
   const returnNew = ctx.command.new === true;
+  checkHint(ctx, ns, ctx.command.hint);
   const shown = (doc: Document | null): Document | null => (doc && project ? project(doc) : doc);
 
   try {
