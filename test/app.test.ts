@@ -101,13 +101,12 @@ describe("closing the app", () => {
 
     const inFlight = fetch(`${baseUrl}/test/slow`);
     await delay(50);
-    const closingAt = Date.now();
+    // Without the connection: close hook, close() waits for the idle socket's 72 s keep-alive and the test times out.
     await app.close();
 
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ done: true });
     expect(response.headers.get("connection")).toBe("close");
-    expect(Date.now() - closingAt).toBeLessThan(2000);
   });
 });

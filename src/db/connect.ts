@@ -2,7 +2,7 @@ import path from "node:path";
 import mongoose, { type Connection } from "mongoose";
 import type { Logger } from "pino";
 import type { Config } from "../config";
-import { DataDirLockedError, startEmbeddedMongo, type EmbeddedMongo } from "./embedded";
+import { DataDirLockedError, readDataDirOwner, startEmbeddedMongo, type EmbeddedMongo } from "./embedded";
 
 export type DatabaseType = "embedded" | "mongodb";
 
@@ -29,12 +29,41 @@ const EMBEDDED_DATA_SUBFOLDER = "db";
 
 type DatabaseConfig = Pick<Config, "mongodbUri" | "mongodbDatabase" | "dataDir" | "embeddedDbPort">;
 
-export async function connectDatabase(config: DatabaseConfig, logger: Logger): Promise<Database> {
+export interface ConnectOptions {
+  /**
+   * For tools (the CLI): when a running platform owns DATA_DIR, connect to its engine (the address it recorded
+   * in the lock file) instead of refusing. The platform itself never shares: one engine per data folder.
+   */
+  attachToRunningEngine?: boolean;
+}
+
+export async function connectDatabase(config: DatabaseConfig, logger: Logger, options: ConnectOptions = {}): Promise<Database> {
   if (config.mongodbUri !== undefined) {
     return connectToMongoDb(config.mongodbUri, config.mongodbDatabase, logger);
   }
+  if (options.attachToRunningEngine) {
+    const owner = readDataDirOwner(embeddedDataDir(config));
+    if (owner?.uri) return attachToRunningEngine(owner.uri, config.mongodbDatabase, logger);
+  }
   const engine = await startEngine(config, logger);
   return connectToEmbeddedEngine(engine, config.mongodbDatabase, logger);
+}
+
+/** The folder the embedded engine keeps its files in. */
+export function embeddedDataDir(config: Pick<Config, "dataDir">): string {
+  return path.join(config.dataDir, EMBEDDED_DATA_SUBFOLDER);
+}
+
+async function attachToRunningEngine(uri: string, dbName: string, logger: Logger): Promise<Database> {
+  let connection: Connection;
+  try {
+    connection = await openConnection(uri, dbName);
+  } catch (error) {
+    throw new DatabaseStartError(`cannot reach the running platform's embedded engine at ${uri}: ${(error as Error).message}`, { cause: error });
+  }
+  watchConnection(connection, uri, logger);
+  logger.debug({ database: uri }, "attached to the embedded engine of the running platform");
+  return { type: "embedded", uri, connection, close: once(() => connection.close()) };
 }
 
 async function connectToMongoDb(uri: string, dbName: string, logger: Logger): Promise<Database> {
@@ -74,7 +103,7 @@ export async function connectToEmbeddedEngine(engine: EmbeddedMongo, dbName: str
 async function startEngine(config: DatabaseConfig, logger: Logger): Promise<EmbeddedMongo> {
   try {
     return await startEmbeddedMongo({
-      dataDir: path.join(config.dataDir, EMBEDDED_DATA_SUBFOLDER),
+      dataDir: embeddedDataDir(config),
       port: config.embeddedDbPort,
       logger: logger.child({ component: "embedded-mongo" }),
     });

@@ -23,9 +23,8 @@ function connect(): Promise<net.Socket> {
   });
 }
 
-/** Writes bytes and resolves with how long the server took to close the socket (rejects after `withinMs`). */
-function closedAfter(socket: net.Socket, bytes: Buffer, withinMs: number): Promise<{ ms: number; received: number }> {
-  const started = Date.now();
+/** Writes bytes and resolves with how many bytes came back once the server closed the socket (rejects after `withinMs`). */
+function closedAfter(socket: net.Socket, bytes: Buffer, withinMs: number): Promise<{ received: number }> {
   let received = 0;
   socket.on("data", (chunk: Buffer) => (received += chunk.length));
   socket.on("error", () => undefined); // ECONNRESET is an acceptable way to close
@@ -36,7 +35,7 @@ function closedAfter(socket: net.Socket, bytes: Buffer, withinMs: number): Promi
     }, withinMs);
     socket.once("close", () => {
       clearTimeout(timer);
-      resolve({ ms: Date.now() - started, received });
+      resolve({ received });
     });
     socket.write(bytes);
   });
@@ -72,8 +71,9 @@ describe("robustness", () => {
   });
 
   embeddedOnly("a header declaring 100 MB is refused at once, without waiting for the body", async () => {
-    const result = await closedAfter(await connect(), header(100 * 1024 * 1024, 2013), 1_000);
-    expect(result.ms).toBeLessThan(1_000);
+    // The body is never sent: the socket only closes if the server refuses the frame from its header alone.
+    const result = await closedAfter(await connect(), header(100 * 1024 * 1024, 2013), 5_000);
+    expect(result.received).toBe(0);
     await stillServes();
   });
 
