@@ -6,7 +6,9 @@
  *   npm run bench:engine              (see test/bench/tsconfig.json for the build)
  *   BENCH_WINDOW_MS=1000 npm run bench:engine   (shorter windows)
  */
+import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
+import * as path from "node:path";
 import type { Document } from "bson";
 import mongoose, { Schema } from "mongoose";
 import { startEmbeddedMongo } from "../../src/db/embedded";
@@ -75,6 +77,22 @@ async function main(): Promise<void> {
   const sample = (await Users.findOne({ email: emailOf(1) }).lean().exec()) as User | null;
   await connection.close();
   await mongo.stop();
+
+  // The same write with durability on: every acknowledged update is journalled and fsynced (group commit).
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "chatello-bench-"));
+  try {
+    const durable = await startEmbeddedMongo({ dataDir });
+    const durableConnection = await mongoose.createConnection(durable.uri, { dbName: DB, autoIndex: false }).asPromise();
+    const DurableUsers = durableConnection.model<User>("User", Users.schema, "users");
+    for (let i = 0; i < DOCUMENTS; i += 1000) await DurableUsers.insertMany(documents.slice(i, i + 1000), { lean: true });
+    await DurableUsers.createIndexes();
+    const durableIncrement = async (i: number): Promise<unknown> => DurableUsers.updateOne({ email: emailOf(i) }, { $inc: { credits: 1 } }).exec();
+    for (const concurrency of [1, 16]) await asyncCase("mongoose updateOne $inc, journalled", concurrency, durableIncrement);
+    await durableConnection.close();
+    await durable.stop();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 
   console.log(formatTable(rows));
   console.log(`\nengine alone target: >= 20,000 indexed finds/s; "engine" rows run engine.execute in-process (no TCP, no BSON), one at a time.`);
