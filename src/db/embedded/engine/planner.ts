@@ -1,7 +1,7 @@
 import type { Document } from "bson";
 import type { IndexStore } from "./index-store";
 import { encodeValue, invertKey, KEY_MAX, typeBracket } from "./keys";
-import { bsonTypeOf, isPlainObject } from "./values";
+import { bsonTypeOf, forEachFieldCondition, isPlainObject } from "./values";
 
 /**
  * Chooses how to find the candidate documents of a filter: an index scan over the keys the filter pins down
@@ -97,19 +97,10 @@ function orderFor(index: IndexStore, from: number, sort: Document | undefined, s
 /** Equality, `$in` and range conditions per field, from the top level and `$and` of a filter. */
 function extractBounds(filter: Document): Map<string, FieldBounds> {
   const bounds = new Map<string, FieldBounds>();
-  const visit = (part: Document): void => {
-    for (const field of Object.keys(part)) {
-      const value = part[field];
-      if (field === "$and" && Array.isArray(value)) {
-        for (const inner of value) if (isPlainObject(inner)) visit(inner);
-        continue;
-      }
-      if (field.startsWith("$")) continue;
-      const bound = boundsOf(value);
-      if (bound && !bounds.has(field)) bounds.set(field, bound);
-    }
-  };
-  visit(filter);
+  forEachFieldCondition(filter, (field, condition) => {
+    const bound = boundsOf(condition);
+    if (bound && !bounds.has(field)) bounds.set(field, bound);
+  });
   return bounds;
 }
 

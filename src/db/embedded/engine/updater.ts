@@ -4,7 +4,7 @@ import { update as mingoUpdate } from "mingo/updater";
 import { CommandError, failedToParse, toCommandError } from "./errors";
 import { compareValues, encodeValue } from "./keys";
 import { fullContext, queryOptions } from "./mingo-context";
-import { bsonTypeOf, cloneValue, describeValue, idFirst, isNumeric, isPlainObject, newObjectId, toNumber } from "./values";
+import { bsonTypeOf, cloneValue, describeValue, forEachFieldCondition, idFirst, isNumeric, isPlainObject, newObjectId, toNumber } from "./values";
 
 /**
  * Applies an update (operator document, replacement, or pipeline) to a stored document and returns a new
@@ -255,23 +255,14 @@ function applyWithMingo(before: Document, update: Document, options: UpdateOptio
 /** The document an upsert creates before its update is applied: the equality parts of the query. */
 export function upsertSeed(query: Document): Document {
   const seed: Document = {};
-  const visit = (part: Document): void => {
-    for (const key of Object.keys(part)) {
-      const value = part[key];
-      if (key === "$and" && Array.isArray(value)) {
-        for (const inner of value) if (isPlainObject(inner)) visit(inner);
-        continue;
-      }
-      if (key.startsWith("$")) continue;
-      let eq: unknown;
-      if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith("$"))) {
-        if (!("$eq" in value)) continue;
-        eq = value.$eq;
-      } else eq = value;
-      setSeedPath(seed, key.split("."), cloneValue(eq));
+  forEachFieldCondition(query, (field, condition) => {
+    let eq: unknown = condition;
+    if (isPlainObject(condition) && Object.keys(condition).some((key) => key.startsWith("$"))) {
+      if (!("$eq" in condition)) return;
+      eq = condition.$eq;
     }
-  };
-  visit(query);
+    setSeedPath(seed, field.split("."), cloneValue(eq));
+  });
   return seed;
 }
 

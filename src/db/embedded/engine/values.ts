@@ -156,3 +156,13 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `[ ${value.map(describeValue).join(", ")} ]`;
   return String(value);
 }
+
+/** Calls `visit` for every field condition of a filter's top level and of its (nested) `$and` clauses. */
+export function forEachFieldCondition(filter: Document, visit: (field: string, condition: unknown) => void): void {
+  for (const field of Object.keys(filter)) {
+    const condition = filter[field];
+    if (field === "$and" && Array.isArray(condition)) {
+      for (const clause of condition) if (isPlainObject(clause)) forEachFieldCondition(clause, visit);
+    } else if (!field.startsWith("$")) visit(field, condition);
+  }
+}
