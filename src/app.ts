@@ -1,16 +1,21 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
-import type { Config } from "./config";
+import type { ResolvedConfig } from "./config";
 import type { Database } from "./db/connect";
+import { createModels } from "./db/models";
+import { registerGraphQL } from "./graphql/graphql.route";
+import { buildApiSchema } from "./graphql/schema";
+import { createServices, type Services } from "./services";
 import { healthRoutes } from "./modules/health/health.route";
 import { APP_VERSION } from "./version";
 
 export interface AppDependencies {
-  /** Read by the routes that later issues add (CORS origins, trusted proxies, secrets). */
-  config: Config;
+  config: ResolvedConfig;
   /** Typed as Fastify's logger: a pino.Logger type would make the app incompatible with plugins (stack.md pitfall 8). */
   logger: FastifyBaseLogger;
   db: Database;
+  /** Defaults to services over `db`; tests pass their own to share them with the test body. */
+  services?: Services;
 }
 
 // The plugin REST contract caps bodies at 1 MiB (§1.7).
@@ -19,7 +24,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 // The closed vocabulary of REST error codes (plugin REST contract §1.4) for statuses Fastify raises itself.
 const CODE_BY_STATUS: Record<number, string> = { 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 429: "RATE_LIMITED" };
 
-export async function buildApp({ logger, db }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, logger, db, services: given }: AppDependencies): Promise<FastifyInstance> {
+  const services = given ?? createServices(createModels(db.connection), config.appSecret);
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -35,6 +41,7 @@ export async function buildApp({ logger, db }: AppDependencies): Promise<Fastify
   addResponseHeaders(app);
   addErrorReplies(app);
   await app.register(healthRoutes, { db, version: APP_VERSION });
+  await registerGraphQL(app, { schema: await buildApiSchema(), services, config });
   return app;
 }
 

@@ -28,6 +28,10 @@ export interface Config {
   logLevel: LogLevel;
   logPretty: boolean;
   embeddedDbPort: number;
+  /** Schema introspection on /graphql (default: on, except in production). */
+  graphqlIntrospection: boolean;
+  /** The GraphiQL playground at /playground (default: on, except in production). */
+  playground: boolean;
 }
 
 export type ResolvedConfig = Config & { appSecret: string };
@@ -58,6 +62,8 @@ const envSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
     LOG_PRETTY: z.enum(BOOLEAN_FLAGS).optional(),
     EMBEDDED_DB_PORT: portNumber.default(0),
+    GRAPHQL_INTROSPECTION: z.enum(BOOLEAN_FLAGS).optional(),
+    PLAYGROUND: z.enum(BOOLEAN_FLAGS).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.APP_SECRET === undefined) {
@@ -84,6 +90,8 @@ const EXPECTED: Record<EnvName, string> = {
   LOG_LEVEL: `must be one of ${LOG_LEVELS.join(", ")}`,
   LOG_PRETTY: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
   EMBEDDED_DB_PORT: "must be an integer between 0 and 65535",
+  GRAPHQL_INTROSPECTION: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
+  PLAYGROUND: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
 };
 
 /** Reads and validates the environment. Pure: no files are touched (see resolveAppSecret). */
@@ -111,9 +119,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: vars.DATA_DIR,
     appSecret: vars.APP_SECRET,
     logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === "test" ? "silent" : "info"),
-    logPretty: vars.LOG_PRETTY === "1" || vars.LOG_PRETTY === "true",
+    logPretty: flag(vars.LOG_PRETTY, false),
     embeddedDbPort: vars.EMBEDDED_DB_PORT,
+    graphqlIntrospection: flag(vars.GRAPHQL_INTROSPECTION, vars.NODE_ENV !== "production"),
+    playground: flag(vars.PLAYGROUND, vars.NODE_ENV !== "production"),
   };
+}
+
+function flag(value: (typeof BOOLEAN_FLAGS)[number] | undefined, fallback: boolean): boolean {
+  return value === undefined ? fallback : value === "1" || value === "true";
 }
 
 // An empty value (`PORT=` in a .env file) means "use the default", as most tools read it.

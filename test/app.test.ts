@@ -2,17 +2,17 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
-import type { Connection } from "mongoose";
+import mongoose from "mongoose";
 import pino from "pino";
 import { buildApp } from "../src/app";
-import { loadConfig } from "../src/config";
+import { testConfig } from "./support/platform";
 import type { Database } from "../src/db/connect";
 
-// These routes never reach the database, so a stand-in is enough.
+// These routes never reach the database, so a connection that is never opened is enough.
 const unusedDatabase: Database = {
   type: "embedded",
   uri: "mongodb://127.0.0.1:1/",
-  connection: {} as Connection,
+  connection: mongoose.createConnection(),
   close: async () => undefined,
 };
 
@@ -28,7 +28,7 @@ describe("buildApp", () => {
       },
     });
     const logger: FastifyBaseLogger = pino({ level: "info" }, sink);
-    app = await buildApp({ config: loadConfig({ NODE_ENV: "test" }), logger, db: unusedDatabase });
+    app = await buildApp({ config: testConfig(), logger, db: unusedDatabase });
     app.post(
       "/test/strict",
       { schema: { body: { type: "object", additionalProperties: false, properties: { n: { type: "integer" } } } } },
@@ -90,7 +90,7 @@ describe("buildApp", () => {
 
 describe("closing the app", () => {
   it("finishes the request in flight and does not wait for idle keep-alive sockets", async () => {
-    const app = await buildApp({ config: loadConfig({ NODE_ENV: "test" }), logger: pino({ level: "silent" }), db: unusedDatabase });
+    const app = await buildApp({ config: testConfig(), logger: pino({ level: "silent" }), db: unusedDatabase });
     app.get("/test/slow", async () => {
       await delay(300);
       return { done: true };

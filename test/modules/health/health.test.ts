@@ -4,7 +4,7 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { buildApp } from "../../../src/app";
-import { loadConfig } from "../../../src/config";
+import { testConfig } from "../../support/platform";
 import { connectToEmbeddedEngine, type Database } from "../../../src/db/connect";
 import { startEmbeddedMongo, type EmbeddedMongo } from "../../../src/db/embedded";
 
@@ -23,7 +23,7 @@ describe("GET /api/health (real HTTP, in-memory embedded engine)", () => {
   beforeAll(async () => {
     engine = await startEmbeddedMongo();
     db = await connectToEmbeddedEngine(engine, "health_test", logger);
-    app = await buildApp({ config: loadConfig({ NODE_ENV: "test" }), logger, db });
+    app = await buildApp({ config: testConfig(), logger, db });
     await app.listen({ host: "127.0.0.1", port: 0 });
     baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });

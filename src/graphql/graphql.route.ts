@@ -1,0 +1,61 @@
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { unwrapResolverError } from "@apollo/server/errors";
+import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import type { FastifyInstance } from "fastify";
+import type { GraphQLSchema } from "graphql";
+import type { Config } from "../config";
+import type { Services } from "../services";
+import { principalFromHeaders } from "./auth";
+import { createLoaders, type GraphQLContext } from "./context";
+import { formatError, isExpectedError } from "./errors";
+import { queryLimitRules } from "./limits";
+
+export interface GraphQLRouteOptions {
+  schema: GraphQLSchema;
+  services: Services;
+  config: Pick<Config, "graphqlIntrospection">;
+}
+
+/** Mounts Apollo Server on /graphql. The context (principal, loaders) is built anew for every request. */
+export async function registerGraphQL(app: FastifyInstance, options: GraphQLRouteOptions): Promise<ApolloServer<GraphQLContext>> {
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: options.schema,
+    plugins: [fastifyApolloDrainPlugin(app), logUnexpectedErrors(app)],
+    introspection: options.config.graphqlIntrospection,
+    // No "Did you mean …?" hints when the schema is not meant to be explored.
+    hideSchemaDetailsFromClientErrors: !options.config.graphqlIntrospection,
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
+    maxRecursiveSelections: true,
+    validationRules: queryLimitRules(),
+    formatError,
+  });
+  await apollo.start();
+  await app.register(fastifyApollo(apollo), {
+    path: "/graphql",
+    method: ["GET", "POST", "OPTIONS"],
+    context: async (request): Promise<GraphQLContext> => ({
+      principal: await principalFromHeaders(request.headers, options.services),
+      services: options.services,
+      loaders: createLoaders(options.services),
+      requestId: request.id,
+      ip: request.ip,
+      logger: request.log,
+    }),
+  });
+  return apollo;
+}
+
+/** Logs masked errors with the request's logger (so with its request id), since the caller sees no details. */
+function logUnexpectedErrors(app: FastifyInstance): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          const logger = contextValue?.logger ?? app.log;
+          for (const error of errors) if (!isExpectedError(error)) logger.error({ err: unwrapResolverError(error) }, "unexpected GraphQL error");
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { GraphQLError } from "graphql";
+import { allow, deny, or, rule, shield } from "graphql-shield";
+import type { mongoose } from "@typegoose/typegoose";
+import { AdminRole } from "../modules/admins/admin.model";
+import type { GraphQLContext } from "./context";
+
+/**
+ * The one permission map of the GraphQL API. Deny by default: every root field is listed with who may call it,
+ * and every object type has its own rule. Rules that read `parent` or `args` are `strict`-cached (keyed on them);
+ * the rest depend only on the caller and are cached per request.
+ */
+const unauthenticated = (): GraphQLError =>
+  new GraphQLError("Authentication required: send an admin token (Authorization: Bearer …) or a license key (X-License-Key)", {
+    extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
+  });
+
+export const forbiddenError = (): GraphQLError => new GraphQLError("Not allowed", { extensions: { code: "FORBIDDEN" } });
+
+function roles(name: string, allowed: AdminRole[]) {
+  return rule(name, { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) => {
+    if (ctx.principal.kind === "anonymous") return unauthenticated();
+    return ctx.principal.kind === "admin" && allowed.includes(ctx.principal.role);
+  });
+}
+
+const isOwner = roles("isOwner", [AdminRole.owner]);
+const isAdmin = roles("isAdmin", [AdminRole.owner, AdminRole.admin]);
+const isSupport = roles("isSupport", [AdminRole.owner, AdminRole.admin, AdminRole.support]);
+const isReader = roles("isReader", [AdminRole.owner, AdminRole.admin, AdminRole.support, AdminRole.readonly]);
+
+const isLicenseHolder = rule("isLicenseHolder", { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) =>
+  ctx.principal.kind === "anonymous" ? unauthenticated() : ctx.principal.kind === "license",
+);
+
+function holdsLicense(ctx: GraphQLContext, licenseId: mongoose.Types.ObjectId | string | null | undefined): boolean {
+  if (ctx.principal.kind !== "license" || !licenseId) return false;
+  return ctx.principal.license._id.toHexString() === String(licenseId);
+}
+
+/** The parent License is the caller's own. */
+const isOwnLicense = rule("isOwnLicense", { cache: "strict" })((parent: { _id?: mongoose.Types.ObjectId }, _args, ctx: GraphQLContext) =>
+  holdsLicense(ctx, parent._id),
+);
+/** The parent Activation belongs to the caller's license. */
+const isOwnActivation = rule("isOwnActivation", { cache: "strict" })((parent: { license_id?: mongoose.Types.ObjectId }, _args, ctx: GraphQLContext) =>
+  holdsLicense(ctx, parent.license_id),
+);
+/** The `id` / `licenseId` argument names the caller's license. */
+const isOwnLicenseArg = rule("isOwnLicenseArg", { cache: "strict" })((_parent, args: { id?: string; licenseId?: string }, ctx: GraphQLContext) =>
+  holdsLicense(ctx, args.licenseId ?? args.id),
+);
+/** The parent AdminToken is the caller's own token. */
+const isSelf = rule("isSelf", { cache: "strict" })((parent: { _id?: mongoose.Types.ObjectId }, _args, ctx: GraphQLContext) =>
+  ctx.principal.kind === "admin" && parent._id !== undefined && ctx.principal.admin._id.equals(parent._id),
+);
+
+export const permissionMap = {
+  Query: {
+    viewer: allow,
+    plans: or(isReader, isLicenseHolder),
+    plan: or(isReader, isLicenseHolder),
+    customers: isReader,
+    customer: isReader,
+    licenses: isReader,
+    license: or(isReader, isOwnLicenseArg),
+    licenseByKey: isReader,
+    usage: or(isReader, isOwnLicenseArg),
+    payments: isReader,
+    activity: isReader,
+    admins: isOwner,
+    providerKeys: isOwner,
+  },
+  Mutation: {
+    createCustomer: isAdmin,
+    updateCustomer: isAdmin,
+    setCustomerStatus: isAdmin,
+    issueLicense: isAdmin,
+    suspendLicense: isSupport,
+    reactivateLicense: isSupport,
+    cancelLicense: isAdmin,
+    changeLicensePlan: isAdmin,
+    extendLicense: isAdmin,
+    rotateLicenseKey: isAdmin,
+    revealLicenseKey: isSupport,
+    updatePlan: isAdmin,
+    createAdminToken: isOwner,
+    revokeAdminToken: isOwner,
+    setProviderKey: isOwner,
+  },
+  Plan: { "*": or(isReader, isLicenseHolder) },
+  ModelAllowance: { "*": or(isReader, isLicenseHolder) },
+  Customer: { "*": isReader },
+  License: { "*": or(isReader, isOwnLicense), customer: isReader },
+  Activation: { "*": or(isReader, isOwnActivation) },
+  // Reached only through License.usageSummary / Query.usage, which are gated above.
+  UsageSummary: { "*": allow },
+  UsageBucket: { "*": allow },
+  Payment: { "*": isReader },
+  ActivityEntry: { "*": isReader },
+  AdminToken: { "*": or(isOwner, isSelf) },
+  ProviderKey: { "*": isOwner },
+  Viewer: { "*": allow },
+  IssuedLicense: { "*": isAdmin },
+  CreatedAdminToken: { "*": isOwner },
+  PageInfo: { "*": allow },
+  CustomerConnection: { "*": isReader },
+  CustomerEdge: { "*": isReader },
+  LicenseConnection: { "*": isReader },
+  LicenseEdge: { "*": isReader },
+  PaymentConnection: { "*": isReader },
+  PaymentEdge: { "*": isReader },
+  ActivityConnection: { "*": isReader },
+  ActivityEdge: { "*": isReader },
+};
+
+export const permissions = shield(permissionMap, {
+  fallbackRule: deny,
+  fallbackError: forbiddenError,
+  // Resolver errors (NOT_FOUND, BAD_USER_INPUT, …) pass through; formatError masks anything unexpected.
+  allowExternalErrors: true,
+  debug: false,
+});

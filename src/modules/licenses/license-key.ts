@@ -1,0 +1,15 @@
+import { randomBytes } from "node:crypto";
+
+/** Keys longer than this are answered as not found without a lookup (plugin contract §2.2). */
+export const MAX_KEY_LENGTH = 64;
+
+/** `CHA-` plus four groups of 8 upper-case hex digits: 128 bits from a CSPRNG (plugin contract §2.1). */
+export function generateLicenseKey(): string {
+  const groups = Array.from({ length: 4 }, () => randomBytes(4).toString("hex").toUpperCase());
+  return `CHA-${groups.join("-")}`;
+}
+
+/** A key as it may appear in logs: prefix and last 4 only. */
+export function maskKey(key: string): string {
+  return key.length <= 8 ? "…" : `${key.slice(0, 4)}…${key.slice(-4)}`;
+}

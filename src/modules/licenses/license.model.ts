@@ -1,0 +1,85 @@
+import { index, modelOptions, mongoose, prop, Severity } from "@typegoose/typegoose";
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { DateTimeISO, JSONObject } from "../../graphql/scalars";
+
+export enum LicenseStatus {
+  active = "active",
+  inactive = "inactive",
+  suspended = "suspended",
+  expired = "expired",
+  cancelled = "cancelled",
+}
+registerEnumType(LicenseStatus, { name: "LicenseStatus", description: "Only active licenses pass validation" });
+
+/**
+ * A license. The key itself is never stored: it is looked up by `key_digest` (HMAC-SHA256 with APP_SECRET)
+ * and kept AES-256-GCM-encrypted in `key_encrypted` so an admin can reveal it (audited).
+ */
+@ObjectType("License")
+@modelOptions({
+  schemaOptions: { collection: "licenses", timestamps: { createdAt: "created_at", updatedAt: "updated_at" } },
+  options: { customName: "License", allowMixed: Severity.ALLOW },
+})
+@index({ key_digest: 1 }, { unique: true })
+@index({ customer_id: 1, _id: -1 })
+@index({ plan_id: 1, status: 1 })
+@index({ status: 1, _id: -1 })
+@index({ key_last4: 1 })
+@index({ paddle_subscription_id: 1 }, { sparse: true })
+export class License {
+  @Field(() => ID, { name: "id" })
+  readonly _id!: mongoose.Types.ObjectId;
+
+  @prop({ required: true, type: () => String })
+  key_digest!: string;
+
+  @prop({ required: true, type: () => String })
+  key_encrypted!: string;
+
+  @Field({ name: "keyLast4", description: "The last 4 characters of the key, to recognise it" })
+  @prop({ required: true, type: () => String })
+  key_last4!: string;
+
+  @prop({ required: true, type: () => mongoose.Types.ObjectId })
+  customer_id!: mongoose.Types.ObjectId;
+
+  @prop({ required: true, type: () => mongoose.Types.ObjectId })
+  plan_id!: mongoose.Types.ObjectId;
+
+  @Field(() => String, { nullable: true })
+  @prop({ type: () => String, default: null })
+  domain?: string | null;
+
+  @Field(() => LicenseStatus)
+  @prop({ required: true, enum: LicenseStatus, type: () => String, default: LicenseStatus.active })
+  status!: LicenseStatus;
+
+  @Field(() => String, { name: "statusReason", nullable: true })
+  @prop({ type: () => String, default: null })
+  status_reason?: string | null;
+
+  @Field(() => DateTimeISO, { name: "activatedAt", nullable: true })
+  @prop({ type: () => Date, default: null })
+  activated_at?: Date | null;
+
+  @Field(() => DateTimeISO, { name: "expiresAt", nullable: true, description: "null: never expires" })
+  @prop({ type: () => Date, default: null })
+  expires_at?: Date | null;
+
+  @Field(() => DateTimeISO, { name: "lastCheck", nullable: true })
+  @prop({ type: () => Date, default: null })
+  last_check?: Date | null;
+
+  @Field(() => JSONObject)
+  @prop({ type: () => mongoose.Schema.Types.Mixed, default: {} })
+  metadata!: Record<string, unknown>;
+
+  @prop({ type: () => String, default: undefined })
+  paddle_subscription_id?: string;
+
+  @Field(() => DateTimeISO, { name: "createdAt" })
+  created_at!: Date;
+
+  @Field(() => DateTimeISO, { name: "updatedAt" })
+  updated_at!: Date;
+}

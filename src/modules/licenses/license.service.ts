@@ -1,0 +1,204 @@
+import { mongoose } from "@typegoose/typegoose";
+import type { Models } from "../../db/models";
+import { containsText, paginate, type Page, type PageRequest } from "../../db/pagination";
+import { badInput, DomainError, isDuplicateKey, notFound } from "../../errors";
+import { lastFour, type Secrets } from "../../security/secrets";
+import type { ActivityService, Actor } from "../activity/activity.service";
+import type { Plan } from "../plans/plan.model";
+import type { PlanService } from "../plans/plan.service";
+import { LicenseStatus, type License } from "./license.model";
+import { generateLicenseKey, MAX_KEY_LENGTH } from "./license-key";
+
+export interface IssueLicense {
+  customerId: mongoose.Types.ObjectId;
+  plan: string;
+  domain?: string | null;
+  expiresAt?: Date | null;
+  metadata?: Record<string, unknown>;
+}
+
+export interface LicenseFilter {
+  status?: LicenseStatus | null;
+  plan?: string | null;
+  customerId?: mongoose.Types.ObjectId | null;
+  /** Matches the customer's email, name or company. */
+  search?: string | null;
+  keyLast4?: string | null;
+}
+
+const KEY_ATTEMPTS = 10;
+
+export class LicenseService {
+  constructor(
+    private readonly models: Models,
+    private readonly secrets: Secrets,
+    private readonly plans: PlanService,
+    private readonly activity: ActivityService,
+  ) {}
+
+  async get(id: mongoose.Types.ObjectId): Promise<License> {
+    const license = await this.models.License.findById(id).lean<License>().exec();
+    if (!license) throw notFound("License");
+    return license;
+  }
+
+  /** Looks a key up by its keyed digest: exact and case-sensitive; absurdly long keys are not looked up. */
+  async findByKey(key: string): Promise<License | null> {
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) return null;
+    return this.models.License.findOne({ key_digest: this.secrets.digest(key) }).lean<License>().exec();
+  }
+
+  async list(filter: LicenseFilter, page: PageRequest): Promise<Page<License>> {
+    const query: Record<string, unknown> = {};
+    if (filter.status) query.status = filter.status;
+    if (filter.customerId) query.customer_id = filter.customerId;
+    if (filter.keyLast4) query.key_last4 = filter.keyLast4.toUpperCase();
+    if (filter.plan) query.plan_id = (await this.plans.byName(filter.plan))._id;
+    if (filter.search) {
+      const text = containsText(filter.search);
+      const customers = await this.models.Customer.find({ $or: [{ email: text }, { name: text }, { company: text }] }, { _id: 1 }).limit(1000).lean().exec();
+      query.customer_id = filter.customerId ?? { $in: customers.map((customer) => customer._id) };
+    }
+    return paginate<License>(this.models.License, query, page);
+  }
+
+  /**
+   * Issues a license and returns its key, which is shown only here. A lifetime plan's seat is taken first with a
+   * guarded increment, and given back if the license cannot be written.
+   */
+  async issue(input: IssueLicense, actor: Actor): Promise<{ key: string; license: License }> {
+    const customer = await this.models.Customer.findById(input.customerId).lean().exec();
+    if (!customer) throw notFound("Customer");
+    const plan = await this.plans.byName(input.plan);
+    if (!plan.is_active) throw badInput(`Plan "${plan.name}" is not on sale`);
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw badInput("expiresAt must be in the future");
+    if (plan.is_lifetime) await this.plans.takeLifetimeSeat(plan._id, plan.name);
+    try {
+      const { key, license } = await this.insertWithFreshKey(input, plan);
+      await this.activity.record(actor, { action: "license.issued", licenseId: license._id, customerId: customer._id, details: { plan: plan.name } });
+      return { key, license };
+    } catch (error) {
+      if (plan.is_lifetime) await this.plans.releaseLifetimeSeat(plan._id);
+      throw error;
+    }
+  }
+
+  private async insertWithFreshKey(input: IssueLicense, plan: Plan): Promise<{ key: string; license: License }> {
+    for (let attempt = 1; ; attempt++) {
+      const key = generateLicenseKey();
+      try {
+        const created = await this.models.License.create({
+          key_digest: this.secrets.digest(key),
+          key_encrypted: this.secrets.encrypt(key),
+          key_last4: lastFour(key),
+          customer_id: input.customerId,
+          plan_id: plan._id,
+          domain: input.domain ?? null,
+          status: LicenseStatus.active,
+          activated_at: new Date(),
+          // Lifetime licenses never expire; monthly ones are kept alive by billing.
+          expires_at: plan.is_lifetime ? null : (input.expiresAt ?? null),
+          metadata: input.metadata ?? {},
+        });
+        return { key, license: created.toObject() as License };
+      } catch (error) {
+        if (!isDuplicateKey(error) || attempt >= KEY_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async suspend(id: mongoose.Types.ObjectId, reason: string, actor: Actor): Promise<License> {
+    return this.transition(id, actor, "license.suspended", (license) => {
+      if (license.status === LicenseStatus.cancelled) throw badInput("A cancelled license cannot be suspended");
+      return { status: LicenseStatus.suspended, status_reason: reason };
+    });
+  }
+
+  async reactivate(id: mongoose.Types.ObjectId, actor: Actor): Promise<License> {
+    return this.transition(id, actor, "license.reactivated", (license) => {
+      if (license.status === LicenseStatus.cancelled) throw badInput("A cancelled license cannot be reactivated; issue a new one");
+      if (license.expires_at && license.expires_at.getTime() <= Date.now()) throw badInput("The license has expired: extend it first");
+      return { status: LicenseStatus.active, status_reason: null };
+    });
+  }
+
+  /** Cancels a license; a lifetime license gives its seat back. */
+  async cancel(id: mongoose.Types.ObjectId, actor: Actor): Promise<License> {
+    const updated = await this.transition(id, actor, "license.cancelled", (license) => {
+      if (license.status === LicenseStatus.cancelled) throw badInput("The license is already cancelled");
+      return { status: LicenseStatus.cancelled };
+    });
+    const plan = await this.models.Plan.findById(updated.plan_id).lean().exec();
+    if (plan?.is_lifetime) await this.plans.releaseLifetimeSeat(plan._id);
+    return updated;
+  }
+
+  async changePlan(id: mongoose.Types.ObjectId, planName: string, actor: Actor): Promise<License> {
+    const license = await this.get(id);
+    const [from, to] = await Promise.all([this.models.Plan.findById(license.plan_id).lean<Plan>().exec(), this.plans.byName(planName)]);
+    if (from && from._id.equals(to._id)) throw badInput(`The license is already on plan "${to.name}"`);
+    if (to.is_lifetime) await this.plans.takeLifetimeSeat(to._id, to.name);
+    const changes: Record<string, unknown> = { plan_id: to._id };
+    if (to.is_lifetime) changes.expires_at = null;
+    const updated = await this.models.License.findOneAndUpdate({ _id: id, plan_id: license.plan_id }, { $set: changes }, { returnDocument: "after" }).lean<License>().exec();
+    if (!updated) {
+      if (to.is_lifetime) await this.plans.releaseLifetimeSeat(to._id);
+      throw new DomainError("CONFLICT", "The license changed meanwhile; try again");
+    }
+    if (from?.is_lifetime && license.status !== LicenseStatus.cancelled) await this.plans.releaseLifetimeSeat(from._id);
+    await this.activity.record(actor, { action: "license.plan_changed", licenseId: id, customerId: license.customer_id, details: { from: from?.name, to: to.name } });
+    return updated;
+  }
+
+  async extend(id: mongoose.Types.ObjectId, expiresAt: Date | null, actor: Actor): Promise<License> {
+    if (expiresAt && expiresAt.getTime() <= Date.now()) throw badInput("expiresAt must be in the future (or null for no expiry)");
+    return this.transition(id, actor, "license.extended", (license) => ({
+      expires_at: expiresAt,
+      // A license that had only run out comes back to life when extended.
+      ...(license.status === LicenseStatus.expired ? { status: LicenseStatus.active } : {}),
+    }));
+  }
+
+  /** Replaces the key: the old one stops working at once. Returns the new key (shown only here). */
+  async rotateKey(id: mongoose.Types.ObjectId, actor: Actor): Promise<{ key: string; license: License }> {
+    const license = await this.get(id);
+    for (let attempt = 1; ; attempt++) {
+      const key = generateLicenseKey();
+      try {
+        const updated = await this.models.License.findOneAndUpdate(
+          { _id: id },
+          { $set: { key_digest: this.secrets.digest(key), key_encrypted: this.secrets.encrypt(key), key_last4: lastFour(key) } },
+          { returnDocument: "after" },
+        ).lean<License>().exec();
+        if (!updated) throw notFound("License");
+        await this.activity.record(actor, { action: "license.key_rotated", licenseId: id, customerId: license.customer_id, details: { previousLast4: license.key_last4 } });
+        return { key, license: updated };
+      } catch (error) {
+        if (!isDuplicateKey(error) || attempt >= KEY_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Decrypts the stored key for an admin; every reveal is in the audit log. */
+  async revealKey(id: mongoose.Types.ObjectId, actor: Actor): Promise<string> {
+    const license = await this.get(id);
+    const key = this.secrets.decrypt(license.key_encrypted);
+    await this.activity.record(actor, { action: "license.key_revealed", licenseId: id, customerId: license.customer_id });
+    return key;
+  }
+
+  private async transition(
+    id: mongoose.Types.ObjectId,
+    actor: Actor,
+    action: string,
+    decide: (license: License) => Record<string, unknown>,
+  ): Promise<License> {
+    const license = await this.get(id);
+    const changes = decide(license);
+    // Guarded on the status we decided from, so two concurrent transitions cannot both apply.
+    const updated = await this.models.License.findOneAndUpdate({ _id: id, status: license.status }, { $set: changes }, { returnDocument: "after" }).lean<License>().exec();
+    if (!updated) throw new DomainError("CONFLICT", "The license changed meanwhile; try again");
+    await this.activity.record(actor, { action, licenseId: id, customerId: license.customer_id, details: { from: license.status, ...changes } });
+    return updated;
+  }
+}

@@ -1,0 +1,46 @@
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLContext } from "../../graphql/context";
+import { actorOf } from "../../graphql/principal";
+import { ModelAllowance, UpdatePlanInput } from "./plan.inputs";
+import { Plan } from "./plan.model";
+import type { PlanChanges } from "./plan.service";
+
+@Resolver(() => Plan)
+export class PlanResolver {
+  @Query(() => [Plan], { description: "Plans on sale (and retired ones with includeInactive)" })
+  plans(@Arg("includeInactive", { defaultValue: false }) includeInactive: boolean, @Ctx() ctx: GraphQLContext): Promise<Plan[]> {
+    return ctx.services.plans.list(includeInactive);
+  }
+
+  @Query(() => Plan)
+  plan(@Arg("name") name: string, @Ctx() ctx: GraphQLContext): Promise<Plan> {
+    return ctx.services.plans.byName(name);
+  }
+
+  @Mutation(() => Plan)
+  updatePlan(@Arg("name") name: string, @Arg("input") input: UpdatePlanInput, @Ctx() ctx: GraphQLContext): Promise<Plan> {
+    const changes: PlanChanges = {
+      monthly_requests: input.monthlyRequests,
+      requests_per_minute: input.requestsPerMinute,
+      requests_per_hour: input.requestsPerHour,
+      monthly_budget_micros: input.monthlyBudgetMicros,
+      max_sites: input.maxSites,
+      max_tokens: input.maxTokens,
+      lifetime_limit: input.lifetimeLimit,
+      is_active: input.isActive,
+      allowed_models: input.allowedModels ? Object.fromEntries(input.allowedModels.map((entry) => [entry.provider, entry.models])) : undefined,
+    };
+    for (const key of Object.keys(changes) as Array<keyof PlanChanges>) if (changes[key] === undefined || changes[key] === null) delete changes[key];
+    return ctx.services.plans.update(name, changes, actorOf(ctx.principal, ctx.ip));
+  }
+
+  @FieldResolver(() => [ModelAllowance], { description: "Models the plan may use, per provider" })
+  allowedModels(@Root() plan: Plan): ModelAllowance[] {
+    return Object.entries(plan.allowed_models ?? {}).map(([provider, models]) => ({ provider, models }));
+  }
+
+  @FieldResolver(() => String, { description: "The monthly budget in euros, as a decimal string" })
+  monthlyBudgetEur(@Root() plan: Plan): string {
+    return (plan.monthly_budget_micros / 1_000_000).toFixed(2);
+  }
+}

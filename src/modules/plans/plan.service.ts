@@ -1,0 +1,73 @@
+import type { mongoose } from "@typegoose/typegoose";
+import type { Models } from "../../db/models";
+import { badInput, conflict, notFound } from "../../errors";
+import type { ActivityService, Actor } from "../activity/activity.service";
+import type { AllowedModels, Plan } from "./plan.model";
+import { PLAN_SEED } from "./plan.seed";
+
+export interface PlanChanges {
+  monthly_requests?: number;
+  requests_per_minute?: number;
+  requests_per_hour?: number;
+  monthly_budget_micros?: number;
+  max_sites?: number;
+  max_tokens?: number;
+  allowed_models?: AllowedModels;
+  lifetime_limit?: number | null;
+  is_active?: boolean;
+}
+
+export class PlanService {
+  constructor(
+    private readonly models: Models,
+    private readonly activity: ActivityService,
+  ) {}
+
+  list(includeInactive: boolean): Promise<Plan[]> {
+    return this.models.Plan.find(includeInactive ? {} : { is_active: true }).sort({ price_cents: 1 }).lean<Plan[]>().exec();
+  }
+
+  async byName(name: string): Promise<Plan> {
+    const plan = await this.models.Plan.findOne({ name }).lean<Plan>().exec();
+    if (!plan) throw notFound(`Plan "${name}"`);
+    return plan;
+  }
+
+  /** Inserts the contract's plans that are missing; existing plans (and admins' edits to them) are left alone. */
+  async seed(): Promise<{ inserted: string[] }> {
+    const inserted: string[] = [];
+    for (const plan of PLAN_SEED) {
+      const result = await this.models.Plan.updateOne({ name: plan.name }, { $setOnInsert: plan }, { upsert: true }).exec();
+      if (result.upsertedCount > 0) inserted.push(plan.name);
+    }
+    return { inserted };
+  }
+
+  async update(name: string, changes: PlanChanges, actor: Actor): Promise<Plan> {
+    const current = await this.byName(name);
+    if (changes.lifetime_limit !== undefined && changes.lifetime_limit !== null && changes.lifetime_limit < current.lifetime_sold) {
+      throw badInput(`lifetimeLimit cannot be below the ${current.lifetime_sold} licenses already sold`);
+    }
+    if (changes.max_sites !== undefined && changes.max_sites < -1) throw badInput("maxSites must be -1 (unlimited) or at least 0");
+    const updated = await this.models.Plan.findOneAndUpdate({ _id: current._id }, { $set: changes }, { returnDocument: "after" }).lean<Plan>().exec();
+    if (!updated) throw notFound(`Plan "${name}"`);
+    await this.activity.record(actor, { action: "plan.updated", details: { plan: name, changes } });
+    return updated;
+  }
+
+  /**
+   * Takes one seat of a lifetime plan with one guarded increment, so the cap can never be oversold, whoever
+   * sells (admin, CLI, webhook) and however many at once. Plans without a limit always succeed.
+   */
+  async takeLifetimeSeat(planId: mongoose.Types.ObjectId, planName: string): Promise<void> {
+    const result = await this.models.Plan.updateOne(
+      { _id: planId, $or: [{ lifetime_limit: null }, { $expr: { $lt: ["$lifetime_sold", "$lifetime_limit"] } }] },
+      { $inc: { lifetime_sold: 1 } },
+    ).exec();
+    if (result.modifiedCount === 0) throw conflict(`${planName === "founders" ? "Founders Deal" : `Plan ${planName}`} sold out`);
+  }
+
+  async releaseLifetimeSeat(planId: mongoose.Types.ObjectId): Promise<void> {
+    await this.models.Plan.updateOne({ _id: planId, lifetime_sold: { $gt: 0 } }, { $inc: { lifetime_sold: -1 } }).exec();
+  }
+}

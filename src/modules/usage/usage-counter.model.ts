@@ -1,0 +1,33 @@
+import { index, modelOptions, mongoose, prop } from "@typegoose/typegoose";
+
+/**
+ * The atomic quota state of one license in one UTC window: `m:2026-11`, `h:2026-11-25T10`, `i:2026-11-25T10:41`.
+ * Limits are enforced by guarded `$inc`s on these documents; expired windows are removed by the TTL index.
+ */
+@modelOptions({ schemaOptions: { collection: "usage_counters" }, options: { customName: "UsageCounter" } })
+@index({ license_id: 1, window: 1 }, { unique: true })
+@index({ expires_at: 1 }, { expireAfterSeconds: 0 })
+export class UsageCounter {
+  readonly _id!: mongoose.Types.ObjectId;
+
+  @prop({ required: true, type: () => mongoose.Types.ObjectId })
+  license_id!: mongoose.Types.ObjectId;
+
+  @prop({ required: true, type: () => String })
+  window!: string;
+
+  @prop({ type: () => Number, default: 0 })
+  requests!: number;
+
+  @prop({ type: () => Number, default: 0 })
+  tokens!: number;
+
+  @prop({ type: () => Number, default: 0 })
+  cost_micros!: number;
+
+  @prop({ type: () => Number, default: 0 })
+  reserved_micros!: number;
+
+  @prop({ required: true, type: () => Date })
+  expires_at!: Date;
+}

@@ -1,0 +1,17 @@
+/** UTC calendar windows of the quota counters (plugin contract §4.2). */
+export function monthWindow(at: Date): string {
+  return `m:${at.toISOString().slice(0, 7)}`;
+}
+
+export function hourWindow(at: Date): string {
+  return `h:${at.toISOString().slice(0, 13)}`;
+}
+
+export function minuteWindow(at: Date): string {
+  return `i:${at.toISOString().slice(0, 16)}`;
+}
+
+/** The first instant of the next month (UTC): when this month's counters stop mattering. */
+export function startOfNextMonth(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
+}

@@ -1,0 +1,75 @@
+import type { mongoose } from "@typegoose/typegoose";
+import type { Models } from "../../db/models";
+import { badInput } from "../../errors";
+import type { Plan } from "../plans/plan.model";
+import type { UsageCounter } from "./usage-counter.model";
+import { monthWindow } from "./usage-windows";
+
+export interface UsageFigures {
+  requests: number;
+  tokens: number;
+  costMicros: number;
+}
+
+export interface UsageSummary extends UsageFigures {
+  /** "2026-11": the UTC month these figures cover. */
+  month: string;
+  requestLimit: number;
+  budgetMicros: number;
+  /** round(requests ÷ limit × 100, 2), or 0 when unlimited (plugin contract §4.5). */
+  requestsPercent: number;
+  budgetPercent: number;
+}
+
+export type UsageGrouping = "DAY" | "PROVIDER" | "MODEL";
+
+export interface UsageBucket extends UsageFigures {
+  key: string;
+}
+
+const MAX_RANGE_DAYS = 400;
+
+export class UsageService {
+  constructor(private readonly models: Models) {}
+
+  /** This month's counters of several licenses in one query (for DataLoaders), keyed by license id. */
+  async monthCounters(licenseIds: readonly mongoose.Types.ObjectId[], now = new Date()): Promise<Map<string, UsageCounter>> {
+    const counters = await this.models.UsageCounter.find({ license_id: { $in: licenseIds }, window: monthWindow(now) }).lean<UsageCounter[]>().exec();
+    return new Map(counters.map((counter) => [counter.license_id.toHexString(), counter]));
+  }
+
+  summarize(plan: Plan, counter: UsageCounter | undefined, now = new Date()): UsageSummary {
+    const requests = counter?.requests ?? 0;
+    const costMicros = counter?.cost_micros ?? 0;
+    return {
+      month: monthWindow(now).slice(2),
+      requests,
+      tokens: counter?.tokens ?? 0,
+      costMicros,
+      requestLimit: plan.monthly_requests,
+      budgetMicros: plan.monthly_budget_micros,
+      requestsPercent: percent(requests, plan.monthly_requests),
+      budgetPercent: percent(costMicros, plan.monthly_budget_micros),
+    };
+  }
+
+  /** Usage from the logs between two instants, grouped by UTC day, provider or model. */
+  async breakdown(licenseId: mongoose.Types.ObjectId, from: Date, to: Date, groupBy: UsageGrouping): Promise<UsageBucket[]> {
+    if (to.getTime() <= from.getTime()) throw badInput("to must be after from");
+    if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) throw badInput(`the range may span at most ${MAX_RANGE_DAYS} days`);
+    const key =
+      groupBy === "DAY"
+        ? { $dateToString: { format: "%Y-%m-%d", date: "$created_at", timezone: "UTC" } }
+        : { $ifNull: [groupBy === "PROVIDER" ? "$provider" : "$model", "unknown"] };
+    const rows = await this.models.UsageLog.aggregate<{ _id: string; requests: number; tokens: number; costMicros: number }>([
+      { $match: { license_id: licenseId, created_at: { $gte: from, $lt: to } } },
+      { $group: { _id: key, requests: { $sum: 1 }, tokens: { $sum: "$tokens_used" }, costMicros: { $sum: "$cost_micros" } } },
+      { $sort: { _id: 1 } },
+    ]).exec();
+    return rows.map((row) => ({ key: row._id, requests: row.requests, tokens: row.tokens, costMicros: row.costMicros }));
+  }
+}
+
+function percent(used: number, limit: number): number {
+  return limit > 0 ? Math.round((used / limit) * 10_000) / 100 : 0;
+}

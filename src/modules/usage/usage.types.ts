@@ -1,0 +1,64 @@
+import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
+import { SafeInt } from "../../graphql/scalars";
+
+export enum UsageGroupBy {
+  DAY = "DAY",
+  PROVIDER = "PROVIDER",
+  MODEL = "MODEL",
+}
+registerEnumType(UsageGroupBy, { name: "UsageGroupBy" });
+
+@ObjectType({ description: "This month's usage of a license against its plan (from the atomic counters)" })
+export class UsageSummary {
+  @Field({ description: "The UTC month, e.g. 2026-11" })
+  month!: string;
+
+  @Field(() => Int)
+  requests!: number;
+
+  @Field(() => SafeInt)
+  tokens!: number;
+
+  @Field(() => SafeInt)
+  costMicros!: number;
+
+  @Field({ description: "The cost in euros, as a decimal string" })
+  cost!: string;
+
+  @Field(() => Int, { description: "0 = unlimited" })
+  requestLimit!: number;
+
+  @Field(() => SafeInt, { description: "0 = unlimited" })
+  budgetMicros!: number;
+
+  @Field(() => Float)
+  requestsPercent!: number;
+
+  @Field(() => Float)
+  budgetPercent!: number;
+}
+
+@ObjectType()
+export class UsageBucket {
+  @Field({ description: "The day (YYYY-MM-DD), provider or model" })
+  key!: string;
+
+  @Field(() => Int)
+  requests!: number;
+
+  @Field(() => SafeInt)
+  tokens!: number;
+
+  @Field(() => SafeInt)
+  costMicros!: number;
+
+  @Field()
+  cost!: string;
+}
+
+/** Micro-euros as a decimal euro string with 6 places (exact: no floating point on the way). */
+export function microsToEur(micros: number): string {
+  const sign = micros < 0 ? "-" : "";
+  const abs = Math.abs(micros);
+  return `${sign}${Math.floor(abs / 1_000_000)}.${String(abs % 1_000_000).padStart(6, "0")}`;
+}

@@ -1,0 +1,42 @@
+import type { Models } from "./db/models";
+import { ActivityService } from "./modules/activity/activity.service";
+import { AdminTokenService } from "./modules/admins/admin-token.service";
+import { CustomerService } from "./modules/customers/customer.service";
+import { LicenseService } from "./modules/licenses/license.service";
+import { PaymentService } from "./modules/payments/payment.service";
+import { PlanService } from "./modules/plans/plan.service";
+import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
+import { UsageService } from "./modules/usage/usage.service";
+import { Secrets } from "./security/secrets";
+
+/** Every service, wired once per process; REST routes, resolvers and the CLI all call these. */
+export interface Services {
+  models: Models;
+  secrets: Secrets;
+  activity: ActivityService;
+  plans: PlanService;
+  customers: CustomerService;
+  licenses: LicenseService;
+  admins: AdminTokenService;
+  providerKeys: ProviderKeyService;
+  usage: UsageService;
+  payments: PaymentService;
+}
+
+export function createServices(models: Models, appSecret: string): Services {
+  const secrets = new Secrets(appSecret);
+  const activity = new ActivityService(models);
+  const plans = new PlanService(models, activity);
+  return {
+    models,
+    secrets,
+    activity,
+    plans,
+    customers: new CustomerService(models, activity),
+    licenses: new LicenseService(models, secrets, plans, activity),
+    admins: new AdminTokenService(models, activity),
+    providerKeys: new ProviderKeyService(models, secrets, activity),
+    usage: new UsageService(models),
+    payments: new PaymentService(models),
+  };
+}
