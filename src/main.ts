@@ -1,9 +1,15 @@
+import "reflect-metadata";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { buildApp } from "./app";
 import { ConfigError, loadConfig, resolveAppSecret, type ResolvedConfig } from "./config";
 import { connectDatabase, DatabaseStartError, type Database } from "./db/connect";
+import { createModels } from "./db/models";
 import { createLogger } from "./logger";
+import { SYSTEM_ACTOR } from "./modules/activity/activity.service";
+import { AdminRole } from "./modules/admins/admin.model";
+import { SetupService, type DemoLicense } from "./modules/setup/setup.service";
+import { createServices, type Services } from "./services";
 
 // Long enough for in-flight requests and the journal flush, short enough for an orchestrator's grace period.
 const FORCED_EXIT_AFTER_MS = 15_000;
@@ -18,19 +24,56 @@ async function main(): Promise<void> {
     exitOnBootFailure(logger, error);
   }
   try {
-    const app = await buildApp({ config, logger, db });
+    const services = createServices(createModels(db.connection), config.appSecret);
+    const firstRun = await prepareDatabase(db, services);
+    const app = await buildApp({ config, logger, db, services });
     stopOnSignals(app, db, logger);
-    await app.listen({
+    const address = await app.listen({
       host: config.host,
       port: config.port,
       // Replaces Fastify's own "Server listening at" line, so one line says everything about the boot.
       listenTextResolver: (address) => `Chatello platform listening on ${address} (database: ${describeDatabase(db, config)})`,
     });
+    if (firstRun) process.stdout.write(welcome(address, firstRun, config.playground));
   } catch (error) {
     // Stopping the engine flushes its journal and frees the data folder for the next attempt.
     await db.close().catch((closeError: unknown) => logger.error({ err: closeError }, "closing the database failed"));
     exitOnBootFailure(logger, error);
   }
+}
+
+interface FirstRun {
+  ownerToken: string;
+  licenses: DemoLicense[];
+}
+
+/**
+ * Indexes and plans on every boot (idempotent). An empty embedded database is a first run on a new machine:
+ * it also gets demo data and an owner token, printed once so the playground can be tried straight away.
+ */
+async function prepareDatabase(db: Database, services: Services): Promise<FirstRun | undefined> {
+  const setup = new SetupService(services);
+  const firstRun = db.type === "embedded" && (await setup.isEmpty());
+  await setup.init();
+  if (!firstRun) return undefined;
+  const { licenses } = await setup.sample();
+  const { token } = await services.admins.create("owner (created at first start)", AdminRole.owner, SYSTEM_ACTOR);
+  return { ownerToken: token, licenses };
+}
+
+function welcome(address: string, firstRun: FirstRun, playground: boolean): string {
+  const lines = [
+    "",
+    "First start on an empty database: demo data added.",
+    playground ? `  GraphQL playground: ${address}/playground` : `  GraphQL API: ${address}/graphql`,
+    `  Owner token (shown once; paste into the playground's Headers as {"Authorization": "Bearer <token>"}):`,
+    `    ${firstRun.ownerToken}`,
+    "  Demo license keys (X-License-Key):",
+    ...firstRun.licenses.map((license) => `    ${license.plan.padEnd(9)} ${license.key}`),
+    "  More tokens: npm run cli -- admin:token create --role admin --name <who>",
+    "",
+  ];
+  return `${lines.join("\n")}\n`;
 }
 
 async function loadResolvedConfig(): Promise<ResolvedConfig> {

@@ -33,14 +33,18 @@ async function fetcher(params, opts) {
   return response.json();
 }
 
-const defaultQuery = `# Chatello admin GraphQL API.
+// Short lines: the operation editor is only about 55 characters wide on a laptop screen.
+const defaultQuery = `# Chatello admin GraphQL API
 #
-# Most fields need an admin token: open the "Headers" tab below and replace the
-# placeholder with your token, e.g. {"Authorization": "Bearer chk_..."}.
-# Headers are not saved in the browser; paste the token again after a reload.
+# Most fields need an admin token: in the Headers
+# tab below, uncomment the Authorization line and
+# paste your token in place of chk_...
+# Headers are not saved: paste it again after a
+# reload.
 #
-# Run a query with Ctrl-Enter or the ▶ button; the docs are in the left sidebar.
-# This one shows who you are: kind is "admin" once the token is accepted.
+# Run with Ctrl-Enter or the ▶ button; the docs
+# are in the left sidebar. Below, kind is "admin"
+# once the token is accepted.
 
 {
   viewer {
@@ -50,8 +54,10 @@ const defaultQuery = `# Chatello admin GraphQL API.
 }
 `;
 
+// Commented out (GraphiQL reads headers as JSON with comments): the API refuses a present-but-wrong token,
+// so an active placeholder would fail every request, schema introspection included, until it is replaced.
 const defaultHeaders = `{
-  "Authorization": "Bearer <paste an admin token>"
+  // "Authorization": "Bearer chk_..."
 }
 `;
 

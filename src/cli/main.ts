@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+import "reflect-metadata";
+import { Command } from "commander";
+import { ConfigError } from "../config";
+import { DatabaseStartError } from "../db/connect";
+import { DomainError } from "../errors";
+import { registerAdminCommands } from "./admin.commands";
+import { registerSetupCommands } from "./setup.commands";
+
+const program = new Command()
+  .name("platform")
+  .description("Chatello platform operations (reads the same environment variables as the server)")
+  .option("--json", "print one JSON document instead of text, for scripts")
+  .showHelpAfterError();
+
+registerSetupCommands(program);
+registerAdminCommands(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  // Expected failures are one line for the operator; anything else keeps its stack.
+  const expected = error instanceof ConfigError || error instanceof DatabaseStartError || error instanceof DomainError;
+  const message = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
+  if (program.opts().json === true) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
+  else process.stderr.write(`Error: ${message}\n`);
+  process.exit(1);
+});
