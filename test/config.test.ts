@@ -28,11 +28,18 @@ describe("loadConfig", () => {
       logLevel: "info",
       logPretty: false,
       embeddedDbPort: 0,
+      graphqlIntrospection: true,
+      playground: true,
     });
   });
 
   it("treats empty values as unset and ignores unknown variables", () => {
     expect(loadConfig({ PORT: "", MONGODB_URI: "", HOME: "/root", SOMETHING_ELSE: "x" })).toEqual(loadConfig({}));
+  });
+
+  it("turns introspection and the playground off in production unless asked for", () => {
+    expect(loadConfig({ NODE_ENV: "production", APP_SECRET: VALID_SECRET })).toMatchObject({ graphqlIntrospection: false, playground: false });
+    expect(loadConfig({ NODE_ENV: "production", APP_SECRET: VALID_SECRET, GRAPHQL_INTROSPECTION: "1" })).toMatchObject({ graphqlIntrospection: true });
   });
 
   it("is silent under test and listens on all interfaces in production", () => {
@@ -52,6 +59,8 @@ describe("loadConfig", () => {
       LOG_LEVEL: "debug",
       LOG_PRETTY: "1",
       EMBEDDED_DB_PORT: "27018",
+      GRAPHQL_INTROSPECTION: "true",
+      PLAYGROUND: "0",
     });
     expect(config).toEqual({
       nodeEnv: "production",
@@ -64,6 +73,8 @@ describe("loadConfig", () => {
       logLevel: "debug",
       logPretty: true,
       embeddedDbPort: 27018,
+      graphqlIntrospection: true,
+      playground: false,
     });
   });
 

@@ -93,18 +93,19 @@ export class Page {
   }
 
   /**
-   * Replaces the whole content of the focused editor as a user would: Ctrl+A, then type key by key.
-   * One character at a time, because Monaco auto-closes brackets and quotes and only types over the closing
-   * one when it is typed on its own (a single insertText of "{ a }" leaves "{ a }}").
+   * Replaces the whole content of the focused editor as a user would: Ctrl+A, Backspace, then type key by key.
+   * Clearing first matters: typing "{" over a selection makes Monaco wrap it in braces. Typing one key at a time
+   * lets Monaco's auto-closed "}" and '"' be typed over, as they are for a person.
    */
   async replaceFocusedText(text: string): Promise<void> {
-    const ctrlA = { modifiers: 2, key: "a", code: "KeyA", windowsVirtualKeyCode: 65, commands: ["selectAll"] };
-    await this.send("Input.dispatchKeyEvent", { type: "keyDown", ...ctrlA });
-    await this.send("Input.dispatchKeyEvent", { type: "keyUp", ...ctrlA });
-    for (const char of text) {
-      await this.send("Input.dispatchKeyEvent", { type: "keyDown", key: char, text: char });
-      await this.send("Input.dispatchKeyEvent", { type: "keyUp", key: char });
-    }
+    await this.press({ key: "a", code: "KeyA", windowsVirtualKeyCode: 65, modifiers: 2, commands: ["selectAll"] });
+    await this.press({ key: "Backspace", code: "Backspace", windowsVirtualKeyCode: 8 });
+    for (const char of text) await this.press({ key: char, text: char });
+  }
+
+  private async press(key: Record<string, unknown>): Promise<void> {
+    await this.send("Input.dispatchKeyEvent", { type: "keyDown", ...key });
+    await this.send("Input.dispatchKeyEvent", { type: "keyUp", ...key, text: undefined });
   }
 
   async screenshot(file: string): Promise<void> {

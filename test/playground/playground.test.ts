@@ -1,38 +1,39 @@
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Fastify from "fastify";
+import { AdminRole } from "../../src/modules/admins/admin.model";
 import { defaultPlaygroundDir, PLAYGROUND_CSP, registerPlayground } from "../../src/playground/playground.route";
 import { ensurePlaygroundBuilt } from "./bundle";
 import { Chromium } from "./chromium";
-import { buildFixture, type Fixture } from "./fixture";
 import { Page } from "./page";
+import { startPlaygroundPlatform, type PlaygroundPlatform } from "./platform";
 
 const NOT_FOUND = { error: "Not found", code: "NOT_FOUND" };
 
+// The real app (with /graphql) on an in-memory engine, started once for the route tests and the browser test.
+let dir: string;
+let platform: PlaygroundPlatform;
+beforeAll(async () => {
+  dir = await ensurePlaygroundBuilt();
+  platform = await startPlaygroundPlatform(dir);
+  await platform.listen();
+});
+afterAll(() => platform?.stop());
+
 describe("playground routes", () => {
-  let dir: string;
-  let fixture: Fixture;
-
-  beforeAll(async () => {
-    dir = await ensurePlaygroundBuilt();
-    fixture = await buildFixture({ playgroundDir: dir });
-  });
-  afterAll(() => fixture.close());
-
   it("finds the bundle under dist/ from the source file too", () => {
     expect(defaultPlaygroundDir()).toBe(path.resolve(__dirname, "../../dist/playground/public"));
   });
 
   it("redirects /playground to /playground/, where the page's relative URLs resolve", async () => {
-    const response = await fixture.app.inject({ url: "/playground" });
+    const response = await platform.app.inject({ url: "/playground" });
     expect(response.statusCode).toBe(302);
     expect(response.headers.location).toBe("/playground/");
   });
 
   it("serves index.html with no-cache, a CSP and an ETag", async () => {
-    const response = await fixture.app.inject({ url: "/playground/" });
+    const response = await platform.app.inject({ url: "/playground/" });
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(response.headers["cache-control"]).toBe("no-cache");
@@ -41,22 +42,22 @@ describe("playground routes", () => {
     expect(response.body).toContain("<title>Chatello GraphQL playground</title>");
     expect(response.body).not.toMatch(/(src|href)="(https?:)?\/\//); // nothing from another host
 
-    const again = await fixture.app.inject({ url: "/playground/", headers: { "if-none-match": String(response.headers.etag) } });
+    const again = await platform.app.inject({ url: "/playground/", headers: { "if-none-match": String(response.headers.etag) } });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe("");
   });
 
   it("serves the scripts byte for byte as JavaScript", async () => {
     for (const name of ["main.js", "graphql.worker.js"]) {
-      const response = await fixture.app.inject({ url: `/playground/${name}` });
+      const response = await platform.app.inject({ url: `/playground/${name}` });
       expect(response.statusCode).toBe(200);
       expect(response.headers["content-type"]).toBe("text/javascript; charset=utf-8");
       expect(response.rawPayload.equals(readFileSync(path.join(dir, name)))).toBe(true);
     }
   });
 
-  it("answers an unknown file with the app's JSON 404", async () => {
-    const response = await fixture.app.inject({ url: "/playground/nope.js" });
+  it("answers an unknown file with the app's own JSON 404", async () => {
+    const response = await platform.app.inject({ url: "/playground/nope.js" });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual(NOT_FOUND);
   });
@@ -64,7 +65,7 @@ describe("playground routes", () => {
   it.each(["/playground/..%2fpackage.json", "/playground/..%2F..%2Fpackage.json", "/playground/%2e%2e%2fbuild.mjs", "/playground/../package.json"])(
     "serves nothing outside the bundle: %s",
     async (url) => {
-      const response = await fixture.app.inject({ url });
+      const response = await platform.app.inject({ url });
       expect(response.statusCode).toBe(404);
       expect(response.body).not.toContain("chatello-platform");
     },
@@ -90,27 +91,20 @@ describe("playground without a built bundle", () => {
 });
 
 describe("playground in headless Chromium", () => {
-  const token = "chk_playground_test_token";
   // Written on every run so a person can look at what the test saw; not part of the repository.
   const screenshotFile = path.join(os.tmpdir(), "chatello-playground.png");
-  let fixture: Fixture;
   let browser: Chromium;
   let page: Page;
-  let origin: string;
 
   beforeAll(async () => {
-    fixture = await buildFixture({ playgroundDir: await ensurePlaygroundBuilt() });
-    await fixture.app.listen({ host: "127.0.0.1", port: 0 });
-    origin = `http://127.0.0.1:${(fixture.app.server.address() as AddressInfo).port}`;
     browser = await Chromium.launch();
     page = await Page.open(browser);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await fixture?.close();
-  });
+  afterAll(() => browser?.close());
 
-  it("renders GraphiQL from local files only and runs a query with the token typed into the Headers tab", async () => {
+  it("renders GraphiQL from local files only and runs a query with the admin token typed into the Headers tab", async () => {
+    const { origin } = platform;
+    const token = await platform.token(AdminRole.support);
     await page.navigate(`${origin}/playground`);
 
     // Rendered: the operation, variables, headers and response editors are Monaco instances with their defaults.
@@ -119,18 +113,19 @@ describe("playground in headless Chromium", () => {
     expect(await page.evaluate<string>("document.title")).toBe("Chatello GraphQL playground");
     const headersEditor = `.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden)`;
     await page.waitFor("the default query", editorText(".graphiql-query-editor") + `.includes("viewer")`);
-    expect(await page.evaluate<string>(editorText(headersEditor))).toContain('"Authorization": "Bearer <paste an admin token>"');
+    expect(await page.evaluate<string>(editorText(headersEditor))).toContain(`// "Authorization": "Bearer chk_..."`);
 
-    // Type a query and a token as a user would: click into each editor, select all, type.
+    // Type a query and the token as a user would: click into each editor, select all, type.
     await page.click(".graphiql-query-editor .monaco-editor .view-lines");
-    await page.replaceFocusedText("{ hello authorization }");
+    await page.replaceFocusedText("{ viewer { kind role } }");
     await page.click(`${headersEditor} .monaco-editor .view-lines`);
     await page.replaceFocusedText(`{"Authorization": "Bearer ${token}"}`);
-    expect(await page.evaluate<string>(editorText(".graphiql-query-editor"))).toBe("{ hello authorization }");
+    // Monaco renders asynchronously: wait for what was typed rather than reading it at once.
+    await page.waitFor("the typed query", `${editorText(".graphiql-query-editor")} === "{ viewer { kind role } }"`);
 
     await page.click(".graphiql-execute-button");
-    const resultText = await page.waitFor<string>("the result", `(() => { const t = ${editorText(".result-window")}; return t.includes("hello") && t; })()`);
-    expect(JSON.parse(resultText)).toEqual({ data: { hello: "Hello from the Chatello fixture", authorization: `Bearer ${token}` } });
+    const resultText = await page.waitFor<string>("the result", `(() => { const t = ${editorText(".result-window")}; return t.includes("viewer") && t; })()`);
+    expect(JSON.parse(resultText)).toEqual({ data: { viewer: { kind: "admin", role: "support" } } });
 
     await page.screenshot(screenshotFile);
 
@@ -141,11 +136,28 @@ describe("playground in headless Chromium", () => {
     for (const expected of ["/playground", "/playground/", "/playground/main.js", "/playground/main.css", "/playground/graphql.worker.js", "/graphql"]) {
       expect(paths).toContain(expected);
     }
-    // The CSP let everything the page needs through, and nothing else went wrong.
+    // The CSP let everything the page needs through, and nothing else went wrong
+    // (apart from the refused introspection, the subject of the next test).
     expect(await page.evaluate<string[]>("window.__cspViolations")).toEqual([]);
-    expect(page.problems).toEqual([]);
+    expect(page.problems.filter((problem) => !isRefusedIntrospection(problem))).toEqual([]);
+  });
+
+  // KNOWN BUG, outside the playground: src/graphql/limits.ts counts introspection fields towards its depth limit
+  // (10), and GraphiQL's introspection query is 15 deep, so /graphql answers it with a 400 and the playground
+  // has no docs and no schema-aware completion. When that is fixed, this test "fails" by passing: drop
+  // `.failing` and the isRefusedIntrospection filter above.
+  it.failing("loads the schema from /graphql for the docs (fails until the depth limit exempts introspection)", async () => {
+    // Uses the page the previous test loaded.
+    expect(page.problems.filter(isRefusedIntrospection)).toEqual([]);
+    await page.click(`.graphiql-sidebar button[aria-label="Show Documentation Explorer"]`);
+    await page.waitFor("the docs", `document.querySelector(".graphiql-doc-explorer")?.innerText.includes("Mutation")`, 3000);
   });
 });
+
+/** The console error Chromium logs when /graphql refuses GraphiQL's introspection query (see above). */
+function isRefusedIntrospection(problem: string): boolean {
+  return /status of 400 \(Bad Request\) http:\/\/127\.0\.0\.1:\d+\/graphql$/.test(problem);
+}
 
 /** A page expression: the text of the Monaco editor inside `container`, with its no-break spaces made plain. */
 function editorText(container: string): string {

@@ -35,9 +35,10 @@ export class SetupService {
     return { plansInserted: inserted };
   }
 
+  /** No plans, customers or licenses at all: a database nobody has used yet. */
   async isEmpty(): Promise<boolean> {
-    const [customers, licenses] = await Promise.all([this.models.Customer.estimatedDocumentCount(), this.models.License.estimatedDocumentCount()]);
-    return customers === 0 && licenses === 0;
+    const counts = await Promise.all([this.models.Plan, this.models.Customer, this.models.License].map((model) => model.estimatedDocumentCount().exec()));
+    return counts.every((count) => count === 0);
   }
 
   /**
