@@ -5,6 +5,7 @@ import type { Database } from "./db/connect";
 import { createModels } from "./db/models";
 import { registerGraphQL } from "./graphql/graphql.route";
 import { buildApiSchema } from "./graphql/schema";
+import { defaultPlaygroundDir, registerPlayground } from "./playground/playground.route";
 import { createServices, type Services } from "./services";
 import { healthRoutes } from "./modules/health/health.route";
 import { APP_VERSION } from "./version";
@@ -42,6 +43,7 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   addErrorReplies(app);
   await app.register(healthRoutes, { db, version: APP_VERSION });
   await registerGraphQL(app, { schema: await buildApiSchema(), services, config });
+  if (config.playground) await registerPlayground(app, { dir: defaultPlaygroundDir() });
   return app;
 }
 

@@ -1,5 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import type { FastifyInstance } from "fastify";
 import type { GraphQLSchema } from "graphql";
@@ -20,7 +21,8 @@ export interface GraphQLRouteOptions {
 export async function registerGraphQL(app: FastifyInstance, options: GraphQLRouteOptions): Promise<ApolloServer<GraphQLContext>> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: options.schema,
-    plugins: [fastifyApolloDrainPlugin(app), logUnexpectedErrors(app)],
+    // Apollo's own landing page loads from a CDN; the offline playground lives at /playground instead.
+    plugins: [fastifyApolloDrainPlugin(app), logUnexpectedErrors(app), ApolloServerPluginLandingPageDisabled()],
     introspection: options.config.graphqlIntrospection,
     // No "Did you mean …?" hints when the schema is not meant to be explored.
     hideSchemaDetailsFromClientErrors: !options.config.graphqlIntrospection,

@@ -79,7 +79,9 @@ function measureSelection(selectionSet: SelectionSetNode, fragments: Map<string,
 
 function measureField(field: FieldNode, fragments: Map<string, FragmentDefinitionNode>, depth: number, visiting: Set<string>): Measure {
   const alias = field.alias ? 1 : 0;
-  if (!field.selectionSet) return { depth, aliases: alias, cost: field.name.value.startsWith("__") ? 0 : 1 };
+  // Introspection (GraphiQL's schema query is 15 levels deep) is governed by GRAPHQL_INTROSPECTION, not by these limits.
+  if (field.name.value.startsWith("__")) return { depth, aliases: alias, cost: 0 };
+  if (!field.selectionSet) return { depth, aliases: alias, cost: 1 };
   const inner = measureSelection(field.selectionSet, fragments, depth + 1, visiting);
   return { depth: inner.depth, aliases: inner.aliases + alias, cost: 1 + listSize(field) * inner.cost };
 }

@@ -31,7 +31,7 @@ const CONTENT_TYPES: Record<string, string> = {
  * As tight as GraphiQL allows (checked in headless Chromium by test/playground):
  * - scripts and workers only from this origin, no eval;
  * - 'unsafe-inline' styles because Monaco and GraphiQL set element styles and add <style> elements at run time;
- * - data: fonts because graphiql/style.css inlines its fonts; data: images for the inline SVG icons in its CSS;
+ * - data: fonts because graphiql/style.css inlines its fonts; data: images for Monaco's SVG squiggly underlines;
  * - fetches only to this origin (the /graphql endpoint);
  * - the page may not be framed, so a hostile site cannot overlay it to steal clicks on "run".
  */
