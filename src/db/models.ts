@@ -23,6 +23,8 @@ const schemas = new Map(
     const schema = buildSchema(cls);
     schema.set("autoCreate", false);
     schema.set("autoIndex", false);
+    // Keep empty objects (metadata: {}): a missing field would break non-null GraphQL fields.
+    schema.set("minimize", false);
     return [name, schema];
   }),
 );

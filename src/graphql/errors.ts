@@ -24,6 +24,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof DomainError) {
     return { ...formatted, message: original.message, extensions: { code: original.code, ...original.details } };
   }
+  // Apollo wraps validation-rule errors and overwrites their code with GRAPHQL_VALIDATION_FAILED; ours is more precise.
+  const ruleError = error instanceof GraphQLError ? error.originalError : undefined;
+  if (ruleError instanceof GraphQLError && ruleError.extensions?.code === "QUERY_TOO_COMPLEX") {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: "QUERY_TOO_COMPLEX" } };
+  }
   const code = formatted.extensions?.code;
   if (typeof code === "string" && code === "BAD_USER_INPUT" && Array.isArray(formatted.extensions?.validationErrors)) {
     const problems = describeValidation(formatted.extensions.validationErrors as ValidationFailure[]);

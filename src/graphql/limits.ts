@@ -1,3 +1,4 @@
+import { MAX_PAGE_SIZE } from "../db/pagination";
 import {
   GraphQLError,
   Kind,
@@ -89,6 +90,8 @@ function measureField(field: FieldNode, fragments: Map<string, FragmentDefinitio
 function listSize(field: FieldNode): number {
   const first = field.arguments?.find((argument) => argument.name.value === "first");
   if (first?.value.kind === Kind.INT) return Math.max(1, Number(first.value.value));
+  // Variables are not known at validation time: price them at the largest page a client may ask for.
+  if (first?.value.kind === Kind.VARIABLE) return MAX_PAGE_SIZE;
   // Connections carry `first`; their `edges` then count once. Other object fields count once unless known lists.
   return LIST_FIELDS.has(field.name.value) ? DEFAULT_LIST_SIZE : 1;
 }

@@ -143,7 +143,7 @@ describe("DataLoader batching", () => {
         expect(first.errors).toBeUndefined();
         expect(second.errors).toBeUndefined();
         expect(spy).toHaveBeenCalledTimes(2);
-        const [a, b] = spy.mock.results.map((result) => result.value as contextModule.Loaders);
+        const [a, b] = spy.mock.results.map((result): contextModule.Loaders => result.value);
         expect(a).not.toBe(b);
         for (const name of Object.keys(a) as Array<keyof contextModule.Loaders>) expect(a[name]).not.toBe(b[name]);
       } finally {

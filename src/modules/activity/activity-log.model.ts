@@ -1,6 +1,6 @@
 import { index, modelOptions, mongoose, prop, Severity } from "@typegoose/typegoose";
 import { Field, ID, ObjectType } from "type-graphql";
-import { DateTimeISO, JSONObject } from "../../graphql/scalars";
+import { DateTimeISO } from "../../graphql/scalars";
 
 /** The audit log: every admin mutation and every license state change, with who did it. */
 @ObjectType("ActivityEntry")
@@ -27,7 +27,6 @@ export class ActivityLog {
   @prop({ type: () => mongoose.Types.ObjectId, default: null })
   customer_id?: mongoose.Types.ObjectId | null;
 
-  @Field(() => JSONObject)
   @prop({ type: () => mongoose.Schema.Types.Mixed, default: {} })
   details!: Record<string, unknown>;
 

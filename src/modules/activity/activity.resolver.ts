@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, R
 import { IsOptional, Length } from "class-validator";
 import { connectionType, PageArgs, toConnection, type ConnectionShape } from "../../graphql/connection";
 import type { GraphQLContext } from "../../graphql/context";
+import { JSONObject } from "../../graphql/scalars";
 import { parseId } from "../../graphql/ids";
 import { Customer } from "../customers/customer.model";
 import { License } from "../licenses/license.model";
@@ -56,5 +57,11 @@ export class ActivityResolver {
   @FieldResolver(() => Customer, { nullable: true })
   customer(@Root() entry: ActivityLog, @Ctx() ctx: GraphQLContext): Promise<Customer | null> {
     return entry.customer_id ? ctx.loaders.customer.load(entry.customer_id.toHexString()) : Promise.resolve(null);
+  }
+
+  // Documents written before empty objects were kept may lack the field; the API always answers an object.
+  @FieldResolver(() => JSONObject, { description: "What happened, as recorded" })
+  details(@Root() entry: ActivityLog): Record<string, unknown> {
+    return entry.details ?? {};
   }
 }

@@ -1,6 +1,6 @@
 import { index, modelOptions, mongoose, prop, Severity } from "@typegoose/typegoose";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { DateTimeISO, JSONObject } from "../../graphql/scalars";
+import { DateTimeISO } from "../../graphql/scalars";
 
 export enum LicenseStatus {
   active = "active",
@@ -70,7 +70,6 @@ export class License {
   @prop({ type: () => Date, default: null })
   last_check?: Date | null;
 
-  @Field(() => JSONObject)
   @prop({ type: () => mongoose.Schema.Types.Mixed, default: {} })
   metadata!: Record<string, unknown>;
 

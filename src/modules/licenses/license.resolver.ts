@@ -3,7 +3,7 @@ import { connectionType, PageArgs, toConnection, type ConnectionShape } from "..
 import type { GraphQLContext } from "../../graphql/context";
 import { parseId } from "../../graphql/ids";
 import { actorOf } from "../../graphql/principal";
-import { DateTimeISO } from "../../graphql/scalars";
+import { DateTimeISO, JSONObject } from "../../graphql/scalars";
 import { notFound } from "../../errors";
 import { Customer } from "../customers/customer.model";
 import { Plan } from "../plans/plan.model";
@@ -116,5 +116,11 @@ export class LicenseResolver {
     if (!plan) throw notFound("Plan");
     const summary = ctx.services.usage.summarize(plan, counter ?? undefined);
     return { ...summary, cost: microsToEur(summary.costMicros) };
+  }
+
+  // Documents written before empty objects were kept may lack the field; the API always answers an object.
+  @FieldResolver(() => JSONObject, { description: "Free-form data attached to the license" })
+  metadata(@Root() license: License): Record<string, unknown> {
+    return license.metadata ?? {};
   }
 }

@@ -1,6 +1,6 @@
 import { index, modelOptions, mongoose, prop, Severity } from "@typegoose/typegoose";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { DateTimeISO, JSONObject } from "../../graphql/scalars";
+import { DateTimeISO } from "../../graphql/scalars";
 
 export enum PaymentStatus {
   pending = "pending",
@@ -50,7 +50,6 @@ export class Payment {
   @prop({ required: true, type: () => String })
   transaction_id!: string;
 
-  @Field(() => JSONObject)
   @prop({ type: () => mongoose.Schema.Types.Mixed, default: {} })
   metadata!: Record<string, unknown>;
 

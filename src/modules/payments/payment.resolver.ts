@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from "type-graphql";
 import { connectionType, PageArgs, toConnection, type ConnectionShape } from "../../graphql/connection";
 import type { GraphQLContext } from "../../graphql/context";
+import { JSONObject } from "../../graphql/scalars";
 import { parseId } from "../../graphql/ids";
 import { notFound } from "../../errors";
 import { Customer } from "../customers/customer.model";
@@ -55,5 +56,11 @@ export class PaymentResolver {
   @FieldResolver(() => License, { nullable: true })
   license(@Root() payment: Payment, @Ctx() ctx: GraphQLContext): Promise<License | null> {
     return payment.license_id ? ctx.loaders.license.load(payment.license_id.toHexString()) : Promise.resolve(null);
+  }
+
+  // Documents written before empty objects were kept may lack the field; the API always answers an object.
+  @FieldResolver(() => JSONObject, { description: "Free-form data from the payment provider" })
+  metadata(@Root() payment: Payment): Record<string, unknown> {
+    return payment.metadata ?? {};
   }
 }

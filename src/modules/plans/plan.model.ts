@@ -1,7 +1,7 @@
 import { index, modelOptions, prop, Severity } from "@typegoose/typegoose";
 import { mongoose } from "@typegoose/typegoose";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { DateTimeISO, JSONObject, SafeInt } from "../../graphql/scalars";
+import { DateTimeISO, SafeInt } from "../../graphql/scalars";
 
 export enum Billing {
   monthly = "monthly",
@@ -105,7 +105,6 @@ export class Plan {
   @prop({ type: () => Date, default: null })
   offer_expires_at?: Date | null;
 
-  @Field(() => JSONObject)
   @prop({ type: () => mongoose.Schema.Types.Mixed, default: {} })
   metadata!: Record<string, unknown>;
 

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { GraphQLContext } from "../../graphql/context";
+import { JSONObject } from "../../graphql/scalars";
 import { actorOf } from "../../graphql/principal";
 import { ModelAllowance, UpdatePlanInput } from "./plan.inputs";
 import { Plan } from "./plan.model";
@@ -42,5 +43,11 @@ export class PlanResolver {
   @FieldResolver(() => String, { description: "The monthly budget in euros, as a decimal string" })
   monthlyBudgetEur(@Root() plan: Plan): string {
     return (plan.monthly_budget_micros / 1_000_000).toFixed(2);
+  }
+
+  // Documents written before empty objects were kept may lack the field; the API always answers an object.
+  @FieldResolver(() => JSONObject, { description: "Marketing data of the plan" })
+  metadata(@Root() plan: Plan): Record<string, unknown> {
+    return plan.metadata ?? {};
   }
 }
