@@ -5,6 +5,8 @@ import type { Database } from "./db/connect";
 import { createModels } from "./db/models";
 import { registerGraphQL } from "./graphql/graphql.route";
 import { buildApiSchema } from "./graphql/schema";
+import { addCors } from "./rest/cors";
+import { pluginRoutes } from "./rest/plugin.routes";
 import { defaultPlaygroundDir, registerPlayground } from "./playground/playground.route";
 import { createServices, type Services } from "./services";
 import { healthRoutes } from "./modules/health/health.route";
@@ -41,7 +43,9 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
 
   addResponseHeaders(app);
   addErrorReplies(app);
+  addCors(app);
   await app.register(healthRoutes, { db, version: APP_VERSION });
+  await app.register(pluginRoutes, { services });
   await registerGraphQL(app, { schema: await buildApiSchema(), services, config });
   if (config.playground) await registerPlayground(app, { dir: defaultPlaygroundDir() });
   return app;

@@ -2,6 +2,8 @@ import type { Models } from "./db/models";
 import { ActivityService } from "./modules/activity/activity.service";
 import { AdminTokenService } from "./modules/admins/admin-token.service";
 import { CustomerService } from "./modules/customers/customer.service";
+import { ActivationService } from "./modules/licenses/activation.service";
+import { LicenseCheckService } from "./modules/licenses/license-check.service";
 import { LicenseService } from "./modules/licenses/license.service";
 import { PaymentService } from "./modules/payments/payment.service";
 import { PlanService } from "./modules/plans/plan.service";
@@ -17,6 +19,8 @@ export interface Services {
   plans: PlanService;
   customers: CustomerService;
   licenses: LicenseService;
+  licenseCheck: LicenseCheckService;
+  activations: ActivationService;
   admins: AdminTokenService;
   providerKeys: ProviderKeyService;
   usage: UsageService;
@@ -27,13 +31,16 @@ export function createServices(models: Models, appSecret: string): Services {
   const secrets = new Secrets(appSecret);
   const activity = new ActivityService(models);
   const plans = new PlanService(models, activity);
+  const licenses = new LicenseService(models, secrets, plans, activity);
   return {
     models,
     secrets,
     activity,
     plans,
     customers: new CustomerService(models, activity),
-    licenses: new LicenseService(models, secrets, plans, activity),
+    licenses,
+    licenseCheck: new LicenseCheckService(models, licenses, activity),
+    activations: new ActivationService(models, activity),
     admins: new AdminTokenService(models, activity),
     providerKeys: new ProviderKeyService(models, secrets, activity),
     usage: new UsageService(models),

@@ -35,7 +35,8 @@ export async function registerGraphQL(app: FastifyInstance, options: GraphQLRout
   await apollo.start();
   await app.register(fastifyApollo(apollo), {
     path: "/graphql",
-    method: ["GET", "POST", "OPTIONS"],
+    // OPTIONS (CORS preflight) is answered for every path by rest/cors.ts.
+    method: ["GET", "POST"],
     context: async (request): Promise<GraphQLContext> => ({
       principal: await principalFromHeaders(request.headers, options.services),
       services: options.services,

@@ -1,5 +1,5 @@
 import { index, modelOptions, mongoose, prop, Severity } from "@typegoose/typegoose";
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { DateTimeISO } from "../../graphql/scalars";
 
 export enum LicenseStatus {
@@ -75,6 +75,10 @@ export class License {
 
   @prop({ type: () => String, default: undefined })
   paddle_subscription_id?: string;
+
+  @Field(() => Int, { name: "activeSites", description: "Sites using a seat (development sites are free)" })
+  @prop({ required: true, type: () => Number, default: 0 })
+  active_sites!: number;
 
   @Field(() => DateTimeISO, { name: "createdAt" })
   created_at!: Date;

@@ -67,7 +67,8 @@ export class SetupService {
         provider: "demo",
         transaction_id: `demo-${license._id.toHexString()}`,
       });
-      await this.models.Activation.create({ license_id: license._id, site: `${demo.company?.toLowerCase().replace(/[^a-z]+/g, "") || "example"}.example`, is_development: false, activated_at: new Date(), last_seen_at: new Date() });
+      const site = `https://www.${demo.company?.toLowerCase().replace(/[^a-z]+/g, "") || "example"}.example/`;
+      await this.services.activations.activate(license, plan, site, SYSTEM_ACTOR);
       if (plan.features.includes("ai_included")) await this.addDemoUsage(license._id);
     }
     return { licenses };

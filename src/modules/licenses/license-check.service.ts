@@ -1,0 +1,104 @@
+import type { Models } from "../../db/models";
+import { SYSTEM_ACTOR, type ActivityService } from "../activity/activity.service";
+import { CustomerStatus, type Customer } from "../customers/customer.model";
+import type { Plan } from "../plans/plan.model";
+import { LicenseStatus, type License } from "./license.model";
+import type { LicenseService } from "./license.service";
+
+export type LicenseCheckCode = "LICENSE_REQUIRED" | "LICENSE_NOT_FOUND" | "LICENSE_SUSPENDED" | "LICENSE_INACTIVE" | "LICENSE_EXPIRED";
+
+export interface LicenseGrant {
+  valid: true;
+  license: License;
+  plan: Plan;
+  customer: Customer;
+}
+
+export interface LicenseRefusal {
+  valid: false;
+  code: LicenseCheckCode;
+  /** What /api/validate says, e.g. "License is cancelled" (plugin contract §6.3). */
+  detail: string;
+}
+
+export type LicenseVerdict = LicenseGrant | LicenseRefusal;
+
+interface CheckState {
+  key: string | undefined;
+  license?: License;
+  plan?: Plan;
+  customer?: Customer;
+}
+
+type Check = (state: CheckState) => Promise<LicenseRefusal | undefined> | LicenseRefusal | undefined;
+
+const refuse = (code: LicenseCheckCode, detail: string): LicenseRefusal => ({ valid: false, code, detail });
+
+// last_check is bookkeeping; writing it on every call would turn every validation into a write.
+const LAST_CHECK_RESOLUTION_MS = 60_000;
+
+/**
+ * The license check shared by every entry point (REST, GraphQL): an ordered list of checks, where the order is
+ * the precedence (plugin contract §2.4 / §6.3). The verdict is data, not an exception.
+ */
+export class LicenseCheckService {
+  private readonly checks: Check[] = [
+    (state) => (state.key === undefined || state.key === "" ? refuse("LICENSE_REQUIRED", "License key required") : undefined),
+    async (state) => {
+      const license = await this.licenses.findByKey(state.key as string);
+      if (!license) return refuse("LICENSE_NOT_FOUND", "License not found");
+      const [plan, customer] = await Promise.all([
+        this.models.Plan.findById(license.plan_id).lean<Plan>().exec(),
+        this.models.Customer.findById(license.customer_id).lean<Customer>().exec(),
+      ]);
+      // A license whose plan or customer record is gone cannot be honoured.
+      if (!plan || !customer) return refuse("LICENSE_NOT_FOUND", "License not found");
+      Object.assign(state, { license, plan, customer });
+      return undefined;
+    },
+    (state) => (state.customer?.status === CustomerStatus.suspended ? refuse("LICENSE_SUSPENDED", "License is suspended") : undefined),
+    (state) => {
+      const status = state.license?.status;
+      if (status === LicenseStatus.active) return undefined;
+      const code = status === LicenseStatus.suspended ? "LICENSE_SUSPENDED" : status === LicenseStatus.expired ? "LICENSE_EXPIRED" : "LICENSE_INACTIVE";
+      return refuse(code, `License is ${status}`);
+    },
+    async (state) => {
+      const license = state.license as License;
+      if (!license.expires_at || license.expires_at.getTime() > Date.now()) return undefined;
+      await this.markExpired(license);
+      return refuse("LICENSE_EXPIRED", "License expired");
+    },
+  ];
+
+  constructor(
+    private readonly models: Models,
+    private readonly licenses: LicenseService,
+    private readonly activity: ActivityService,
+  ) {}
+
+  async check(key: string | undefined): Promise<LicenseVerdict> {
+    const state: CheckState = { key };
+    for (const check of this.checks) {
+      const refusal = await check(state);
+      if (refusal) return refusal;
+    }
+    const license = state.license as License;
+    await this.touch(license);
+    return { valid: true, license, plan: state.plan as Plan, customer: state.customer as Customer };
+  }
+
+  /** Whichever entry point notices an expiry records it (plugin contract §2.3). */
+  private async markExpired(license: License): Promise<void> {
+    const result = await this.models.License.updateOne({ _id: license._id, status: LicenseStatus.active }, { $set: { status: LicenseStatus.expired } }).exec();
+    if (result.modifiedCount > 0) {
+      await this.activity.record(SYSTEM_ACTOR, { action: "license.expired", licenseId: license._id, customerId: license.customer_id, details: { expiresAt: license.expires_at } });
+    }
+  }
+
+  private async touch(license: License): Promise<void> {
+    const now = new Date();
+    if (license.last_check && now.getTime() - license.last_check.getTime() < LAST_CHECK_RESOLUTION_MS) return;
+    await this.models.License.updateOne({ _id: license._id }, { $set: { last_check: now } }).exec();
+  }
+}

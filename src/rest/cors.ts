@@ -1,0 +1,22 @@
+import type { FastifyInstance } from "fastify";
+
+const EXPOSED = "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";
+
+/**
+ * CORS as the plugin contract fixes it (§1.6): `*` on every response (no credentials), and a 204 preflight for
+ * any path. Admin tokens travel in a header, never in cookies, so `*` exposes nothing a browser could abuse.
+ */
+export function addCors(app: FastifyInstance): void {
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header("access-control-allow-origin", "*");
+    reply.header("access-control-expose-headers", EXPOSED);
+  });
+  app.options("*", async (_request, reply) =>
+    reply
+      .code(204)
+      .header("access-control-allow-methods", "GET, POST, OPTIONS")
+      .header("access-control-allow-headers", "Content-Type, X-License-Key, X-Site-URL, Authorization")
+      .header("access-control-max-age", "86400")
+      .send(),
+  );
+}

@@ -1,0 +1,18 @@
+import type { FastifyInstance } from "fastify";
+import type { Services } from "../services";
+import { infoRoute } from "./info.route";
+import { sitesRoutes } from "./sites.routes";
+import { validateRoute } from "./validate.route";
+
+/**
+ * The REST shim the WordPress plugin talks to (contract: shared/contracts/plugin-rest.md). Registered as its own
+ * encapsulated plugin: its routes receive raw body bytes, because the contract's body rules differ per route
+ * (see body.ts) and /api/validate must ignore a body the JSON parser would reject.
+ */
+export async function pluginRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+  await infoRoute(app);
+  await validateRoute(app, options.services);
+  await sitesRoutes(app, options.services);
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Services } from "../services";
+import { lenientSiteUrl, licenseKeyOf, siteHeaderOf } from "./body";
+import { customerJson, foundersDealJson, iso, licenseJson, planJson, seatsJson } from "./serializers";
+
+/** POST /api/validate (contract §6.3): its own order of checks and statuses, and an optional site activation. */
+export async function validateRoute(app: FastifyInstance, services: Services): Promise<void> {
+  app.post("/api/validate", async (request, reply) => {
+    try {
+      return await validate(request, reply, services);
+    } catch (error) {
+      request.log.error({ err: error }, "license validation failed");
+      return reply.code(500).send({ valid: false, error: "Validation failed", code: "INTERNAL_ERROR" });
+    }
+  });
+}
+
+async function validate(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<unknown> {
+  const key = licenseKeyOf(request);
+  if (key === undefined) return reply.code(400).send({ error: "License key required in X-License-Key header", code: "LICENSE_REQUIRED" });
+  const verdict = await services.licenseCheck.check(key);
+  if (!verdict.valid) {
+    return reply.code(verdict.code === "LICENSE_NOT_FOUND" ? 404 : 400).send({ valid: false, error: verdict.detail, code: verdict.code });
+  }
+  const { license, plan, customer } = verdict;
+  const now = new Date();
+
+  let site: Record<string, unknown> | undefined;
+  const headerSite = siteHeaderOf(request);
+  const rawSite = headerSite !== undefined && headerSite !== "" ? headerSite : lenientSiteUrl(request);
+  if (rawSite !== undefined && rawSite !== null) {
+    const outcome = await services.activations.activate(license, plan, rawSite, { label: `license:${license._id.toHexString()}`, ip: request.ip });
+    if (!outcome.ok && outcome.code === "INVALID_INPUT") return reply.code(400).send({ valid: false, error: "Invalid site_url", code: "INVALID_INPUT" });
+    if (!outcome.ok) {
+      return reply.code(403).send({ valid: false, error: "Site limit reached", code: "TOO_MANY_SITES", max_sites: outcome.seats.maxSites, active_sites: outcome.seats.activeSites });
+    }
+    site = {
+      site_url: outcome.activation.site,
+      is_development: outcome.activation.is_development,
+      activated_at: iso(outcome.activation.activated_at),
+      newly_activated: outcome.newlyActivated,
+      ...seatsJson(outcome.seats),
+    };
+  }
+
+  const counter = (await services.usage.monthCounters([license._id], now)).get(license._id.toHexString());
+  return {
+    valid: true,
+    license: licenseJson(license, key, now, plan),
+    plan: planJson(plan),
+    customer: customerJson(customer),
+    ...(plan.name === "founders" ? { founders_deal: foundersDealJson(plan) } : {}),
+    features: plan.features,
+    usage: { requests_used: counter?.requests ?? 0, requests_limit: plan.monthly_requests, tokens_used: counter?.tokens ?? 0 },
+    domain: license.domain ?? null,
+    expires_at: iso(license.expires_at),
+    ...(site ? { site } : {}),
+  };
+}
