@@ -5,7 +5,9 @@ import type { Database } from "./db/connect";
 import { createModels } from "./db/models";
 import { registerGraphQL } from "./graphql/graphql.route";
 import { buildApiSchema } from "./graphql/schema";
+import { answerClientError } from "./rest/client-errors";
 import { addCors } from "./rest/cors";
+import { refuseOtherMethods } from "./rest/method-not-allowed";
 import { pluginRoutes } from "./rest/plugin.routes";
 import { defaultPlaygroundDir, registerPlayground } from "./playground/playground.route";
 import { createServices, type Services } from "./services";
@@ -39,6 +41,7 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
     genReqId: () => randomUUID(),
     // Fastify's defaults strip unknown properties and coerce types, accepting bodies we mean to reject.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    clientErrorHandler: answerClientError,
   });
 
   addResponseHeaders(app);
@@ -47,6 +50,8 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   await app.register(healthRoutes, { db, version: APP_VERSION });
   await app.register(pluginRoutes, { services });
   await registerGraphQL(app, { schema: await buildApiSchema(), services, config });
+  refuseOtherMethods(app, "/graphql", ["GET", "POST"]);
+  for (const url of ["/api/health", "/admin/health"]) refuseOtherMethods(app, url, ["GET"]);
   if (config.playground) await registerPlayground(app, { dir: defaultPlaygroundDir() });
   return app;
 }

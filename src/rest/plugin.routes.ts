@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Services } from "../services";
 import { infoRoute } from "./info.route";
+import { refuseOtherMethods } from "./method-not-allowed";
 import { sitesRoutes } from "./sites.routes";
 import { validateRoute } from "./validate.route";
 
@@ -15,4 +16,7 @@ export async function pluginRoutes(app: FastifyInstance, options: { services: Se
   await infoRoute(app);
   await validateRoute(app, options.services);
   await sitesRoutes(app, options.services);
+  for (const [url, method] of [["/", "GET"], ["/api/validate", "POST"], ["/api/activate", "POST"], ["/api/deactivate", "POST"], ["/api/sites", "GET"]] as const) {
+    refuseOtherMethods(app, url, [method]);
+  }
 }

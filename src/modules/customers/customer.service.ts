@@ -44,7 +44,7 @@ export class CustomerService {
 
   async create(fields: CustomerFields & { email: string }, actor: Actor): Promise<Customer> {
     try {
-      const created = await this.models.Customer.create({ ...fields, email: normaliseEmail(fields.email), status: CustomerStatus.active });
+      const created = await this.models.Customer.create({ ...fields, ...normalised(fields), status: CustomerStatus.active });
       await this.activity.record(actor, { action: "customer.created", customerId: created._id, details: { email: created.email } });
       return created.toObject() as Customer;
     } catch (error) {
@@ -53,7 +53,7 @@ export class CustomerService {
   }
 
   async update(id: mongoose.Types.ObjectId, fields: CustomerFields, actor: Actor): Promise<Customer> {
-    const changes = { ...fields, ...(fields.email !== undefined ? { email: normaliseEmail(fields.email) } : {}) };
+    const changes = { ...fields, ...normalised(fields) };
     let updated: Customer | null;
     try {
       updated = await this.models.Customer.findOneAndUpdate({ _id: id }, { $set: changes }, { returnDocument: "after", runValidators: true }).lean<Customer>().exec();
@@ -72,6 +72,14 @@ export class CustomerService {
     await this.activity.record(actor, { action: "customer.status_changed", customerId: id, details: { from: before.status, to: status } });
     return updated;
   }
+}
+
+/** Emails lower-cased, country codes upper-cased (ISO 3166-1 alpha-2), so look-ups and reports agree. */
+function normalised(fields: CustomerFields): CustomerFields {
+  const out: CustomerFields = {};
+  if (fields.email !== undefined) out.email = normaliseEmail(fields.email);
+  if (fields.country) out.country = fields.country.toUpperCase();
+  return out;
 }
 
 function normaliseEmail(email: string): string {

@@ -57,7 +57,9 @@ export class LicenseService {
     if (filter.search) {
       const text = containsText(filter.search);
       const customers = await this.models.Customer.find({ $or: [{ email: text }, { name: text }, { company: text }] }, { _id: 1 }).limit(1000).lean().exec();
-      query.customer_id = filter.customerId ?? { $in: customers.map((customer) => customer._id) };
+      const matching = customers.map((customer) => customer._id);
+      // With both filters, the customer must also match the search.
+      query.customer_id = filter.customerId ? (matching.some((id) => id.equals(filter.customerId as mongoose.Types.ObjectId)) ? filter.customerId : { $in: [] }) : { $in: matching };
     }
     return paginate<License>(this.models.License, query, page);
   }
@@ -135,6 +137,7 @@ export class LicenseService {
 
   async changePlan(id: mongoose.Types.ObjectId, planName: string, actor: Actor): Promise<License> {
     const license = await this.get(id);
+    if (license.status === LicenseStatus.cancelled) throw badInput("A cancelled license cannot change plan; issue a new one");
     const [from, to] = await Promise.all([this.models.Plan.findById(license.plan_id).lean<Plan>().exec(), this.plans.byName(planName)]);
     if (from && from._id.equals(to._id)) throw badInput(`The license is already on plan "${to.name}"`);
     if (to.is_lifetime) await this.plans.takeLifetimeSeat(to._id, to.name);
@@ -145,7 +148,7 @@ export class LicenseService {
       if (to.is_lifetime) await this.plans.releaseLifetimeSeat(to._id);
       throw new DomainError("CONFLICT", "The license changed meanwhile; try again");
     }
-    if (from?.is_lifetime && license.status !== LicenseStatus.cancelled) await this.plans.releaseLifetimeSeat(from._id);
+    if (from?.is_lifetime) await this.plans.releaseLifetimeSeat(from._id);
     await this.activity.record(actor, { action: "license.plan_changed", licenseId: id, customerId: license.customer_id, details: { from: from?.name, to: to.name } });
     return updated;
   }

@@ -59,7 +59,7 @@ export class UsageService {
     if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) throw badInput(`the range may span at most ${MAX_RANGE_DAYS} days`);
     const key =
       groupBy === "DAY"
-        ? { $dateToString: { format: "%Y-%m-%d", date: "$created_at", timezone: "UTC" } }
+        ? { $dateToString: { format: "%Y-%m-%d", date: "$created_at" } } // UTC is the default timezone
         : { $ifNull: [groupBy === "PROVIDER" ? "$provider" : "$model", "unknown"] };
     const rows = await this.models.UsageLog.aggregate<{ _id: string; requests: number; tokens: number; costMicros: number }>([
       { $match: { license_id: licenseId, created_at: { $gte: from, $lt: to } } },

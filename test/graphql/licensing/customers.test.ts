@@ -1,4 +1,5 @@
 import { AdminRole } from "../../../src/modules/admins/admin.model";
+import { PaymentStatus } from "../../../src/modules/payments/payment.model";
 import { bearer, startTestPlatform, type TestPlatform } from "../../support/platform";
 import { activityOf, adminIdOf, dataOf, expectFieldError, unique } from "./helpers";
 
@@ -180,8 +181,8 @@ describe("Customer.licenses and Customer.payments", () => {
       ids.push(dataOf(await platform.graphql<{ issueLicense: { license: { id: string } } }>(issue, { input: { customerId: customer.id, plan } }, admin)).issueLicense.license.id);
     }
     dataOf(await platform.graphql(issue, { input: { customerId: other.id, plan: "pro" } }, admin));
-    await platform.services.models.Payment.create({ customer_id: customer.id, license_id: ids[1], amount_cents: 799, currency: "EUR", status: "completed", provider: "test", transaction_id: unique("tx") });
-    await platform.services.models.Payment.create({ customer_id: other.id, amount_cents: 100, currency: "EUR", status: "completed", provider: "test", transaction_id: unique("tx") });
+    await platform.services.models.Payment.create({ customer_id: customer.id, license_id: ids[1], amount_cents: 799, currency: "EUR", status: PaymentStatus.completed, provider: "test", transaction_id: unique("tx") });
+    await platform.services.models.Payment.create({ customer_id: other.id, amount_cents: 100, currency: "EUR", status: PaymentStatus.completed, provider: "test", transaction_id: unique("tx") });
 
     const response = await platform.graphql<{ customer: { licenses: Array<{ id: string; plan: { name: string } }>; payments: Array<{ amount: string; amountCents: number; license: { id: string } | null }> } }>(
       `query($id: ID!) { customer(id: $id) { licenses { id plan { name } } payments { amount amountCents license { id } } } }`,
@@ -192,5 +193,18 @@ describe("Customer.licenses and Customer.payments", () => {
     const { licenses, payments } = dataOf(response).customer;
     expect(licenses).toEqual([{ id: ids[1], plan: { name: "pro" } }, { id: ids[0], plan: { name: "starter" } }]);
     expect(payments).toEqual([{ amount: "7.99", amountCents: 799, license: { id: ids[1] } }]);
+  });
+
+  test("a payment recorded without metadata reads back with metadata {} (not an internal error)", async () => {
+    const customer = await createCustomer({ email: `${unique("meta")}@example.com` });
+    await platform.services.models.Payment.create({ customer_id: customer.id, amount_cents: 2900, currency: "EUR", status: PaymentStatus.completed, provider: "test", transaction_id: unique("tx") });
+
+    const response = await platform.graphql<{ customer: { payments: Array<{ amountCents: number; metadata: unknown }> } }>(
+      `query($id: ID!) { customer(id: $id) { payments { amountCents metadata } } }`,
+      { id: customer.id },
+      admin,
+    );
+
+    expect(dataOf(response).customer.payments).toEqual([{ amountCents: 2900, metadata: {} }]);
   });
 });

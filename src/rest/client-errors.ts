@@ -1,0 +1,23 @@
+import type { Socket } from "node:net";
+
+/** Node's HTTP parser refuses request headers over 16 KiB; the contract wants that answered as JSON (§1.7). */
+const HEADERS_TOO_LARGE = JSON.stringify({ error: "Request headers too large", code: "INVALID_INPUT" });
+const BAD_REQUEST = JSON.stringify({ error: "Bad request", code: "INVALID_INPUT" });
+
+/**
+ * Fastify's clientErrorHandler: malformed HTTP never reaches a route, so the answer is written to the socket here,
+ * still as JSON with CORS, and the connection is closed.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const body = tooLarge ? HEADERS_TOO_LARGE : BAD_REQUEST;
+  const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  socket.end(
+    `HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\naccess-control-allow-origin: *\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
