@@ -159,7 +159,9 @@ describe("the dashboard's operations", () => {
 
   it("LicenseDetail of a freshly issued license", async () => {
     const issued = await issue("detail@example.com", "starter");
-    const { license } = await run("LicenseDetail", { id: issued.license.id });
+    const { license: found } = await run("LicenseDetail", { id: issued.license.id });
+    expect(found).not.toBeNull();
+    const license = found as NonNullable<typeof found>;
     expect(license.plan.name).toBe("starter");
     expect(license.plan.maxSites).toBe(1);
     expect(license.customer.email).toBe("detail@example.com");
