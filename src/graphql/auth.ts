@@ -23,7 +23,7 @@ export async function principalFromHeaders(headers: Record<string, string | stri
   if (licenseKey !== undefined) {
     const license = await services.licenses.findByKey(licenseKey);
     if (!license) throw unauthenticated("Invalid license key");
-    return { kind: "license", license };
+    return { kind: "license", license, key: licenseKey };
   }
   return { kind: "anonymous" };
 }

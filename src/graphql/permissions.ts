@@ -69,6 +69,7 @@ export const permissionMap = {
     activity: isReader,
     admins: isOwner,
     providerKeys: isOwner,
+    validateLicense: isLicenseHolder,
   },
   Mutation: {
     createCustomer: isAdmin,
@@ -86,6 +87,7 @@ export const permissionMap = {
     createAdminToken: isOwner,
     revokeAdminToken: isOwner,
     setProviderKey: isOwner,
+    removeActivation: isAdmin,
   },
   Plan: { "*": or(isReader, isLicenseHolder) },
   ModelAllowance: { "*": or(isReader, isLicenseHolder) },
@@ -100,6 +102,9 @@ export const permissionMap = {
   AdminToken: { "*": or(isOwner, isSelf) },
   ProviderKey: { "*": isOwner },
   Viewer: { "*": allow },
+  // Returned only by validateLicense, which only a license holder may call, about its own license.
+  LicenseValidation: { "*": allow },
+  SiteActivationResult: { "*": allow },
   IssuedLicense: { "*": isAdmin },
   CreatedAdminToken: { "*": isOwner },
   PageInfo: { "*": allow },

@@ -6,7 +6,7 @@ import type { License } from "../modules/licenses/license.model";
 export type Principal =
   | { kind: "anonymous" }
   | { kind: "admin"; admin: Admin; role: AdminRole }
-  | { kind: "license"; license: License };
+  | { kind: "license"; license: License; key: string };
 
 export function actorOf(principal: Principal, ip: string | null): Actor {
   switch (principal.kind) {

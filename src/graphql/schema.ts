@@ -6,13 +6,14 @@ import { ActivityResolver } from "../modules/activity/activity.resolver";
 import { AdminResolver } from "../modules/admins/admin.resolver";
 import { CustomerResolver } from "../modules/customers/customer.resolver";
 import { LicenseResolver } from "../modules/licenses/license.resolver";
+import { ValidationResolver } from "../modules/licenses/validation.resolver";
 import { PaymentResolver } from "../modules/payments/payment.resolver";
 import { PlanResolver } from "../modules/plans/plan.resolver";
 import { ProviderKeyResolver } from "../modules/provider-keys/provider-key.resolver";
 import { UsageResolver } from "../modules/usage/usage.resolver";
 import { permissions } from "./permissions";
 
-const RESOLVERS = [PlanResolver, CustomerResolver, LicenseResolver, UsageResolver, PaymentResolver, ActivityResolver, AdminResolver, ProviderKeyResolver] as const;
+const RESOLVERS = [PlanResolver, CustomerResolver, LicenseResolver, ValidationResolver, UsageResolver, PaymentResolver, ActivityResolver, AdminResolver, ProviderKeyResolver] as const;
 
 /** The schema as type-graphql builds it from the resolvers and model classes (no permissions applied). */
 export function buildBareSchema(): Promise<GraphQLSchema> {

@@ -71,6 +71,10 @@ const QUERY_TABLE: Record<string, Expectation> = {
   activity: { allowed: READERS, operation: () => ({ query: `{ activity(first: 5) { totalCount edges { node { id action actor } } } }` }) },
   admins: { allowed: OWNER, operation: () => ({ query: `{ admins { id name role } }` }) },
   providerKeys: { allowed: OWNER, operation: () => ({ query: `{ providerKeys { provider keyLast4 } }` }) },
+  validateLicense: {
+    allowed: ["holder"],
+    operation: () => ({ query: `{ validateLicense(siteUrl: "https://walk.example/") { valid code site { site newlyActivated } } }` }),
+  },
 };
 
 const MUTATION_TABLE: Record<string, Expectation> = {
@@ -138,6 +142,13 @@ const MUTATION_TABLE: Record<string, Expectation> = {
       const { admin } = await fx.platform.services.admins.create(unique("victim"), AdminRole.readonly, SYSTEM_ACTOR);
       return { query: `mutation($id: ID!) { revokeAdminToken(id: $id) { id revokedAt } }`, variables: { id: admin._id.toHexString() } };
     },
+  },
+  removeActivation: {
+    allowed: ADMINS,
+    operation: async (fx, who) => ({
+      query: `mutation($id: ID!) { removeActivation(licenseId: $id, site: "gone.example") }`,
+      variables: { id: await fx.licenseFor(who) },
+    }),
   },
   setProviderKey: {
     allowed: OWNER,

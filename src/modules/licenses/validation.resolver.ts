@@ -1,0 +1,82 @@
+import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import type { GraphQLContext } from "../../graphql/context";
+import { parseId } from "../../graphql/ids";
+import { actorOf } from "../../graphql/principal";
+import { DateTimeISO } from "../../graphql/scalars";
+import { forbidden, notFound } from "../../errors";
+
+@ObjectType({ description: "The site named in validateLicense, after activation" })
+export class SiteActivationResult {
+  @Field()
+  site!: string;
+
+  @Field()
+  isDevelopment!: boolean;
+
+  @Field(() => DateTimeISO)
+  activatedAt!: Date;
+
+  @Field()
+  newlyActivated!: boolean;
+
+  @Field(() => Int)
+  activeSites!: number;
+
+  @Field(() => Int, { description: "-1 = unlimited" })
+  maxSites!: number;
+
+  @Field(() => Int, { nullable: true, description: "null when unlimited" })
+  sitesRemaining!: number | null;
+}
+
+@ObjectType({ description: "The verdict of the license check, as the plugin's /api/validate gets it" })
+export class LicenseValidation {
+  @Field()
+  valid!: boolean;
+
+  @Field(() => String, { nullable: true, description: "Why not: LICENSE_SUSPENDED, LICENSE_EXPIRED, INVALID_INPUT, TOO_MANY_SITES, …" })
+  code!: string | null;
+
+  @Field(() => String, { nullable: true })
+  detail!: string | null;
+
+  @Field(() => SiteActivationResult, { nullable: true })
+  site!: SiteActivationResult | null;
+}
+
+@Resolver()
+export class ValidationResolver {
+  @Query(() => LicenseValidation, { description: "Runs the license check for the calling license key, and activates siteUrl if given" })
+  async validateLicense(@Arg("siteUrl", () => String, { nullable: true }) siteUrl: string | null, @Ctx() ctx: GraphQLContext): Promise<LicenseValidation> {
+    if (ctx.principal.kind !== "license") throw forbidden();
+    const verdict = await ctx.services.licenseCheck.check(ctx.principal.key);
+    if (!verdict.valid) return { valid: false, code: verdict.code, detail: verdict.detail, site: null };
+    if (siteUrl === null || siteUrl === undefined) return { valid: true, code: null, detail: null, site: null };
+    const outcome = await ctx.services.activations.activate(verdict.license, verdict.plan, siteUrl, actorOf(ctx.principal, ctx.ip));
+    if (!outcome.ok && outcome.code === "INVALID_INPUT") return { valid: false, code: "INVALID_INPUT", detail: "Invalid site_url", site: null };
+    if (!outcome.ok) return { valid: false, code: "TOO_MANY_SITES", detail: "Site limit reached", site: null };
+    const { activation, seats } = outcome;
+    return {
+      valid: true,
+      code: null,
+      detail: null,
+      site: {
+        site: activation.site,
+        isDevelopment: activation.is_development,
+        activatedAt: activation.activated_at,
+        newlyActivated: outcome.newlyActivated,
+        activeSites: seats.activeSites,
+        maxSites: seats.maxSites,
+        sitesRemaining: seats.sitesRemaining,
+      },
+    };
+  }
+
+  @Mutation(() => Boolean, { description: "Removes a site from a license, freeing its seat; false when it was not active" })
+  async removeActivation(@Arg("licenseId", () => ID) licenseId: string, @Arg("site") site: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    const license = await ctx.services.licenses.get(parseId(licenseId, "licenseId"));
+    const outcome = await ctx.services.activations.deactivate(license, site, actorOf(ctx.principal, ctx.ip));
+    if (outcome.site === null) throw notFound("Site (the URL is not valid)");
+    return outcome.ok;
+  }
+}
