@@ -84,11 +84,13 @@ export class SetupService {
     ];
     let tokens = 0;
     let cost = 0;
+    let responseTime = 0;
     for (const [i, call] of calls.entries()) {
       const used = call.prompt_tokens + call.completion_tokens;
       const costMicros = Math.round((used / 1000) * 1500);
       tokens += used;
       cost += costMicros;
+      responseTime += 800 + i * 150;
       await this.models.UsageLog.create({
         license_id: licenseId, endpoint: `/api/chat/${call.provider}`, ...call, tokens_used: used, cost_micros: costMicros,
         response_time_ms: 800 + i * 150, status: UsageStatus.ok, site: null, created_at: new Date(now.getTime() - (i + 1) * 3_600_000),
@@ -96,7 +98,7 @@ export class SetupService {
     }
     await this.models.UsageCounter.updateOne(
       { license_id: licenseId, window: monthWindow(now) },
-      { $inc: { requests: calls.length, tokens, cost_micros: cost }, $setOnInsert: { reserved_micros: 0, expires_at: startOfNextMonth(now) } },
+      { $inc: { requests: calls.length, calls: calls.length, tokens, cost_micros: cost, response_time_ms: responseTime }, $setOnInsert: { reserved_micros: 0, expires_at: startOfNextMonth(now) } },
       { upsert: true },
     ).exec();
   }

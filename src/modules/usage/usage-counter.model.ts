@@ -3,6 +3,8 @@ import { index, modelOptions, mongoose, prop } from "@typegoose/typegoose";
 /**
  * The atomic quota state of one license in one UTC window: `m:2026-11`, `h:2026-11-25T10`, `i:2026-11-25T10:41`.
  * Limits are enforced by guarded `$inc`s on these documents; expired windows are removed by the TTL index.
+ * `requests` counts admitted requests (in-flight ones included), `cost_micros` settled cost, `reserved_micros`
+ * the worst-case cost of calls still in flight.
  */
 @modelOptions({ schemaOptions: { collection: "usage_counters" }, options: { customName: "UsageCounter" } })
 @index({ license_id: 1, window: 1 }, { unique: true })
@@ -27,6 +29,13 @@ export class UsageCounter {
 
   @prop({ type: () => Number, default: 0 })
   reserved_micros!: number;
+
+  /** Settled provider calls and the sum of their response times (month windows), for average response times. */
+  @prop({ type: () => Number, default: 0 })
+  calls!: number;
+
+  @prop({ type: () => Number, default: 0 })
+  response_time_ms!: number;
 
   @prop({ required: true, type: () => Date })
   expires_at!: Date;
