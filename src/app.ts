@@ -5,7 +5,7 @@ import type { Database } from "./db/connect";
 import { createModels } from "./db/models";
 import { registerGraphQL } from "./graphql/graphql.route";
 import { buildApiSchema } from "./graphql/schema";
-import { answerClientError } from "./rest/client-errors";
+import { answerClientError, answerFrameworkError } from "./rest/client-errors";
 import { addCors } from "./rest/cors";
 import { refuseOtherMethods } from "./rest/method-not-allowed";
 import { pluginRoutes } from "./rest/plugin.routes";
@@ -42,13 +42,14 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
     // Fastify's defaults strip unknown properties and coerce types, accepting bodies we mean to reject.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
 
   addResponseHeaders(app);
   addErrorReplies(app);
   addCors(app);
-  await app.register(healthRoutes, { db, version: APP_VERSION });
-  await app.register(pluginRoutes, { services });
+  await app.register(healthRoutes, { db, version: APP_VERSION, throttle: { services, enabled: config.throttle } });
+  await app.register(pluginRoutes, { services, throttle: config.throttle });
   await registerGraphQL(app, { schema: await buildApiSchema(), services, config });
   refuseOtherMethods(app, "/graphql", ["GET", "POST"]);
   for (const url of ["/api/health", "/admin/health"]) refuseOtherMethods(app, url, ["GET"]);
@@ -77,7 +78,8 @@ function addErrorReplies(app: FastifyInstance): void {
       return reply.code(status).send(describeClientError(error, status));
     }
     request.log.error({ err: error, request_id: request.id }, "unexpected error while handling a request");
-    return reply.code(500).send({ error: "Internal server error", code: "INTERNAL_ERROR", request_id: request.id });
+    // The request id travels in the x-request-id header; the body is exactly the contract's.
+    return reply.code(500).send({ error: "Internal server error", code: "INTERNAL_ERROR" });
   });
 }
 

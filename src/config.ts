@@ -32,6 +32,8 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** The GraphiQL playground at /playground (default: on, except in production). */
   playground: boolean;
+  /** The plugin routes' request limits and failed-lookup guard (default: on; off for benchmarks). */
+  throttle: boolean;
 }
 
 export type ResolvedConfig = Config & { appSecret: string };
@@ -64,6 +66,7 @@ const envSchema = z
     EMBEDDED_DB_PORT: portNumber.default(0),
     GRAPHQL_INTROSPECTION: z.enum(BOOLEAN_FLAGS).optional(),
     PLAYGROUND: z.enum(BOOLEAN_FLAGS).optional(),
+    THROTTLE: z.enum(["on", "off", ...BOOLEAN_FLAGS]).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.APP_SECRET === undefined) {
@@ -92,6 +95,7 @@ const EXPECTED: Record<EnvName, string> = {
   EMBEDDED_DB_PORT: "must be an integer between 0 and 65535",
   GRAPHQL_INTROSPECTION: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
   PLAYGROUND: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
+  THROTTLE: `must be one of on, off, ${BOOLEAN_FLAGS.join(", ")}`,
 };
 
 /** Reads and validates the environment. Pure: no files are touched (see resolveAppSecret). */
@@ -123,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedDbPort: vars.EMBEDDED_DB_PORT,
     graphqlIntrospection: flag(vars.GRAPHQL_INTROSPECTION, vars.NODE_ENV !== "production"),
     playground: flag(vars.PLAYGROUND, vars.NODE_ENV !== "production"),
+    throttle: vars.THROTTLE === undefined || ["on", "1", "true"].includes(vars.THROTTLE),
   };
 }
 

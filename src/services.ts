@@ -8,7 +8,10 @@ import { LicenseService } from "./modules/licenses/license.service";
 import { PaymentService } from "./modules/payments/payment.service";
 import { PlanService } from "./modules/plans/plan.service";
 import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
+import { UsageReportService } from "./modules/usage/usage-report.service";
 import { UsageService } from "./modules/usage/usage.service";
+import { FailedLookupGuard } from "./modules/throttle/failed-lookup-guard";
+import { ThrottleService } from "./modules/throttle/throttle.service";
 import { Secrets } from "./security/secrets";
 
 /** Every service, wired once per process; REST routes, resolvers and the CLI all call these. */
@@ -24,7 +27,10 @@ export interface Services {
   admins: AdminTokenService;
   providerKeys: ProviderKeyService;
   usage: UsageService;
+  usageReport: UsageReportService;
   payments: PaymentService;
+  throttle: ThrottleService;
+  failedLookups: FailedLookupGuard;
 }
 
 export function createServices(models: Models, appSecret: string): Services {
@@ -32,6 +38,7 @@ export function createServices(models: Models, appSecret: string): Services {
   const activity = new ActivityService(models);
   const plans = new PlanService(models, activity);
   const licenses = new LicenseService(models, secrets, plans, activity);
+  const throttle = new ThrottleService(models);
   return {
     models,
     secrets,
@@ -44,6 +51,9 @@ export function createServices(models: Models, appSecret: string): Services {
     admins: new AdminTokenService(models, activity),
     providerKeys: new ProviderKeyService(models, secrets, activity),
     usage: new UsageService(models),
+    usageReport: new UsageReportService(models),
     payments: new PaymentService(models),
+    throttle,
+    failedLookups: new FailedLookupGuard(throttle),
   };
 }

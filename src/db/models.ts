@@ -9,10 +9,11 @@ import { License } from "../modules/licenses/license.model";
 import { Payment } from "../modules/payments/payment.model";
 import { Plan } from "../modules/plans/plan.model";
 import { ApiKey } from "../modules/provider-keys/api-key.model";
+import { RateWindow } from "../modules/throttle/rate-window.model";
 import { UsageCounter } from "../modules/usage/usage-counter.model";
 import { UsageLog } from "../modules/usage/usage-log.model";
 
-const CLASSES = { Plan, Customer, License, Activation, UsageLog, UsageCounter, Payment, ApiKey, ActivityLog, Admin, WebhookEvent };
+const CLASSES = { Plan, Customer, License, Activation, UsageLog, UsageCounter, Payment, ApiKey, ActivityLog, Admin, WebhookEvent, RateWindow };
 
 export type Models = { [K in keyof typeof CLASSES]: ReturnModelType<(typeof CLASSES)[K]> };
 

@@ -25,10 +25,19 @@ export function readJsonBody(request: FastifyRequest): JsonBody {
   return { ok: true, value: parsed as Record<string, unknown> };
 }
 
-/** /api/validate never rejects a body: it takes `site_url` from a JSON object and ignores anything else. */
+/**
+ * /api/validate never rejects a body: it takes `site_url` from a JSON object, whatever the Content-Type (v2.1
+ * plugins send it without one), and ignores anything else.
+ */
 export function lenientSiteUrl(request: FastifyRequest): unknown {
-  const body = readJsonBody(request);
-  return body.ok ? body.value?.site_url : undefined;
+  const raw = request.body;
+  if (!Buffer.isBuffer(raw) || raw.length === 0) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(utf8.decode(raw));
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>).site_url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The X-License-Key header; empty counts as missing. Never read from the query string. */

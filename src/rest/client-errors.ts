@@ -1,4 +1,6 @@
 import type { Socket } from "node:net";
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { CORS_HEADERS } from "./cors";
 
 /** Node's HTTP parser refuses request headers over 16 KiB; the contract wants that answered as JSON (§1.7). */
 const HEADERS_TOO_LARGE = JSON.stringify({ error: "Request headers too large", code: "INVALID_INPUT" });
@@ -17,7 +19,16 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
   const body = tooLarge ? HEADERS_TOO_LARGE : BAD_REQUEST;
   const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
   socket.end(
-    `HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\naccess-control-allow-origin: *\r\n` +
+    `HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      Object.entries(CORS_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join("") +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
+}
+
+/** Errors Fastify raises before routing (a malformed URL's percent-encoding): the contract's JSON 400, with CORS. */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void reply
+    .code(400)
+    .headers(CORS_HEADERS)
+    .send({ error: error.code === "FST_ERR_BAD_URL" ? "Invalid URL" : "Bad request", code: "INVALID_INPUT" });
 }

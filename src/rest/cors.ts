@@ -1,6 +1,10 @@
 import type { FastifyInstance } from "fastify";
 
-const EXPOSED = "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";
+/** The headers every response carries (also written by hand where Fastify's hooks do not run). */
+export const CORS_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset",
+} as const;
 
 /**
  * CORS as the plugin contract fixes it (§1.6): `*` on every response (no credentials), and a 204 preflight for
@@ -8,8 +12,7 @@ const EXPOSED = "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLi
  */
 export function addCors(app: FastifyInstance): void {
   app.addHook("onSend", async (_request, reply) => {
-    reply.header("access-control-allow-origin", "*");
-    reply.header("access-control-expose-headers", EXPOSED);
+    reply.headers(CORS_HEADERS);
   });
   app.options("*", async (_request, reply) =>
     reply

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { APP_VERSION } from "../version";
+import { countRequest, ROUTE_LIMITS, type ThrottleDeps } from "./throttle";
 
 const INFO = {
   message: "Chatello SaaS API",
@@ -16,6 +17,6 @@ const INFO = {
 };
 
 /** GET / (contract §6.1): API information, no database access. */
-export async function infoRoute(app: FastifyInstance): Promise<void> {
-  app.get("/", async () => INFO);
+export async function infoRoute(app: FastifyInstance, deps: ThrottleDeps): Promise<void> {
+  app.get("/", async (request, reply) => ((await countRequest(request, reply, deps, { scope: "info", limits: ROUTE_LIMITS.info })) ? INFO : reply));
 }

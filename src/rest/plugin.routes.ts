@@ -3,6 +3,8 @@ import type { Services } from "../services";
 import { infoRoute } from "./info.route";
 import { refuseOtherMethods } from "./method-not-allowed";
 import { sitesRoutes } from "./sites.routes";
+import type { ThrottleDeps } from "./throttle";
+import { usageRoutes } from "./usage.routes";
 import { validateRoute } from "./validate.route";
 
 /**
@@ -10,12 +12,14 @@ import { validateRoute } from "./validate.route";
  * encapsulated plugin: its routes receive raw body bytes, because the contract's body rules differ per route
  * (see body.ts) and /api/validate must ignore a body the JSON parser would reject.
  */
-export async function pluginRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
+export async function pluginRoutes(app: FastifyInstance, options: { services: Services; throttle: boolean }): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
-  await infoRoute(app);
-  await validateRoute(app, options.services);
-  await sitesRoutes(app, options.services);
+  const deps: ThrottleDeps = { services: options.services, enabled: options.throttle };
+  await infoRoute(app, deps);
+  await validateRoute(app, deps);
+  await sitesRoutes(app, deps);
+  await usageRoutes(app, deps);
   for (const [url, method] of [["/", "GET"], ["/api/validate", "POST"], ["/api/activate", "POST"], ["/api/deactivate", "POST"], ["/api/sites", "GET"]] as const) {
     refuseOtherMethods(app, url, [method]);
   }

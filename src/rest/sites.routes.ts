@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Services } from "../services";
 import { licenseKeyOf, readJsonBody, siteHeaderOf } from "./body";
 import { requireLicense } from "./license-auth";
 import { iso, seatsJson, siteJson } from "./serializers";
+import { ROUTE_LIMITS, type ThrottleDeps } from "./throttle";
 
 /** POST /api/activate, POST /api/deactivate and GET /api/sites (contract §6.9–6.11). */
-export async function sitesRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function sitesRoutes(app: FastifyInstance, deps: ThrottleDeps): Promise<void> {
+  const { services } = deps;
   app.post("/api/activate", async (request, reply) => guarded(reply, request, "Activation failed", async () => {
-    const grant = await requireLicense(request, reply, services);
+    const grant = await requireLicense(request, reply, deps, { scope: "activate", limits: ROUTE_LIMITS.sitesChange });
     if (!grant) return reply;
     const site = siteInput(request, reply);
     if (site === undefined) return reply;
@@ -25,7 +26,7 @@ export async function sitesRoutes(app: FastifyInstance, services: Services): Pro
   }));
 
   app.post("/api/deactivate", async (request, reply) => guarded(reply, request, "Deactivation failed", async () => {
-    const grant = await requireLicense(request, reply, services);
+    const grant = await requireLicense(request, reply, deps, { scope: "deactivate", limits: ROUTE_LIMITS.sitesChange });
     if (!grant) return reply;
     const site = siteInput(request, reply);
     if (site === undefined) return reply;
@@ -36,7 +37,7 @@ export async function sitesRoutes(app: FastifyInstance, services: Services): Pro
   }));
 
   app.get("/api/sites", async (request, reply) => guarded(reply, request, "Failed to list sites", async () => {
-    const grant = await requireLicense(request, reply, services);
+    const grant = await requireLicense(request, reply, deps, { scope: "sites", limits: ROUTE_LIMITS.sitesList });
     if (!grant) return reply;
     const [activations, seats] = await Promise.all([services.activations.list(grant.license), services.activations.seats(grant.license, grant.plan)]);
     return {

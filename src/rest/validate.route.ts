@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Services } from "../services";
 import { lenientSiteUrl, licenseKeyOf, siteHeaderOf } from "./body";
 import { customerJson, foundersDealJson, iso, licenseJson, planJson, seatsJson } from "./serializers";
+import { countRequest, guardLookup, noteLookup, ROUTE_LIMITS, type ThrottleDeps } from "./throttle";
 
 /** POST /api/validate (contract §6.3): its own order of checks and statuses, and an optional site activation. */
-export async function validateRoute(app: FastifyInstance, services: Services): Promise<void> {
+export async function validateRoute(app: FastifyInstance, deps: ThrottleDeps): Promise<void> {
   app.post("/api/validate", async (request, reply) => {
     try {
-      return await validate(request, reply, services);
+      // Row 0: this route counts every request on arrival, before its own checks.
+      if (!(await countRequest(request, reply, deps, { scope: "validate", limits: ROUTE_LIMITS.validate }))) return reply;
+      return await validate(request, reply, deps);
     } catch (error) {
       request.log.error({ err: error }, "license validation failed");
       return reply.code(500).send({ valid: false, error: "Validation failed", code: "INTERNAL_ERROR" });
@@ -15,10 +17,13 @@ export async function validateRoute(app: FastifyInstance, services: Services): P
   });
 }
 
-async function validate(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<unknown> {
+async function validate(request: FastifyRequest, reply: FastifyReply, deps: ThrottleDeps): Promise<unknown> {
+  const { services } = deps;
   const key = licenseKeyOf(request);
   if (key === undefined) return reply.code(400).send({ error: "License key required in X-License-Key header", code: "LICENSE_REQUIRED" });
+  if (!(await guardLookup(request, reply, deps))) return reply;
   const verdict = await services.licenseCheck.check(key);
+  await noteLookup(request, deps, verdict.valid || verdict.code !== "LICENSE_NOT_FOUND");
   if (!verdict.valid) {
     return reply.code(verdict.code === "LICENSE_NOT_FOUND" ? 404 : 400).send({ valid: false, error: verdict.detail, code: verdict.code });
   }

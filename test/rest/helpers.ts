@@ -2,7 +2,7 @@ import { EJSON } from "bson";
 import type { mongoose } from "@typegoose/typegoose";
 import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
 import type { Customer } from "../../src/modules/customers/customer.model";
-import type { License } from "../../src/modules/licenses/license.model";
+import { LicenseStatus, type License } from "../../src/modules/licenses/license.model";
 import type { Plan } from "../../src/modules/plans/plan.model";
 import { PLAN_SEED } from "../../src/modules/plans/plan.seed";
 import type { TestPlatform } from "../support/platform";
@@ -88,11 +88,29 @@ export async function newLicense(
 }
 
 /** A plan of its own (a copy of the seeded pro plan), so tests can change or delete it without touching others. */
-export async function newPlan(p: TestPlatform, overrides: Partial<Record<keyof Plan, unknown>> = {}): Promise<Plan> {
+export async function newPlan(p: TestPlatform, overrides: Partial<Omit<Plan, "_id">> = {}): Promise<Plan> {
   const pro = PLAN_SEED.find((plan) => plan.name === "pro");
   if (!pro) throw new Error("the seed has no pro plan");
   const created = await p.services.models.Plan.create({ ...pro, name: unique("plan"), ...overrides });
   return created.toObject() as Plan;
+}
+
+/** Inserts a license the way the v2.1 import does: any key shape, stored only as digest + ciphertext, on pro. */
+export async function importLicense(p: TestPlatform, key: string): Promise<string> {
+  const customer = await newCustomer(p);
+  const plan = await p.services.plans.byName("pro");
+  await p.services.models.License.create({
+    key_digest: p.services.secrets.digest(key),
+    key_encrypted: p.services.secrets.encrypt(key),
+    key_last4: key.slice(-4),
+    customer_id: customer._id,
+    plan_id: plan._id,
+    status: LicenseStatus.active,
+    activated_at: new Date("2025-08-10T12:00:00.123Z"),
+    domain: "legacy.example.com",
+    metadata: {},
+  });
+  return key;
 }
 
 export async function setLicense(p: TestPlatform, id: mongoose.Types.ObjectId, changes: Record<string, unknown>): Promise<void> {

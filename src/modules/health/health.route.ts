@@ -1,21 +1,35 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Database } from "../../db/connect";
+import { countRequest, ROUTE_LIMITS, type ThrottleDeps } from "../../rest/throttle";
+import { PROVIDERS } from "../provider-keys/provider-key.service";
 import { checkHealth } from "./health.service";
 
 export interface HealthRouteOptions {
   db: Database;
   version: string;
+  /** The plugin contract throttles health like the other public routes (§1.1). */
+  throttle: ThrottleDeps;
 }
 
-export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, { db, version }) => {
+export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, { db, version, throttle }) => {
   // /admin/health is the alias the plugin REST contract keeps for older plugin builds.
   for (const url of ["/api/health", "/admin/health"]) {
     app.get(url, async (request, reply) => {
+      // Throttle counters live in the database: when it is down, health must still answer (503), not fail here.
+      const counted = await countRequest(request, reply, throttle, { scope: "health", limits: ROUTE_LIMITS.info }).catch(() => true);
+      if (!counted) return reply;
       const report = await checkHealth(db, version, request.log);
+      const body = report.status === "healthy" ? { ...report, ai_providers: await aiProviders(throttle) } : report;
       return reply
         .code(report.status === "healthy" ? 200 : 503)
         .header("cache-control", "no-store")
-        .send(report);
+        .send(body);
     });
   }
 };
+
+/** Which providers the platform holds an active key for (contract §6.2). */
+async function aiProviders({ services }: ThrottleDeps): Promise<Record<string, { configured: boolean }>> {
+  const keys = await services.providerKeys.list().catch(() => []);
+  return Object.fromEntries(PROVIDERS.map((provider) => [provider, { configured: keys.some((key) => key.provider === provider && key.is_active) }]));
+}

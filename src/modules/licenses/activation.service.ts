@@ -38,7 +38,12 @@ export class ActivationService {
     if (refreshed) return { ok: true, activation: refreshed, newlyActivated: false, seats: await this.seats(license, plan) };
 
     const usesSeat = !isDevelopment;
-    if (usesSeat && !(await this.takeSeat(license, plan))) return { ok: false, code: "TOO_MANY_SITES", seats: await this.seats(license, plan) };
+    if (usesSeat && !(await this.takeSeat(license, plan))) {
+      // The same site may have been activated meanwhile by a concurrent request: that is not a new seat.
+      const concurrent = await this.refresh(license, site);
+      if (concurrent) return { ok: true, activation: concurrent, newlyActivated: false, seats: await this.seats(license, plan) };
+      return { ok: false, code: "TOO_MANY_SITES", seats: await this.seats(license, plan) };
+    }
     const now = new Date();
     try {
       const created = await this.models.Activation.create({ license_id: license._id, site, is_development: isDevelopment, activated_at: now, last_seen_at: now });

@@ -1,0 +1,23 @@
+import type { ThrottleService } from "./throttle.service";
+
+const LIMIT = { max: 20, per: "minute" } as const;
+
+/**
+ * Slows down key guessing (contract §1.5): once one client IP has looked up more than 20 non-existent keys in a
+ * UTC minute, its requests that carry a key are refused until the minute ends. Other IPs are unaffected.
+ */
+export class FailedLookupGuard {
+  constructor(private readonly throttle: ThrottleService) {}
+
+  readonly message = `${LIMIT.max} failed license lookups per 1 ${LIMIT.per}`;
+
+  /** The window's end when the IP is blocked, else undefined. */
+  async blockedUntil(ip: string, now = Date.now()): Promise<Date | undefined> {
+    const { tightest } = await this.throttle.peek("failed-lookups", ip, [LIMIT], now);
+    return tightest.count > LIMIT.max ? tightest.resetAt : undefined;
+  }
+
+  async recordFailure(ip: string, now = Date.now()): Promise<void> {
+    await this.throttle.hit("failed-lookups", ip, [LIMIT], now);
+  }
+}
