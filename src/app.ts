@@ -42,6 +42,8 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
     // Fastify's defaults strip unknown properties and coerce types, accepting bodies we mean to reject.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     clientErrorHandler: answerClientError,
+    // The legacy usage route takes a license key in the path; keys of any length must reach it (and get a 404).
+    maxParamLength: 4096,
     frameworkErrors: answerFrameworkError,
   });
 

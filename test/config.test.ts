@@ -30,6 +30,7 @@ describe("loadConfig", () => {
       embeddedDbPort: 0,
       graphqlIntrospection: true,
       playground: true,
+      throttle: true,
     });
   });
 
@@ -61,6 +62,7 @@ describe("loadConfig", () => {
       EMBEDDED_DB_PORT: "27018",
       GRAPHQL_INTROSPECTION: "true",
       PLAYGROUND: "0",
+      THROTTLE: "off",
     });
     expect(config).toEqual({
       nodeEnv: "production",
@@ -75,6 +77,7 @@ describe("loadConfig", () => {
       embeddedDbPort: 27018,
       graphqlIntrospection: true,
       playground: false,
+      throttle: false,
     });
   });
 

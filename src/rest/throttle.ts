@@ -10,6 +10,10 @@ export const ROUTE_LIMITS = {
   validate: [{ max: 50, per: "hour" }, { max: 200, per: "day" }],
   sitesChange: [{ max: 50, per: "hour" }, { max: 200, per: "day" }],
   sitesList: [{ max: 20, per: "minute" }],
+  usageCurrent: [{ max: 10, per: "minute" }],
+  usageHistory: [{ max: 5, per: "minute" }],
+  limitsCheck: [{ max: 20, per: "minute" }],
+  legacyUsage: [{ max: 10, per: "minute" }],
 } as const satisfies Record<string, readonly Limit[]>;
 
 export interface RouteThrottle {

@@ -14,15 +14,15 @@ import {
 import { licenseKeyOf } from "./body";
 import { requireLicense } from "./license-auth";
 import { refuseOtherMethods } from "./method-not-allowed";
-import { countRequest, sendRateLimited, type RouteThrottle, type ThrottleDeps } from "./throttle";
+import { countRequest, ROUTE_LIMITS, sendRateLimited, type RouteThrottle, type ThrottleDeps } from "./throttle";
 
 // The routes' limits (contract §1.1). Here rather than in throttle.ts's ROUTE_LIMITS only because that file is
 // being written concurrently; moving them there changes nothing else.
 const THROTTLES = {
-  current: { scope: "usage-current", limits: [{ max: 10, per: "minute" }] },
-  history: { scope: "usage-history", limits: [{ max: 5, per: "minute" }] },
-  limits: { scope: "limits-check", limits: [{ max: 20, per: "minute" }] },
-  legacy: { scope: "usage-legacy", limits: [{ max: 10, per: "minute" }] },
+  current: { scope: "usage-current", limits: ROUTE_LIMITS.usageCurrent },
+  history: { scope: "usage-history", limits: ROUTE_LIMITS.usageHistory },
+  limits: { scope: "limits-check", limits: ROUTE_LIMITS.limitsCheck },
+  legacy: { scope: "usage-legacy", limits: ROUTE_LIMITS.legacyUsage },
 } as const satisfies Record<string, RouteThrottle>;
 
 // The code /api/limits/check adds when a factor blocks (§6.7).

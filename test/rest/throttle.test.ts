@@ -110,3 +110,11 @@ test("THROTTLE=off turns the limits off (for benchmarks)", async () => {
     await unthrottled.stop();
   }
 });
+
+test("the usage routes have their own per-minute limits, and the legacy route counts the path key's requests on arrival", async () => {
+  const { key } = await newLicense(platform, "pro");
+  for (let i = 0; i < 5; i++) expect((await http(platform.baseUrl, "GET", "/api/usage/history", { key })).status).toBe(200);
+  expect((await http(platform.baseUrl, "GET", "/api/usage/history", { key })).body).toMatchObject({ code: "RATE_LIMITED", message: "5 per 1 minute" });
+  for (let i = 0; i < 10; i++) expect((await http(platform.baseUrl, "GET", `/api/usage/${key}`)).status).toBe(200);
+  expect((await http(platform.baseUrl, "GET", `/api/usage/${key}`)).body).toMatchObject({ code: "RATE_LIMITED", message: "10 per 1 minute" });
+});

@@ -3,6 +3,7 @@ import type { Models } from "../../db/models";
 import { badInput } from "../../errors";
 import type { Plan } from "../plans/plan.model";
 import type { UsageCounter } from "./usage-counter.model";
+import { percentOf } from "./usage-report.service";
 import { monthWindow } from "./usage-windows";
 
 export interface UsageFigures {
@@ -48,8 +49,8 @@ export class UsageService {
       costMicros,
       requestLimit: plan.monthly_requests,
       budgetMicros: plan.monthly_budget_micros,
-      requestsPercent: percent(requests, plan.monthly_requests),
-      budgetPercent: percent(costMicros, plan.monthly_budget_micros),
+      requestsPercent: percentOf(requests, plan.monthly_requests),
+      budgetPercent: percentOf(costMicros, plan.monthly_budget_micros),
     };
   }
 
@@ -70,6 +71,3 @@ export class UsageService {
   }
 }
 
-function percent(used: number, limit: number): number {
-  return limit > 0 ? Math.round((used / limit) * 10_000) / 100 : 0;
-}

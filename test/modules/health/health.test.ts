@@ -37,6 +37,7 @@ describe("GET /api/health (real HTTP, in-memory embedded engine)", () => {
   it("is healthy and counts the documents of each collection", async () => {
     await db.connection.collection("plans").insertMany([{ name: "starter" }, { name: "pro" }]);
     await db.connection.collection("licenses").insertOne({ key: "CHA-TEST" });
+    await db.connection.collection("api_keys").insertOne({ provider: "deepseek", key_encrypted: "v1:…", key_last4: "abcd", is_active: true });
 
     const response = await fetch(`${baseUrl}/api/health`);
 
@@ -53,8 +54,10 @@ describe("GET /api/health (real HTTP, in-memory embedded engine)", () => {
         connection: "active",
         state: "connected",
         name: "health_test",
-        collections: { licenses: 1, plans: 2 },
+        // This request's own throttle window is counted too (rate_limits).
+        collections: { api_keys: 1, licenses: 1, plans: 2, rate_limits: 2 },
       },
+      ai_providers: { openai: { configured: false }, anthropic: { configured: false }, deepseek: { configured: true } },
     });
   });
 

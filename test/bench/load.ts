@@ -1,0 +1,148 @@
+/**
+ * HTTP load for the benchmarks in this folder: autocannon, driven through its API so that each request can carry
+ * a different license key (its CLI sends one fixed header) and so that latencies are kept at microsecond
+ * resolution (autocannon's own histogram rounds to whole milliseconds).
+ *
+ * `runLoad` runs in the calling process; `runLoadInChild` runs this file as a separate node process (options on
+ * stdin, result on stdout), so the load generator does not share the server's event loop.
+ */
+import { spawn } from "node:child_process";
+import autocannon from "autocannon";
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  durationS: number;
+  /** A discarded run of this length first (same options), to let JIT and connection pools settle. */
+  warmupS: number;
+  method: string;
+  /** Sent as x-license-key: one key, or several rotated request by request across all connections. */
+  keys: string[];
+  /** A 2xx response must start with this, else it counts as a bad body. */
+  expectBodyPrefix: string;
+}
+
+export interface LoadResult {
+  mode: "in-process" | "child process";
+  seconds: number;
+  responses: number;
+  reqPerSec: number;
+  non2xx: number;
+  statusCounts: Record<string, number>;
+  /** 2xx responses whose body did not start with `expectBodyPrefix`. */
+  badBodies: number;
+  errors: number;
+  timeouts: number;
+  /** Of 2xx responses, from our own microsecond-resolution record. */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** autocannon's own figures, for comparison (whole milliseconds, 2xx and non-2xx). */
+  autocannon: { reqPerSecAvg: number; p50Ms: number; p99Ms: number };
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function once(options: LoadOptions, durationS: number): Promise<LoadResult> {
+  let latencies = new Float64Array(1 << 16);
+  let recorded = 0;
+  let badBodies = 0;
+  const statusCounts: Record<string, number> = {};
+  const { keys } = options;
+  let next = 0;
+
+  const request: autocannon.Request = {
+    method: options.method,
+    path: new URL(options.url).pathname,
+    headers: { "x-license-key": keys[0] },
+  };
+  if (keys.length > 1) {
+    // One shared counter: the 50 connections take keys round-robin, so each key gets total/keys.length requests.
+    request.setupRequest = (built) => {
+      built.headers = { ...built.headers, "x-license-key": keys[next++ % keys.length] };
+      return built;
+    };
+  }
+  const onResponse = (status: number, body: string): void => {
+    if (status >= 200 && status < 300 && !body.startsWith(options.expectBodyPrefix)) badBodies++;
+  };
+
+  const started = process.hrtime.bigint();
+  const instance = autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: durationS,
+    requests: [{ ...request, onResponse } as autocannon.Request],
+  });
+  instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
+    statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
+    if (statusCode < 200 || statusCode >= 300) return;
+    if (recorded === latencies.length) {
+      const bigger = new Float64Array(latencies.length * 2);
+      bigger.set(latencies);
+      latencies = bigger;
+    }
+    latencies[recorded++] = responseTimeMs;
+  });
+  const result = await instance;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+  const sorted = latencies.slice(0, recorded).sort();
+  const responses = Object.values(statusCounts).reduce((sum, count) => sum + count, 0);
+  return {
+    mode: "in-process",
+    seconds,
+    responses,
+    reqPerSec: responses / seconds,
+    non2xx: result.non2xx,
+    statusCounts,
+    badBodies,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted.length > 0 ? sorted[sorted.length - 1] : Number.NaN,
+    autocannon: { reqPerSecAvg: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99 },
+  };
+}
+
+/** Warm-up (discarded), then the measured run, in this process. */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  if (options.warmupS > 0) await once(options, options.warmupS);
+  return once(options, options.durationS);
+}
+
+/** The same in a child node process running this file. */
+export async function runLoadInChild(options: LoadOptions): Promise<LoadResult> {
+  const child = spawn(process.execPath, [__filename], { stdio: ["pipe", "pipe", "inherit"] });
+  let output = "";
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk: string) => (output += chunk));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", resolve);
+  });
+  child.stdin.end(JSON.stringify(options));
+  const code = await exited;
+  if (code !== 0) throw new Error(`the load child exited with ${code}: ${output.slice(-500)}`);
+  const result = JSON.parse(output.trim().split("\n").pop() ?? "") as LoadResult;
+  return { ...result, mode: "child process" };
+}
+
+async function childMain(): Promise<void> {
+  let input = "";
+  process.stdin.setEncoding("utf8");
+  for await (const chunk of process.stdin) input += chunk as string;
+  const result = await runLoad(JSON.parse(input) as LoadOptions);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+if (require.main === module) {
+  childMain().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
