@@ -99,6 +99,7 @@ export class LicenseCheckService {
   private async touch(license: License): Promise<void> {
     const now = new Date();
     if (license.last_check && now.getTime() - license.last_check.getTime() < LAST_CHECK_RESOLUTION_MS) return;
-    await this.models.License.updateOne({ _id: license._id }, { $set: { last_check: now } }).exec();
+    // Bookkeeping, not a change to the license: updated_at stays as it was.
+    await this.models.License.updateOne({ _id: license._id }, { $set: { last_check: now } }, { timestamps: false }).exec();
   }
 }
