@@ -5,6 +5,7 @@ import { ConfigError } from "../config";
 import { DatabaseStartError } from "../db/connect";
 import { DomainError } from "../errors";
 import { registerAdminCommands } from "./admin.commands";
+import { registerLicenseCommands } from "./license.commands";
 import { registerSetupCommands } from "./setup.commands";
 
 const program = new Command()
@@ -15,6 +16,7 @@ const program = new Command()
 
 registerSetupCommands(program);
 registerAdminCommands(program);
+registerLicenseCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Expected failures are one line for the operator; anything else keeps its stack.

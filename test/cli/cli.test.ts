@@ -63,6 +63,18 @@ describe("npm run cli", () => {
     expect(created.token).toMatch(/^chk_s_[0-9A-Za-z]{32}$/);
   });
 
+  test("license:issue issues through the same service: Founders seats are capped here too", () => {
+    expect(cli("setup", "init").status).toBe(0);
+    const issued = JSON.parse(cli("--json", "license:issue", "--email", "Founder@Example.com", "--plan", "founders").stdout) as { key: string; plan: string };
+    expect(issued.key).toMatch(/^CHA-[0-9A-F]{8}(?:-[0-9A-F]{8}){3}$/);
+    const seatsLeft = JSON.parse(cli("--json", "setup", "test").stdout) as { collections: Record<string, number> };
+    expect(seatsLeft.collections.licenses).toBe(1);
+
+    const unknownPlan = cli("license:issue", "--email", "x@example.com", "--plan", "platinum");
+    expect(unknownPlan.status).toBe(1);
+    expect(unknownPlan.stderr).toContain('Plan "platinum" not found');
+  });
+
   test("a bad argument is one clear error and exit 1", () => {
     const result = cli("admin:token", "create", "--role", "emperor", "--name", "x");
     expect(result.status).toBe(1);
