@@ -43,7 +43,7 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     clientErrorHandler: answerClientError,
     // The legacy usage route takes a license key in the path; keys of any length must reach it (and get a 404).
-    maxParamLength: 4096,
+    routerOptions: { maxParamLength: 4096 },
     frameworkErrors: answerFrameworkError,
   });
 

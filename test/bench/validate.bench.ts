@@ -7,11 +7,14 @@
  *   npm run bench:validate                     (see test/bench/tsconfig.json for the build)
  *   BENCH_DURATION_S=3 npm run bench:validate  (shorter measured runs; warm-up is BENCH_WARMUP_S, default 2)
  *   BENCH_LOAD=in-process npm run bench:validate   (autocannon in this process instead of a child process)
+ *   BENCH_KEYS=1 npm run bench:validate        (the throttled run with 1 key: mostly 429s, as without rotation)
  *
  * The platform runs in this process on an in-memory embedded engine (as in production without MONGODB_URI, minus
  * the journal). Runs, each after a discarded warm-up:
  *   1. ceiling: a bare Fastify app (no hooks, no plugins) answering POST /api/validate with the captured JSON;
  *   2. validate with THROTTLE=off: the license check itself;
+ *  2b. the same over 1 connection: the time one validation takes (at 50 connections, latency is mostly queueing:
+ *      50 connections at N req/s wait about 50/N s);
  *   3. validate with throttling on (a second platform): the same plus the per-key rate windows and the
  *      failed-lookup guard. Each key may make 50 requests an hour, so the run rotates enough fresh keys that none
  *      reaches its limit; 429s are counted, not hidden.
@@ -37,6 +40,8 @@ const VALID_PREFIX = '{"valid":true';
 interface Row {
   run: string;
   result: LoadResult;
+  /** Not at 50 connections, so no ratio to the ceiling is shown. */
+  note?: string;
 }
 
 const load = (options: LoadOptions): Promise<LoadResult> => (LOAD_MODE === "in-process" ? runLoad(options) : runLoadInChild(options));
@@ -70,14 +75,14 @@ const ms = (value: number): string => (Number.isFinite(value) ? value.toFixed(2)
 
 function formatRows(rows: Row[], ceiling: number): string {
   const header = ["run", "req/s", "p50 ms", "p99 ms", "max ms", "non-2xx", "x ceiling"];
-  const cells = rows.map(({ run, result }) => [
+  const cells = rows.map(({ run, result, note }) => [
     run,
     Math.round(result.reqPerSec).toLocaleString("en-US"),
     ms(result.p50Ms),
     ms(result.p99Ms),
     ms(result.maxMs),
     result.non2xx === 0 ? "0" : `${result.non2xx.toLocaleString("en-US")} (${((100 * result.non2xx) / Math.max(1, result.responses)).toFixed(1)}%)`,
-    (result.reqPerSec / ceiling).toFixed(2),
+    note ?? (result.reqPerSec / ceiling).toFixed(2),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => cell[i].length)));
   const line = (cell: string[]): string => cell.map((text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]))).join("  ");
@@ -142,12 +147,23 @@ async function main(): Promise<void> {
     failed = true;
     console.error(`ERROR: the THROTTLE=off run should answer only 200 valid: true, but had ${mainProblems.join(", ")}`);
   }
+
+  // The same over one connection: the time one validation takes, without queueing (at saturation, 50 connections
+  // wait about 50 / (req/s) seconds, whatever the work per request). autocannon's overallRate is no substitute:
+  // it sends each second's quota in a burst at the start of the second.
+  const single = await load({ ...options(`${platform.baseUrl}/api/validate`, [key]), connections: 1 });
+  rows.push({ run: "2b. /api/validate, THROTTLE=off, 1 connection", result: single, note: "(1 conn)" });
+  const singleProblems = problems(single);
+  if (singleProblems.length > 0) {
+    failed = true;
+    console.error(`ERROR: the one-connection THROTTLE=off run should answer only 200 valid: true, but had ${singleProblems.join(", ")}`);
+  }
   await platform.stop();
 
   // Throttling on: a second platform (its own engine); enough keys that none reaches 50 requests in the hour.
   const throttled = await startTestPlatform({ env: { PLAYGROUND: "0" } });
   const expected = validate.reqPerSec * (DURATION_S + WARMUP_S);
-  const keyCount = Math.min(MAX_KEYS, Math.max(100, Math.ceil(expected / REQUESTS_PER_KEY)));
+  const keyCount = process.env.BENCH_KEYS ? Number(process.env.BENCH_KEYS) : Math.min(MAX_KEYS, Math.max(100, Math.ceil(expected / REQUESTS_PER_KEY)));
   const issueStarted = Date.now();
   const keys = await issueKeys(throttled, keyCount);
   const issueSeconds = (Date.now() - issueStarted) / 1000;
@@ -173,6 +189,10 @@ async function main(): Promise<void> {
     `${validate.p99Ms < 10 ? "met" : "NOT met"}: validate p99 < 10 ms (${ms(validate.p99Ms)} ms)`,
   ];
   console.log(`\ngoals (THROTTLE=off run): ${goals.join("; ")}`);
+  console.log(
+    `at saturation ${CONNECTIONS} connections wait ${CONNECTIONS} / (req/s) on average: p99 < 10 ms needs well over ${Math.round(CONNECTIONS / 0.01).toLocaleString("en-US")} req/s` +
+      ` (the ceiling's own p99 is ${ms(ceiling.p99Ms)} ms); over 1 connection one validation takes p50 ${ms(single.p50Ms)} ms, p99 ${ms(single.p99Ms)} ms.`,
+  );
   console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (failed) process.exitCode = 1;
 }
