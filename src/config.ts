@@ -34,6 +34,8 @@ export interface Config {
   playground: boolean;
   /** The plugin routes' request limits and failed-lookup guard (default: on; off for benchmarks). */
   throttle: boolean;
+  /** How long one instance may reuse a license, plan or customer it read for a license check (0–5000 ms). */
+  licenseCacheTtlMs: number;
 }
 
 export type ResolvedConfig = Config & { appSecret: string };
@@ -67,6 +69,8 @@ const envSchema = z
     GRAPHQL_INTROSPECTION: z.enum(BOOLEAN_FLAGS).optional(),
     PLAYGROUND: z.enum(BOOLEAN_FLAGS).optional(),
     THROTTLE: z.enum(["on", "off", ...BOOLEAN_FLAGS]).optional(),
+    // The plugin contract gives changes 5 seconds to take effect everywhere; a longer cache would break it.
+    LICENSE_CACHE_TTL_MS: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().max(5000)).default(5000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.APP_SECRET === undefined) {
@@ -96,6 +100,7 @@ const EXPECTED: Record<EnvName, string> = {
   GRAPHQL_INTROSPECTION: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
   PLAYGROUND: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
   THROTTLE: `must be one of on, off, ${BOOLEAN_FLAGS.join(", ")}`,
+  LICENSE_CACHE_TTL_MS: "must be an integer between 0 and 5000",
 };
 
 /** Reads and validates the environment. Pure: no files are touched (see resolveAppSecret). */
@@ -128,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlIntrospection: flag(vars.GRAPHQL_INTROSPECTION, vars.NODE_ENV !== "production"),
     playground: flag(vars.PLAYGROUND, vars.NODE_ENV !== "production"),
     throttle: vars.THROTTLE === undefined || ["on", "1", "true"].includes(vars.THROTTLE),
+    licenseCacheTtlMs: vars.LICENSE_CACHE_TTL_MS,
   };
 }
 

@@ -33,7 +33,12 @@ export interface Services {
   failedLookups: FailedLookupGuard;
 }
 
-export function createServices(models: Models, appSecret: string): Services {
+export interface ServiceOptions {
+  /** Per-process cache of license-check reads (see LicenseCheckService); 0 = always read. */
+  licenseCacheTtlMs?: number;
+}
+
+export function createServices(models: Models, appSecret: string, options: ServiceOptions = {}): Services {
   const secrets = new Secrets(appSecret);
   const activity = new ActivityService(models);
   const plans = new PlanService(models, activity);
@@ -46,11 +51,11 @@ export function createServices(models: Models, appSecret: string): Services {
     plans,
     customers: new CustomerService(models, activity),
     licenses,
-    licenseCheck: new LicenseCheckService(models, licenses, activity),
+    licenseCheck: new LicenseCheckService(models, licenses, activity, options.licenseCacheTtlMs ?? 0),
     activations: new ActivationService(models, activity),
     admins: new AdminTokenService(models, activity),
     providerKeys: new ProviderKeyService(models, secrets, activity),
-    usage: new UsageService(models),
+    usage: new UsageService(models, options.licenseCacheTtlMs ?? 0),
     usageReport: new UsageReportService(models),
     payments: new PaymentService(models),
     throttle,

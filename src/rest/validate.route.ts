@@ -48,7 +48,7 @@ async function validate(request: FastifyRequest, reply: FastifyReply, deps: Thro
     };
   }
 
-  const counter = (await services.usage.monthCounters([license._id], now)).get(license._id.toHexString());
+  const counter = await services.usage.recentMonthCounter(license._id, now);
   return {
     valid: true,
     license: licenseJson(license, key, now, plan),

@@ -121,7 +121,8 @@ async function main(): Promise<void> {
   });
 
   // The platform with THROTTLE=off, one pro license issued through the services, and one real answer.
-  const platform = await startTestPlatform({ env: { THROTTLE: "off", PLAYGROUND: "0" } });
+  // Production defaults apart from the throttle: license-check reads cached for up to 5 s.
+  const platform = await startTestPlatform({ env: { THROTTLE: "off", PLAYGROUND: "0", LICENSE_CACHE_TTL_MS: "5000" } });
   const customer = await newCustomer(platform, "main");
   const { key } = await platform.services.licenses.issue({ customerId: customer._id, plan: "pro" }, SYSTEM_ACTOR);
   const sample = await validateOnce(platform.baseUrl, key);
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
   await platform.stop();
 
   // Throttling on: a second platform (its own engine); enough keys that none reaches 50 requests in the hour.
-  const throttled = await startTestPlatform({ env: { PLAYGROUND: "0" } });
+  const throttled = await startTestPlatform({ env: { PLAYGROUND: "0", LICENSE_CACHE_TTL_MS: "5000" } });
   const expected = validate.reqPerSec * (DURATION_S + WARMUP_S);
   const keyCount = process.env.BENCH_KEYS ? Number(process.env.BENCH_KEYS) : Math.min(MAX_KEYS, Math.max(100, Math.ceil(expected / REQUESTS_PER_KEY)));
   const issueStarted = Date.now();

@@ -15,7 +15,8 @@ export const TEST_APP_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 
 /** A validated test configuration (NODE_ENV=test, a fixed APP_SECRET), with overrides as environment variables. */
 export function testConfig(env: Record<string, string> = {}): ResolvedConfig {
-  const config = loadConfig({ NODE_ENV: "test", APP_SECRET: TEST_APP_SECRET, ...env });
+  // No license-check cache unless a test asks for one: tests change data directly and read it back at once.
+  const config = loadConfig({ NODE_ENV: "test", APP_SECRET: TEST_APP_SECRET, LICENSE_CACHE_TTL_MS: "0", ...env });
   return { ...config, appSecret: config.appSecret ?? TEST_APP_SECRET };
 }
 
@@ -43,7 +44,7 @@ export async function startTestPlatform(options: { env?: Record<string, string>;
   const engine = await startEmbeddedMongo();
   const logger = pino({ level: "silent" });
   const db = await connectToEmbeddedEngine(engine, `test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`, logger);
-  const services = createServices(createModels(db.connection), config.appSecret);
+  const services = createServices(createModels(db.connection), config.appSecret, { licenseCacheTtlMs: config.licenseCacheTtlMs });
   if (options.seed !== false) await new SetupService(services).init();
   const app = await buildApp({ config, logger, db, services });
   await app.listen({ host: "127.0.0.1", port: 0 });

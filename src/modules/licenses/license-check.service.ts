@@ -4,6 +4,7 @@ import { CustomerStatus, type Customer } from "../customers/customer.model";
 import type { Plan } from "../plans/plan.model";
 import { LicenseStatus, type License } from "./license.model";
 import type { LicenseService } from "./license.service";
+import { TtlCache } from "../../security/ttl-cache";
 
 export type LicenseCheckCode = "LICENSE_REQUIRED" | "LICENSE_NOT_FOUND" | "LICENSE_SUSPENDED" | "LICENSE_INACTIVE" | "LICENSE_EXPIRED";
 
@@ -45,11 +46,12 @@ export class LicenseCheckService {
   private readonly checks: Check[] = [
     (state) => (state.key === undefined || state.key === "" ? refuse("LICENSE_REQUIRED", "License key required") : undefined),
     async (state) => {
-      const license = await this.licenses.findByKey(state.key as string);
+      const key = state.key as string;
+      const license = await this.licenseCache.get(key, () => this.licenses.findByKey(key));
       if (!license) return refuse("LICENSE_NOT_FOUND", "License not found");
       const [plan, customer] = await Promise.all([
-        this.models.Plan.findById(license.plan_id).lean<Plan>().exec(),
-        this.models.Customer.findById(license.customer_id).lean<Customer>().exec(),
+        this.planCache.get(license.plan_id.toHexString(), () => this.models.Plan.findById(license.plan_id).lean<Plan>().exec()),
+        this.customerCache.get(license.customer_id.toHexString(), () => this.models.Customer.findById(license.customer_id).lean<Customer>().exec()),
       ]);
       // A license whose plan or customer record is gone cannot be honoured.
       if (!plan || !customer) return refuse("LICENSE_NOT_FOUND", "License not found");
@@ -71,11 +73,23 @@ export class LicenseCheckService {
     },
   ];
 
+  // Per-process caches (≤ 5 s, so a suspension or plan change reaches every instance within the contract's 5 s).
+  private readonly licenseCache: TtlCache<string, License | null>;
+  private readonly planCache: TtlCache<string, Plan | null>;
+  private readonly customerCache: TtlCache<string, Customer | null>;
+  /** When this process last wrote each license's last_check (the cached copy's own value goes stale). */
+  private readonly lastCheckWritten = new Map<string, number>();
+
   constructor(
     private readonly models: Models,
     private readonly licenses: LicenseService,
     private readonly activity: ActivityService,
-  ) {}
+    cacheTtlMs = 0,
+  ) {
+    this.licenseCache = new TtlCache(cacheTtlMs);
+    this.planCache = new TtlCache(cacheTtlMs);
+    this.customerCache = new TtlCache(cacheTtlMs);
+  }
 
   async check(key: string | undefined): Promise<LicenseVerdict> {
     const state: CheckState = { key };
@@ -97,9 +111,13 @@ export class LicenseCheckService {
   }
 
   private async touch(license: License): Promise<void> {
-    const now = new Date();
-    if (license.last_check && now.getTime() - license.last_check.getTime() < LAST_CHECK_RESOLUTION_MS) return;
+    const now = Date.now();
+    const id = license._id.toHexString();
+    const written = this.lastCheckWritten.get(id) ?? license.last_check?.getTime() ?? 0;
+    if (now - written < LAST_CHECK_RESOLUTION_MS) return;
+    this.lastCheckWritten.set(id, now);
+    if (this.lastCheckWritten.size > 100_000) this.lastCheckWritten.clear();
     // Bookkeeping, not a change to the license: updated_at stays as it was.
-    await this.models.License.updateOne({ _id: license._id }, { $set: { last_check: now } }, { timestamps: false }).exec();
+    await this.models.License.updateOne({ _id: license._id }, { $set: { last_check: new Date(now) } }, { timestamps: false }).exec();
   }
 }

@@ -3,6 +3,7 @@ import type { Models } from "../../db/models";
 import { badInput } from "../../errors";
 import type { Plan } from "../plans/plan.model";
 import type { UsageCounter } from "./usage-counter.model";
+import { TtlCache } from "../../security/ttl-cache";
 import { percentOf } from "./usage-report.service";
 import { monthWindow } from "./usage-windows";
 
@@ -31,7 +32,21 @@ export interface UsageBucket extends UsageFigures {
 const MAX_RANGE_DAYS = 400;
 
 export class UsageService {
-  constructor(private readonly models: Models) {}
+  /** /api/validate's informational usage block may lag by the license-check cache's TTL (≤ 5 s). */
+  private readonly validateCounters: TtlCache<string, UsageCounter | undefined>;
+
+  constructor(
+    private readonly models: Models,
+    cacheTtlMs = 0,
+  ) {
+    this.validateCounters = new TtlCache(cacheTtlMs);
+  }
+
+  /** This month's counter of one license, possibly up to the cache TTL old (never used to enforce a limit). */
+  recentMonthCounter(licenseId: mongoose.Types.ObjectId, now = new Date()): Promise<UsageCounter | undefined> {
+    const id = licenseId.toHexString();
+    return this.validateCounters.get(`${id}|${monthWindow(now)}`, async () => (await this.monthCounters([licenseId], now)).get(id));
+  }
 
   /** This month's counters of several licenses in one query (for DataLoaders), keyed by license id. */
   async monthCounters(licenseIds: readonly mongoose.Types.ObjectId[], now = new Date()): Promise<Map<string, UsageCounter>> {
