@@ -31,11 +31,16 @@ describe("loadConfig", () => {
       graphqlIntrospection: true,
       playground: true,
       throttle: true,
+      licenseCacheTtlMs: 5000,
     });
   });
 
   it("treats empty values as unset and ignores unknown variables", () => {
     expect(loadConfig({ PORT: "", MONGODB_URI: "", HOME: "/root", SOMETHING_ELSE: "x" })).toEqual(loadConfig({}));
+  });
+
+  it("caps the license-check cache at the contract's 5 seconds", () => {
+    expect(configErrorOf({ LICENSE_CACHE_TTL_MS: "6000" }).message).toBe('Invalid configuration: LICENSE_CACHE_TTL_MS must be an integer between 0 and 5000 (got "6000")');
   });
 
   it("turns introspection and the playground off in production unless asked for", () => {
@@ -63,6 +68,7 @@ describe("loadConfig", () => {
       GRAPHQL_INTROSPECTION: "true",
       PLAYGROUND: "0",
       THROTTLE: "off",
+      LICENSE_CACHE_TTL_MS: "0",
     });
     expect(config).toEqual({
       nodeEnv: "production",
@@ -78,6 +84,7 @@ describe("loadConfig", () => {
       graphqlIntrospection: true,
       playground: false,
       throttle: false,
+      licenseCacheTtlMs: 0,
     });
   });
 
