@@ -6,7 +6,7 @@ import { createModels } from "./db/models";
 import { registerGraphQL } from "./graphql/graphql.route";
 import { buildApiSchema } from "./graphql/schema";
 import { answerClientError, answerFrameworkError } from "./rest/client-errors";
-import { addCors } from "./rest/cors";
+import { addPreflight, CORS_HEADERS } from "./rest/cors";
 import { refuseOtherMethods } from "./rest/method-not-allowed";
 import { pluginRoutes } from "./rest/plugin.routes";
 import { defaultPlaygroundDir, registerPlayground } from "./playground/playground.route";
@@ -49,7 +49,7 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
 
   addResponseHeaders(app);
   addErrorReplies(app);
-  addCors(app);
+  addPreflight(app);
   await app.register(healthRoutes, { db, version: APP_VERSION, throttle: { services, enabled: config.throttle } });
   await app.register(pluginRoutes, { services, throttle: config.throttle });
   await registerGraphQL(app, { schema: await buildApiSchema(), services, config });
@@ -65,9 +65,16 @@ function addResponseHeaders(app: FastifyInstance): void {
   app.addHook("preClose", async () => {
     closing = true;
   });
-  app.addHook("onSend", async (request, reply) => {
+  // Set on arrival (synchronously: this runs for every request), so error and 404 replies carry them too.
+  app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
+    reply.headers(CORS_HEADERS);
+    done();
+  });
+  // At send time, because requests already in flight when closing began must also say so.
+  app.addHook("onSend", (_request, reply, payload, done) => {
     if (closing) reply.header("connection", "close");
+    done(null, payload);
   });
 }
 

@@ -7,13 +7,10 @@ export const CORS_HEADERS = {
 } as const;
 
 /**
- * CORS as the plugin contract fixes it (§1.6): `*` on every response (no credentials), and a 204 preflight for
- * any path. Admin tokens travel in a header, never in cookies, so `*` exposes nothing a browser could abuse.
+ * CORS as the plugin contract fixes it (§1.6): `*` on every response (set by app.ts's onRequest hook, with no
+ * credentials), and a 204 preflight for any path. Admin tokens travel in a header, never in cookies, so `*` exposes nothing a browser could abuse.
  */
-export function addCors(app: FastifyInstance): void {
-  app.addHook("onSend", async (_request, reply) => {
-    reply.headers(CORS_HEADERS);
-  });
+export function addPreflight(app: FastifyInstance): void {
   app.options("*", async (_request, reply) =>
     reply
       .code(204)
