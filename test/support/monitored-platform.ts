@@ -9,7 +9,7 @@ import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
 import type { AdminRole } from "../../src/modules/admins/admin.model";
 import { SetupService } from "../../src/modules/setup/setup.service";
 import { createServices } from "../../src/services";
-import { testConfig, type GraphQLResponse, type TestPlatform } from "./platform";
+import { postGraphQL, testConfig, type TestPlatform } from "./platform";
 
 /** Driver housekeeping that is not work done for a request. */
 const HOUSEKEEPING = new Set(["hello", "ismaster", "isMaster", "ping", "endSessions", "buildInfo"]);
@@ -74,15 +74,7 @@ export async function startMonitoredPlatform(options: { env?: Record<string, str
     baseUrl,
     db,
     services,
-    async graphql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
-      const response = await fetch(`${baseUrl}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as Omit<GraphQLResponse<T>, "status">;
-      return { status: response.status, ...body };
-    },
+    graphql: (query, variables, headers) => postGraphQL(baseUrl, query, variables, headers),
     async token(role: AdminRole) {
       return (await services.admins.create(`test ${role}`, role, SYSTEM_ACTOR)).token;
     },

@@ -54,15 +54,7 @@ export async function startTestPlatform(options: { env?: Record<string, string>;
     baseUrl,
     db,
     services,
-    async graphql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
-      const response = await fetch(`${baseUrl}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as Omit<GraphQLResponse<T>, "status">;
-      return { status: response.status, ...body };
-    },
+    graphql: (query, variables, headers) => postGraphQL(baseUrl, query, variables, headers),
     async token(role: AdminRole) {
       return (await services.admins.create(`test ${role}`, role, SYSTEM_ACTOR)).token;
     },
@@ -71,6 +63,22 @@ export async function startTestPlatform(options: { env?: Record<string, string>;
       await db.close();
     },
   };
+}
+
+/** POSTs a GraphQL operation to a running platform over real HTTP. */
+export async function postGraphQL<T = Record<string, unknown>>(
+  baseUrl: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, "status">;
+  return { status: response.status, ...body };
 }
 
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
