@@ -1,15 +1,10 @@
-import type { AddressInfo } from "node:net";
 import mongoose, { type mongo } from "mongoose";
-import pino from "pino";
-import { buildApp } from "../../src/app";
 import type { Database } from "../../src/db/connect";
 import { startEmbeddedMongo } from "../../src/db/embedded";
 import { createModels } from "../../src/db/models";
-import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
-import type { AdminRole } from "../../src/modules/admins/admin.model";
 import { SetupService } from "../../src/modules/setup/setup.service";
 import { createServices } from "../../src/services";
-import { postGraphQL, testConfig, type TestPlatform } from "./platform";
+import { servePlatform, testConfig, type TestPlatform } from "./platform";
 
 /** Driver housekeeping that is not work done for a request. */
 const HOUSEKEEPING = new Set(["hello", "ismaster", "isMaster", "ping", "endSessions", "buildInfo"]);
@@ -36,7 +31,6 @@ export interface MonitoredPlatform extends TestPlatform {
 export async function startMonitoredPlatform(options: { env?: Record<string, string> } = {}): Promise<MonitoredPlatform> {
   const config = testConfig(options.env);
   const engine = await startEmbeddedMongo();
-  const logger = pino({ level: "silent" });
   const connection = await mongoose
     .createConnection(engine.uri, {
       dbName: `test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`,
@@ -58,9 +52,7 @@ export async function startMonitoredPlatform(options: { env?: Record<string, str
   };
   const services = createServices(createModels(connection), config.appSecret);
   await new SetupService(services).init();
-  const app = await buildApp({ config, logger, db, services });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const platform = await servePlatform(config, db, services);
 
   let recording: RecordedCommand[] | undefined;
   connection.getClient().on("commandStarted", (event: mongo.CommandStartedEvent) => {
@@ -70,18 +62,7 @@ export async function startMonitoredPlatform(options: { env?: Record<string, str
   });
 
   return {
-    app,
-    baseUrl,
-    db,
-    services,
-    graphql: (query, variables, headers) => postGraphQL(baseUrl, query, variables, headers),
-    async token(role: AdminRole) {
-      return (await services.admins.create(`test ${role}`, role, SYSTEM_ACTOR)).token;
-    },
-    async stop() {
-      await app.close();
-      await db.close();
-    },
+    ...platform,
     commands: {
       async during<T>(action: () => Promise<T>) {
         if (recording) throw new Error("command recordings cannot overlap");

@@ -46,7 +46,12 @@ export async function startTestPlatform(options: { env?: Record<string, string>;
   const db = await connectToEmbeddedEngine(engine, `test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`, logger);
   const services = createServices(createModels(db.connection), config.appSecret, { licenseCacheTtlMs: config.licenseCacheTtlMs });
   if (options.seed !== false) await new SetupService(services).init();
-  const app = await buildApp({ config, logger, db, services });
+  return servePlatform(config, db, services);
+}
+
+/** Builds the app over a database and services, and listens on 127.0.0.1 (any free port). */
+export async function servePlatform(config: ResolvedConfig, db: Database, services: Services): Promise<TestPlatform> {
+  const app = await buildApp({ config, logger: pino({ level: "silent" }), db, services });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
