@@ -99,6 +99,7 @@ export type PaymentStatus =
 export type UpdateCustomerInput = {
   address?: string | null | undefined;
   company?: string | null | undefined;
+  /** ISO 3166-1 alpha-2, e.g. IT */
   country?: string | null | undefined;
   email?: string | null | undefined;
   name?: string | null | undefined;

@@ -8,11 +8,9 @@ export enum UsageGroupBy {
 }
 registerEnumType(UsageGroupBy, { name: "UsageGroupBy" });
 
-@ObjectType({ description: "This month's usage of a license against its plan (from the atomic counters)" })
-export class UsageSummary {
-  @Field({ description: "The UTC month, e.g. 2026-11" })
-  month!: string;
-
+/** Requests, tokens and cost: the figures every usage type reports. */
+@ObjectType("UsageFigures")
+abstract class UsageFiguresType {
   @Field(() => Int)
   requests!: number;
 
@@ -24,6 +22,12 @@ export class UsageSummary {
 
   @Field({ description: "The cost in euros, as a decimal string" })
   cost!: string;
+}
+
+@ObjectType({ description: "This month's usage of a license against its plan (from the atomic counters)" })
+export class UsageSummary extends UsageFiguresType {
+  @Field({ description: "The UTC month, e.g. 2026-11" })
+  month!: string;
 
   @Field(() => Int, { description: "0 = unlimited" })
   requestLimit!: number;
@@ -39,21 +43,9 @@ export class UsageSummary {
 }
 
 @ObjectType()
-export class UsageBucket {
+export class UsageBucket extends UsageFiguresType {
   @Field({ description: "The day (YYYY-MM-DD), provider or model" })
   key!: string;
-
-  @Field(() => Int)
-  requests!: number;
-
-  @Field(() => SafeInt)
-  tokens!: number;
-
-  @Field(() => SafeInt)
-  costMicros!: number;
-
-  @Field()
-  cost!: string;
 }
 
 /** Micro-euros as a decimal euro string with 6 places (exact: no floating point on the way). */
