@@ -13,7 +13,7 @@ export async function requireLicense(request: FastifyRequest, reply: FastifyRepl
   let verdict;
   try {
     verdict = await deps.services.licenseCheck.check(licenseKeyOf(request));
-    await noteLookup(request, deps, verdict.valid || verdict.code !== "LICENSE_NOT_FOUND");
+    await noteLookup(request, deps, verdict);
   } catch (error) {
     request.log.error({ err: error }, "license check failed");
     await reply.code(500).send({ error: "License validation failed", code: "INTERNAL_ERROR" });

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { LicenseVerdict } from "../modules/licenses/license-check.service";
 import type { Limit, ThrottleVerdict } from "../modules/throttle/throttle.service";
 import { sha256 } from "../security/secrets";
 import type { Services } from "../services";
@@ -73,6 +74,9 @@ export async function guardLookup(request: FastifyRequest, reply: FastifyReply, 
   return false;
 }
 
-export async function noteLookup(request: FastifyRequest, deps: ThrottleDeps, found: boolean): Promise<void> {
-  if (deps.enabled && !found && licenseKeyOf(request) !== undefined) await deps.services.failedLookups.recordFailure(request.ip);
+/** Records a refused key after its look-up: unknown keys count for the guard, and every refusal costs the same. */
+export async function noteLookup(request: FastifyRequest, deps: ThrottleDeps, verdict: LicenseVerdict): Promise<void> {
+  if (!deps.enabled || verdict.valid || licenseKeyOf(request) === undefined) return;
+  const guard = deps.services.failedLookups;
+  await (verdict.code === "LICENSE_NOT_FOUND" ? guard.recordFailure(request.ip) : guard.recordRefusal(request.ip));
 }

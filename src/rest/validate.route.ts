@@ -23,7 +23,7 @@ async function validate(request: FastifyRequest, reply: FastifyReply, deps: Thro
   if (key === undefined) return reply.code(400).send({ error: "License key required in X-License-Key header", code: "LICENSE_REQUIRED" });
   if (!(await guardLookup(request, reply, deps))) return reply;
   const verdict = await services.licenseCheck.check(key);
-  await noteLookup(request, deps, verdict.valid || verdict.code !== "LICENSE_NOT_FOUND");
+  await noteLookup(request, deps, verdict);
   if (!verdict.valid) {
     return reply.code(verdict.code === "LICENSE_NOT_FOUND" ? 404 : 400).send({ valid: false, error: verdict.detail, code: verdict.code });
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-/** Keys longer than this are answered as not found without a lookup (plugin contract §2.2). */
+/** Keys longer than this are never found (plugin contract §2.2). */
 export const MAX_KEY_LENGTH = 64;
 
 /** `CHA-` plus four groups of 8 upper-case hex digits: 128 bits from a CSPRNG (plugin contract §2.1). */

@@ -20,4 +20,13 @@ export class FailedLookupGuard {
   async recordFailure(ip: string, now = Date.now()): Promise<void> {
     await this.throttle.hit("failed-lookups", ip, [LIMIT], now);
   }
+
+  /**
+   * A key that exists but was refused (inactive, suspended, expired) is not a failed lookup, yet it costs the same
+   * write as one, so that an unknown key cannot be told from a refused one by its timing (reliability K4).
+   * Nothing reads these windows; they expire like the others.
+   */
+  async recordRefusal(ip: string, now = Date.now()): Promise<void> {
+    await this.throttle.hit("refused-lookups", ip, [LIMIT], now);
+  }
 }
