@@ -30,7 +30,7 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 const CODE_BY_STATUS: Record<number, string> = { 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 429: "RATE_LIMITED" };
 
 export async function buildApp({ config, logger, db, services: given }: AppDependencies): Promise<FastifyInstance> {
-  const services = given ?? createServices(createModels(db.connection), config.appSecret, { licenseCacheTtlMs: config.licenseCacheTtlMs });
+  const services = given ?? createServices(createModels(db.connection), config);
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,

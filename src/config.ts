@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { link, mkdir, open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { PROVIDERS, type Provider } from "./ai/providers";
+import type { PriceTable } from "./ai/price-table";
 
 // The only module that reads process.env: everything else receives a Config.
 
@@ -36,6 +38,16 @@ export interface Config {
   throttle: boolean;
   /** How long one instance may reuse a license, plan or customer it read for a license check (0–5000 ms). */
   licenseCacheTtlMs: number;
+  ai: AiConfig;
+}
+
+export interface AiConfig {
+  /** Keys from the environment (a key stored with setProviderKey wins) and base URLs (undefined: the provider's). */
+  providers: Record<Provider, { apiKey: string | undefined; baseUrl: string | undefined }>;
+  /** How long a provider call may take: until the whole answer, or between two streamed chunks. */
+  timeoutMs: number;
+  /** Prices that add to or replace the built-in table. */
+  prices: PriceTable;
 }
 
 export type ResolvedConfig = Config & { appSecret: string };
@@ -52,6 +64,22 @@ const portNumber = z
   .regex(/^\d{1,5}$/)
   .transform(Number)
   .pipe(z.number().max(65535));
+
+const providerKey = z.string().regex(/^\S{8,500}$/).optional();
+const baseUrl = z.string().regex(/^https?:\/\/\S+$/).optional();
+const priceTable = z.record(
+  z.string().regex(new RegExp(`^(${PROVIDERS.join("|")})/\\S+$`)),
+  z.object({ input: z.number().min(0), output: z.number().min(0) }).strict(),
+);
+
+function parsePrices(text: string, ctx: z.RefinementCtx): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: "custom", message: "not JSON" });
+    return z.NEVER;
+  }
+}
 
 const envSchema = z
   .object({
@@ -71,6 +99,14 @@ const envSchema = z
     THROTTLE: z.enum(["on", "off", ...BOOLEAN_FLAGS]).optional(),
     // The plugin contract gives changes 5 seconds to take effect everywhere; a longer cache would break it.
     LICENSE_CACHE_TTL_MS: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().max(5000)).default(5000),
+    OPENAI_API_KEY: providerKey,
+    ANTHROPIC_API_KEY: providerKey,
+    DEEPSEEK_API_KEY: providerKey,
+    OPENAI_BASE_URL: baseUrl,
+    ANTHROPIC_BASE_URL: baseUrl,
+    DEEPSEEK_BASE_URL: baseUrl,
+    AI_TIMEOUT_MS: z.string().regex(/^\d{3,6}$/).transform(Number).pipe(z.number().min(100).max(600_000)).default(30_000),
+    AI_PRICES: z.string().transform(parsePrices).pipe(priceTable).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.APP_SECRET === undefined) {
@@ -101,6 +137,14 @@ const EXPECTED: Record<EnvName, string> = {
   PLAYGROUND: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
   THROTTLE: `must be one of on, off, ${BOOLEAN_FLAGS.join(", ")}`,
   LICENSE_CACHE_TTL_MS: "must be an integer between 0 and 5000",
+  OPENAI_API_KEY: "must be 8 to 500 characters without spaces",
+  ANTHROPIC_API_KEY: "must be 8 to 500 characters without spaces",
+  DEEPSEEK_API_KEY: "must be 8 to 500 characters without spaces",
+  OPENAI_BASE_URL: "must be an http:// or https:// URL",
+  ANTHROPIC_BASE_URL: "must be an http:// or https:// URL",
+  DEEPSEEK_BASE_URL: "must be an http:// or https:// URL",
+  AI_TIMEOUT_MS: "must be an integer between 100 and 600000",
+  AI_PRICES: 'must be JSON like {"openai/gpt-4o":{"input":2.3,"output":9.2}} (EUR per million tokens; providers openai, anthropic, deepseek)',
 };
 
 /** Reads and validates the environment. Pure: no files are touched (see resolveAppSecret). */
@@ -134,6 +178,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     playground: flag(vars.PLAYGROUND, vars.NODE_ENV !== "production"),
     throttle: vars.THROTTLE === undefined || ["on", "1", "true"].includes(vars.THROTTLE),
     licenseCacheTtlMs: vars.LICENSE_CACHE_TTL_MS,
+    ai: {
+      providers: {
+        openai: { apiKey: vars.OPENAI_API_KEY, baseUrl: vars.OPENAI_BASE_URL },
+        anthropic: { apiKey: vars.ANTHROPIC_API_KEY, baseUrl: vars.ANTHROPIC_BASE_URL },
+        deepseek: { apiKey: vars.DEEPSEEK_API_KEY, baseUrl: vars.DEEPSEEK_BASE_URL },
+      },
+      timeoutMs: vars.AI_TIMEOUT_MS,
+      prices: vars.AI_PRICES ?? {},
+    },
   };
 }
 
@@ -154,7 +207,7 @@ function pickGivenVariables(env: NodeJS.ProcessEnv): Partial<Record<EnvName, str
 // Error messages end up in terminals and CI logs, so secrets and credentials are never echoed.
 function describeGot(name: EnvName, value: string | undefined): string {
   if (value === undefined) return "(not set)";
-  if (name === "APP_SECRET") return `(got ${value.length} characters)`;
+  if (name === "APP_SECRET" || name.endsWith("_API_KEY")) return `(got ${value.length} characters)`;
   if (name === "MONGODB_URI") return `(got a value starting with ${JSON.stringify(value.split(/[:/]/)[0] ?? "")})`;
   const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
   return `(got ${JSON.stringify(shown)})`;

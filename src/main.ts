@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     exitOnBootFailure(logger, error);
   }
   try {
-    const services = createServices(createModels(db.connection), config.appSecret, { licenseCacheTtlMs: config.licenseCacheTtlMs });
+    const services = createServices(createModels(db.connection), config);
     const firstRun = await prepareDatabase(db, services);
     const app = await buildApp({ config, logger, db, services });
     stopOnSignals(app, db, logger);

@@ -1,3 +1,7 @@
+import { AiProxyService } from "./ai/ai-proxy.service";
+import { PriceList } from "./ai/price-table";
+import { ProviderRegistry } from "./ai/provider-registry";
+import type { ResolvedConfig } from "./config";
 import type { Models } from "./db/models";
 import { ActivityService } from "./modules/activity/activity.service";
 import { AdminTokenService } from "./modules/admins/admin-token.service";
@@ -8,6 +12,7 @@ import { LicenseService } from "./modules/licenses/license.service";
 import { PaymentService } from "./modules/payments/payment.service";
 import { PlanService } from "./modules/plans/plan.service";
 import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
+import { UsageQuotaService } from "./modules/usage/usage-quota.service";
 import { UsageReportService } from "./modules/usage/usage-report.service";
 import { UsageService } from "./modules/usage/usage.service";
 import { FailedLookupGuard } from "./modules/throttle/failed-lookup-guard";
@@ -31,19 +36,25 @@ export interface Services {
   payments: PaymentService;
   throttle: ThrottleService;
   failedLookups: FailedLookupGuard;
+  quota: UsageQuotaService;
+  providers: ProviderRegistry;
+  prices: PriceList;
+  aiProxy: AiProxyService;
 }
 
-export interface ServiceOptions {
-  /** Per-process cache of license-check reads (see LicenseCheckService); 0 = always read. */
-  licenseCacheTtlMs?: number;
-}
+/** What the services take from the configuration. */
+export type ServiceConfig = Pick<ResolvedConfig, "appSecret" | "licenseCacheTtlMs" | "ai">;
 
-export function createServices(models: Models, appSecret: string, options: ServiceOptions = {}): Services {
-  const secrets = new Secrets(appSecret);
+export function createServices(models: Models, config: ServiceConfig): Services {
+  const secrets = new Secrets(config.appSecret);
   const activity = new ActivityService(models);
   const plans = new PlanService(models, activity);
   const licenses = new LicenseService(models, secrets, plans, activity);
   const throttle = new ThrottleService(models);
+  const activations = new ActivationService(models, activity);
+  const quota = new UsageQuotaService(models);
+  const providers = new ProviderRegistry(models, secrets, config.ai);
+  const prices = new PriceList(config.ai.prices);
   return {
     models,
     secrets,
@@ -51,14 +62,18 @@ export function createServices(models: Models, appSecret: string, options: Servi
     plans,
     customers: new CustomerService(models, activity),
     licenses,
-    licenseCheck: new LicenseCheckService(models, licenses, activity, options.licenseCacheTtlMs ?? 0),
-    activations: new ActivationService(models, activity),
+    licenseCheck: new LicenseCheckService(models, licenses, activity, config.licenseCacheTtlMs),
+    activations,
     admins: new AdminTokenService(models, activity),
     providerKeys: new ProviderKeyService(models, secrets, activity),
-    usage: new UsageService(models, options.licenseCacheTtlMs ?? 0),
+    usage: new UsageService(models, config.licenseCacheTtlMs),
     usageReport: new UsageReportService(models),
     payments: new PaymentService(models),
     throttle,
     failedLookups: new FailedLookupGuard(throttle),
+    quota,
+    providers,
+    prices,
+    aiProxy: new AiProxyService(quota, providers, prices, activations, config.ai.timeoutMs),
   };
 }

@@ -19,7 +19,7 @@ export async function withPlatform<T>(run: (ctx: CliContext) => Promise<T>): Pro
   const logger = pino({ level: config.logLevel === "info" ? "warn" : config.logLevel });
   const db = await connectDatabase(config, logger, { attachToRunningEngine: true });
   try {
-    return await run({ config, db, services: createServices(createModels(db.connection), config.appSecret) });
+    return await run({ config, db, services: createServices(createModels(db.connection), config) });
   } finally {
     await db.close();
   }

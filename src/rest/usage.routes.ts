@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isProvider } from "../ai/providers";
 import {
   HISTORY_DEFAULT_DAYS,
-  isProvider,
   parseDays,
   type CurrentUsage,
   type HistoryDay,

@@ -29,7 +29,7 @@ export async function startPlaygroundPlatform(playgroundDir: string): Promise<Pl
   const logger = pino({ level: "silent" });
   const engine = await startEmbeddedMongo();
   const db: Database = await connectToEmbeddedEngine(engine, `playground_${process.pid}`, logger);
-  const services = createServices(createModels(db.connection), config.appSecret);
+  const services = createServices(createModels(db.connection), config);
   const app = await buildApp({ config, logger, db, services });
   // Once src/app.ts mounts the playground itself, this becomes a no-op rather than a duplicate route.
   if (!app.hasRoute({ method: "GET", url: "/playground/" })) await registerPlayground(app, { dir: playgroundDir });

@@ -50,7 +50,7 @@ export async function startMonitoredPlatform(options: { env?: Record<string, str
       }
     },
   };
-  const services = createServices(createModels(connection), config.appSecret);
+  const services = createServices(createModels(connection), config);
   await new SetupService(services).init();
   const platform = await servePlatform(config, db, services);
 

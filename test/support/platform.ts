@@ -44,7 +44,7 @@ export async function startTestPlatform(options: { env?: Record<string, string>;
   const engine = await startEmbeddedMongo();
   const logger = pino({ level: "silent" });
   const db = await connectToEmbeddedEngine(engine, `test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`, logger);
-  const services = createServices(createModels(db.connection), config.appSecret, { licenseCacheTtlMs: config.licenseCacheTtlMs });
+  const services = createServices(createModels(db.connection), config);
   if (options.seed !== false) await new SetupService(services).init();
   return servePlatform(config, db, services);
 }

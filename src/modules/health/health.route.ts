@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Database } from "../../db/connect";
 import { countRequest, ROUTE_LIMITS, type ThrottleDeps } from "../../rest/throttle";
-import { PROVIDERS } from "../provider-keys/provider-key.service";
+import { PROVIDERS } from "../../ai/providers";
 import { checkHealth } from "./health.service";
 
 export interface HealthRouteOptions {
@@ -30,6 +30,6 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
 
 /** Which providers the platform holds an active key for (contract §6.2). */
 async function aiProviders({ services }: ThrottleDeps): Promise<Record<string, { configured: boolean }>> {
-  const keys = await services.providerKeys.list().catch(() => []);
-  return Object.fromEntries(PROVIDERS.map((provider) => [provider, { configured: keys.some((key) => key.provider === provider && key.is_active) }]));
+  const configured = await services.providers.configured().catch(() => undefined);
+  return Object.fromEntries(PROVIDERS.map((provider) => [provider, { configured: configured?.[provider] ?? false }]));
 }

@@ -1,7 +1,7 @@
 import { IsInt, IsOptional, Max, Min, ValidateNested, ArrayMaxSize, IsString, MaxLength, IsIn } from "class-validator";
 import { Field, InputType, Int, ObjectType } from "type-graphql";
 import { SafeInt } from "../../graphql/scalars";
-import { PROVIDERS } from "../provider-keys/provider-key.service";
+import { PROVIDERS } from "../../ai/providers";
 
 @ObjectType()
 export class ModelAllowance {

@@ -1,11 +1,10 @@
+import { PROVIDERS } from "../../ai/providers";
 import type { Models } from "../../db/models";
 import { badInput } from "../../errors";
 import { lastFour, type Secrets } from "../../security/secrets";
 import type { ActivityService, Actor } from "../activity/activity.service";
 import type { ApiKey } from "./api-key.model";
 
-export const PROVIDERS = ["openai", "anthropic", "deepseek"] as const;
-export type Provider = (typeof PROVIDERS)[number];
 
 /** The platform's own provider credentials, AES-256-GCM-encrypted; only the last 4 characters ever leave. */
 export class ProviderKeyService {

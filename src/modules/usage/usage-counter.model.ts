@@ -6,9 +6,23 @@ import { index, modelOptions, mongoose, prop } from "@typegoose/typegoose";
  * `requests` counts admitted requests (in-flight ones included), `cost_micros` settled cost, `reserved_micros`
  * the worst-case cost of calls still in flight.
  */
+/** A call admitted and not yet settled (month counters only): what the sweep releases if its process died. */
+@modelOptions({ schemaOptions: { _id: false } })
+export class PendingReservation {
+  @prop({ required: true, type: () => String })
+  id!: string;
+
+  @prop({ required: true, type: () => Number })
+  micros!: number;
+
+  @prop({ required: true, type: () => Date })
+  at!: Date;
+}
+
 @modelOptions({ schemaOptions: { collection: "usage_counters" }, options: { customName: "UsageCounter" } })
 @index({ license_id: 1, window: 1 }, { unique: true })
 @index({ expires_at: 1 }, { expireAfterSeconds: 0 })
+@index({ "pending.at": 1 }, { sparse: true })
 export class UsageCounter {
   readonly _id!: mongoose.Types.ObjectId;
 
@@ -36,6 +50,9 @@ export class UsageCounter {
 
   @prop({ type: () => Number, default: 0 })
   response_time_ms!: number;
+
+  @prop({ type: () => [PendingReservation], default: [] })
+  pending!: PendingReservation[];
 
   @prop({ required: true, type: () => Date })
   expires_at!: Date;

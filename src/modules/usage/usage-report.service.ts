@@ -2,7 +2,7 @@ import type { mongoose } from "@typegoose/typegoose";
 import type { Models } from "../../db/models";
 import type { License } from "../licenses/license.model";
 import type { Plan } from "../plans/plan.model";
-import { PROVIDERS } from "../provider-keys/provider-key.service";
+import { PROVIDERS, type Provider } from "../../ai/providers";
 import type { UsageCounter } from "./usage-counter.model";
 import type { UsageLog } from "./usage-log.model";
 import { hourWindow, minuteWindow, monthWindow, startOfNextMonth } from "./usage-windows";
@@ -13,7 +13,6 @@ import { hourWindow, minuteWindow, monthWindow, startOfNextMonth } from "./usage
  * counting logs would disagree with them while calls are in flight. The logs are read only for the history.
  */
 
-export type Provider = (typeof PROVIDERS)[number];
 export type LimitFactor = "monthly_requests" | "requests_per_minute" | "requests_per_hour" | "monthly_budget";
 
 export const WARN_AT_PERCENT = 80;
@@ -236,10 +235,6 @@ export class UsageReportService {
 /** Parses the history `days` query value: an optional minus sign and digits only; null when it is anything else. */
 export function parseDays(raw: string): number | null {
   return /^-?[0-9]+$/.test(raw) ? Number(raw) : null;
-}
-
-export function isProvider(value: unknown): value is Provider {
-  return (PROVIDERS as readonly unknown[]).includes(value);
 }
 
 /** round(used ÷ limit × 100, 2), or 0 when unlimited (§4.5). Scaled before dividing: one rounding step, not two. */

@@ -1,0 +1,193 @@
+import type { LicenseGrant } from "../modules/licenses/license-check.service";
+import type { ActivationOutcome, ActivationService } from "../modules/licenses/activation.service";
+import type { Plan } from "../modules/plans/plan.model";
+import { UsageStatus } from "../modules/usage/usage-log.model";
+import type { Reservation, UsageQuotaService } from "../modules/usage/usage-quota.service";
+import type { LimitFactor } from "../modules/usage/usage-report.service";
+import { CallTimer } from "./call-timer";
+import type { ChatCall, ChatDraft, ChatProblem } from "./chat-request";
+import type { PriceList, TokenCounts } from "./price-table";
+import type { ProviderRegistry } from "./provider-registry";
+import { estimatedUsage, worstCaseUsage } from "./token-estimate";
+import { parseJson, UpstreamStatusError, UpstreamUnreachableError, type Upstream } from "./upstream";
+
+/** Why a chat was not sent (nothing is reserved any more when this is returned). */
+export type ChatRefusal =
+  | { kind: "ai_not_included"; plan: Plan }
+  | { kind: "limit"; limit: LimitFactor; plan: Plan; resetAt: Date }
+  | { kind: "invalid"; problem: ChatProblem }
+  | { kind: "site"; outcome: Exclude<ActivationOutcome, { ok: true }> }
+  | { kind: "not_configured"; provider: string };
+
+/** A chat admitted: its reservation is held until `complete` or `openStream` settles or releases it. */
+export interface Admission {
+  grant: LicenseGrant;
+  call: ChatCall;
+  reservation: Reservation;
+  upstream: Upstream;
+}
+
+/** Where a chat came from, for its usage record. */
+export interface ChatOrigin {
+  endpoint: string;
+  site: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  /** Aborts when the caller goes away: the provider call is aborted too. */
+  signal?: AbortSignal;
+}
+
+/** What a call used and cost (the contract's `usage` object, §6.4). */
+export interface ChatUsage {
+  promptTokens: number;
+  completionTokens: number;
+  costMicros: number;
+  responseTimeMs: number;
+}
+
+export interface ChatAnswer {
+  /** The provider's JSON body, unchanged. */
+  body: unknown;
+  text: string;
+  usage: ChatUsage;
+}
+
+/** A provider stream the caller reads once; its usage is known when `pipe` resolves. */
+export interface ChatStream {
+  pipe(write: (chunk: Uint8Array) => void): Promise<{ usage: ChatUsage; outcome: "complete" | "aborted" | "broken" }>;
+}
+
+/**
+ * The AI proxy (DOMAIN.md "reserve, call, settle"): admission in the contract's order (§6.4 rows 5–16), then
+ * one provider call, then exactly one usage record and the reservation settled to what the provider reported.
+ */
+export class AiProxyService {
+  constructor(
+    private readonly quota: UsageQuotaService,
+    private readonly providers: ProviderRegistry,
+    private readonly prices: PriceList,
+    private readonly activations: ActivationService,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async admit(grant: LicenseGrant, draft: ChatDraft, rawSite?: unknown): Promise<{ ok: true; admission: Admission } | { ok: false; refusal: ChatRefusal }> {
+    const { license, plan } = grant;
+    if (!plan.features.includes("ai_included")) return { ok: false, refusal: { kind: "ai_not_included", plan } };
+    const { call } = draft;
+    const worstCase = this.prices.costMicros(plan, call.provider, call.model, worstCaseUsage(call.messages, call.maxTokens));
+    const reserved = await this.quota.reserve(license._id, plan, worstCase);
+    if (!reserved.ok) return { ok: false, refusal: { kind: "limit", limit: reserved.limit, plan, resetAt: reserved.resetAt } };
+    const { reservation } = reserved;
+    const refuse = async (refusal: ChatRefusal): Promise<{ ok: false; refusal: ChatRefusal }> => {
+      await this.quota.release(reservation);
+      return { ok: false, refusal };
+    };
+    if (draft.problem) return refuse({ kind: "invalid", problem: draft.problem });
+    if (rawSite !== undefined && rawSite !== null && rawSite !== "") {
+      const outcome = await this.activations.activate(license, plan, rawSite, { label: `license:${license._id.toHexString()}` });
+      if (!outcome.ok) return refuse({ kind: "site", outcome });
+    }
+    const upstream = await this.providers.upstreamFor(call.provider);
+    if (!upstream) return refuse({ kind: "not_configured", provider: call.provider });
+    return { ok: true, admission: { grant, call, reservation, upstream } };
+  }
+
+  /** Gives back an admission that will not be sent after all. */
+  async abandon(admission: Admission): Promise<void> {
+    await this.quota.release(admission.reservation);
+  }
+
+  /**
+   * A non-streamed call. Throws UpstreamStatusError (recorded and charged what the provider reported) or
+   * UpstreamUnreachableError (released, not recorded).
+   */
+  async complete(admission: Admission, origin: ChatOrigin): Promise<ChatAnswer> {
+    const timer = new CallTimer(this.timeoutMs, origin.signal);
+    const started = Date.now();
+    let text: string;
+    try {
+      const response = await admission.upstream.send(admission.call, timer.signal);
+      text = await response.text();
+    } catch (error) {
+      throw await this.failed(admission, origin, started, error, timer.signal);
+    } finally {
+      timer.stop();
+    }
+    const body = parseJson(text);
+    const usage = await this.settle(admission, origin, admission.upstream.usageOfJson(body) ?? estimatedUsage(admission.call.messages, admission.call.maxTokens), started, UsageStatus.ok);
+    return { body: body ?? text, text: admission.upstream.textOfJson(body), usage };
+  }
+
+  /**
+   * A streamed call: resolves once the provider accepted it (before that, throws as `complete` does). The stream
+   * is charged what the provider reported, or the §4.4 estimate when it was cut before reporting.
+   */
+  async openStream(admission: Admission, origin: ChatOrigin): Promise<ChatStream> {
+    const timer = new CallTimer(this.timeoutMs, origin.signal);
+    const started = Date.now();
+    let response: Response;
+    try {
+      response = await admission.upstream.send(admission.call, timer.signal);
+    } catch (error) {
+      timer.stop();
+      throw await this.failed(admission, origin, started, error, timer.signal);
+    }
+    const reader = admission.upstream.streamUsage();
+    return {
+      pipe: async (write) => {
+        let outcome: "complete" | "aborted" | "broken" = "complete";
+        try {
+          for await (const chunk of response.body ?? []) {
+            timer.restart();
+            reader.push(chunk);
+            write(chunk);
+          }
+        } catch {
+          outcome = timer.signal.aborted && timer.signal.reason === "aborted" ? "aborted" : "broken";
+        } finally {
+          timer.stop();
+        }
+        const tokens = reader.usage() ?? estimatedUsage(admission.call.messages, admission.call.maxTokens);
+        return { usage: await this.settle(admission, origin, tokens, started, UsageStatus.ok), outcome };
+      },
+    };
+  }
+
+  /** Settles or releases a call that failed, and returns the error to throw. */
+  private async failed(admission: Admission, origin: ChatOrigin, started: number, error: unknown, signal: AbortSignal): Promise<Error> {
+    if (error instanceof UpstreamStatusError) {
+      // An error answer counts as one request, with 0 tokens unless the provider reported usage (§4.1).
+      const tokens = admission.upstream.usageOfJson(parseJson(error.bodyText)) ?? { prompt: 0, completion: 0 };
+      await this.settle(admission, origin, tokens, started, UsageStatus.provider_error);
+      return error;
+    }
+    await this.quota.release(admission.reservation);
+    if (error instanceof UpstreamUnreachableError) return error;
+    // A body that broke off before the answer was complete: no answer, as for a network error.
+    return new UpstreamUnreachableError(signal.aborted && signal.reason === "timeout" ? "timeout" : signal.aborted ? "aborted" : "network", { cause: error });
+  }
+
+  private async settle(admission: Admission, origin: ChatOrigin, tokens: TokenCounts, started: number, status: UsageStatus): Promise<ChatUsage> {
+    const { call, grant, reservation } = admission;
+    const usage: ChatUsage = {
+      promptTokens: tokens.prompt,
+      completionTokens: tokens.completion,
+      costMicros: this.prices.costMicros(grant.plan, call.provider, call.model, tokens),
+      responseTimeMs: Date.now() - started,
+    };
+    await this.quota.settle(reservation, {
+      endpoint: origin.endpoint,
+      provider: call.provider,
+      model: call.model,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      costMicros: usage.costMicros,
+      responseTimeMs: usage.responseTimeMs,
+      status,
+      site: origin.site,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+    });
+    return usage;
+  }
+}

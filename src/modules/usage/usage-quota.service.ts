@@ -1,0 +1,212 @@
+import { randomUUID } from "node:crypto";
+import type { mongoose } from "@typegoose/typegoose";
+import type { Models } from "../../db/models";
+import type { Plan } from "../plans/plan.model";
+import type { LimitFactor } from "./usage-report.service";
+import { hourWindow, minuteWindow, monthWindow, startOfNextMonth } from "./usage-windows";
+import { UsageStatus } from "./usage-log.model";
+
+/** What one admitted call holds until it is settled or released (DOMAIN.md: reserve, call, settle). */
+export interface Reservation {
+  /** Also the id of the call's entry in the month counter's `pending` list. */
+  id: string;
+  licenseId: mongoose.Types.ObjectId;
+  /** The windows the call was admitted in: it is charged there even if it ends in the next one (B7). */
+  windows: { month: string; hour: string; minute: string };
+  estimateMicros: number;
+}
+
+export type ReserveOutcome = { ok: true; reservation: Reservation } | { ok: false; limit: LimitFactor; resetAt: Date };
+
+/** What the provider's answer cost, and the record of the call (exactly one usage_logs document per call). */
+export interface Settlement {
+  endpoint: string;
+  provider: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  costMicros: number;
+  responseTimeMs: number;
+  status: UsageStatus;
+  site: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Admission to the AI proxy (plugin contract §4.3): one request in the month, minute and hour counters and the
+ * worst-case cost against the monthly budget, each taken by one guarded `$inc` on `usage_counters` (the guard is
+ * the limit), so no limit is exceeded under any concurrency or number of instances. The month counter also
+ * lists the in-flight reservations (`pending`), which is what lets a settlement happen exactly once and a sweep
+ * release what a dead process left behind.
+ */
+export class UsageQuotaService {
+  constructor(private readonly models: Models) {}
+
+  async reserve(licenseId: mongoose.Types.ObjectId, plan: Plan, estimateMicros: number, now = new Date()): Promise<ReserveOutcome> {
+    const reservation: Reservation = {
+      id: randomUUID(),
+      licenseId,
+      windows: { month: monthWindow(now), hour: hourWindow(now), minute: minuteWindow(now) },
+      estimateMicros,
+    };
+    const month = await this.takeMonth(reservation, plan, now);
+    if (month !== "taken") return this.refusal(reservation, plan, month, now);
+    if (!(await this.takeRequest(licenseId, reservation.windows.minute, plan.requests_per_minute, windowEnd(now, MINUTE_MS)))) {
+      await this.releaseMonth(reservation);
+      return { ok: false, limit: "requests_per_minute", resetAt: windowEnd(now, MINUTE_MS) };
+    }
+    if (!(await this.takeRequest(licenseId, reservation.windows.hour, plan.requests_per_hour, windowEnd(now, HOUR_MS)))) {
+      await Promise.all([this.releaseMonth(reservation), this.giveBack(licenseId, reservation.windows.minute)]);
+      return { ok: false, limit: "requests_per_hour", resetAt: windowEnd(now, HOUR_MS) };
+    }
+    return { ok: true, reservation };
+  }
+
+  /** A call that never got a provider response: it counts toward no limit (§4.1). */
+  async release(reservation: Reservation): Promise<void> {
+    await Promise.all([
+      this.releaseMonth(reservation),
+      this.giveBack(reservation.licenseId, reservation.windows.minute),
+      this.giveBack(reservation.licenseId, reservation.windows.hour),
+    ]);
+  }
+
+  /** A call the provider answered: the reservation becomes the actual cost, and the call is recorded once. */
+  async settle(reservation: Reservation, settlement: Settlement, now = new Date()): Promise<void> {
+    const tokens = settlement.promptTokens + settlement.completionTokens;
+    const figures = { cost_micros: settlement.costMicros, tokens, calls: 1, response_time_ms: settlement.responseTimeMs };
+    const [settled] = await Promise.all([
+      this.models.UsageCounter.updateOne(
+        { license_id: reservation.licenseId, window: reservation.windows.month, "pending.id": reservation.id },
+        { $inc: { ...figures, reserved_micros: -reservation.estimateMicros }, $pull: { pending: { id: reservation.id } } },
+      ).exec(),
+      this.models.UsageLog.create({
+        license_id: reservation.licenseId,
+        endpoint: settlement.endpoint,
+        provider: settlement.provider,
+        model: settlement.model,
+        prompt_tokens: settlement.promptTokens,
+        completion_tokens: settlement.completionTokens,
+        tokens_used: tokens,
+        cost_micros: settlement.costMicros,
+        response_time_ms: settlement.responseTimeMs,
+        status: settlement.status,
+        site: settlement.site,
+        ip_address: settlement.ip,
+        user_agent: settlement.userAgent,
+        created_at: now,
+      }),
+    ]);
+    // The sweep released this reservation already (the call outlived the sweep's patience): charge it anew.
+    if (settled.matchedCount === 0) {
+      await this.models.UsageCounter.updateOne(
+        { license_id: reservation.licenseId, window: reservation.windows.month },
+        { $inc: { ...figures, requests: 1 }, $setOnInsert: { reserved_micros: 0, expires_at: monthExpiry(reservation.windows.month) } },
+        { upsert: true },
+      ).exec();
+    }
+  }
+
+  /**
+   * Releases reservations older than `olderThanMs` (their process died between reserving and settling): their
+   * cost and their request go back to the month. The minute and hour windows are left to expire.
+   * Returns how many were released; each is released once, whoever else sweeps at the same time.
+   */
+  async sweep(olderThanMs: number, now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - olderThanMs);
+    const stale = await this.models.UsageCounter.find({ "pending.at": { $lt: cutoff } }, { license_id: 1, window: 1, pending: 1 }).lean().exec();
+    let released = 0;
+    for (const counter of stale) {
+      for (const entry of counter.pending ?? []) {
+        if (entry.at.getTime() >= cutoff.getTime()) continue;
+        const result = await this.models.UsageCounter.updateOne(
+          { _id: counter._id, "pending.id": entry.id },
+          { $inc: { requests: -1, reserved_micros: -entry.micros }, $pull: { pending: { id: entry.id } } },
+        ).exec();
+        released += result.modifiedCount;
+      }
+    }
+    return released;
+  }
+
+  /** The month's request and worst-case cost, in one guarded write; which guard failed is found out afterwards. */
+  private async takeMonth(reservation: Reservation, plan: Plan, now: Date): Promise<"taken" | "requests" | "budget"> {
+    const guard: Record<string, unknown> = {};
+    if (plan.monthly_requests > 0) guard.requests = { $lt: plan.monthly_requests };
+    if (plan.monthly_budget_micros > 0) {
+      // Settled cost plus in-flight reservations plus this call's worst case must fit the budget (§4.3, check 4).
+      guard.$expr = { $lte: [{ $add: [{ $ifNull: ["$cost_micros", 0] }, { $ifNull: ["$reserved_micros", 0] }] }, plan.monthly_budget_micros - reservation.estimateMicros] };
+    }
+    const filter = { license_id: reservation.licenseId, window: reservation.windows.month };
+    const update = {
+      $inc: { requests: 1, reserved_micros: reservation.estimateMicros },
+      $push: { pending: { id: reservation.id, micros: reservation.estimateMicros, at: now } },
+    };
+    const taken = await this.guardedUpdate(filter, guard, update, startOfNextMonth(now));
+    if (taken) return "taken";
+    const month = await this.models.UsageCounter.findOne(filter, { requests: 1 }).lean().exec();
+    return plan.monthly_requests > 0 && (month?.requests ?? 0) >= plan.monthly_requests ? "requests" : "budget";
+  }
+
+  private takeRequest(licenseId: mongoose.Types.ObjectId, window: string, limit: number, end: Date): Promise<boolean> {
+    const guard = limit > 0 ? { requests: { $lt: limit } } : {};
+    return this.guardedUpdate({ license_id: licenseId, window }, guard, { $inc: { requests: 1 } }, end);
+  }
+
+  /**
+   * One guarded update of a window's counter. The counter is created on first use by an upsert without the guard
+   * (two racing creators meet at the unique index), and the guarded update is then tried once more.
+   */
+  private async guardedUpdate(filter: Record<string, unknown>, guard: Record<string, unknown>, update: Record<string, unknown>, windowEnds: Date): Promise<boolean> {
+    const first = await this.models.UsageCounter.updateOne({ ...filter, ...guard }, update).exec();
+    if (first.matchedCount > 0) return true;
+    try {
+      await this.models.UsageCounter.updateOne(
+        filter,
+        // Kept a while after the window ends, so that a late settlement still finds its counter.
+        { $setOnInsert: { requests: 0, tokens: 0, cost_micros: 0, reserved_micros: 0, calls: 0, response_time_ms: 0, pending: [], expires_at: new Date(windowEnds.getTime() + HOUR_MS) } },
+        { upsert: true },
+      ).exec();
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+    }
+    const second = await this.models.UsageCounter.updateOne({ ...filter, ...guard }, update).exec();
+    return second.matchedCount > 0;
+  }
+
+  private async refusal(reservation: Reservation, plan: Plan, month: "requests" | "budget", now: Date): Promise<ReserveOutcome> {
+    if (month === "requests") return { ok: false, limit: "monthly_requests", resetAt: startOfNextMonth(now) };
+    // The budget failed, but the per-minute and per-hour limits come first in the contract's order (§4.3).
+    const { licenseId, windows } = reservation;
+    const counters = await this.models.UsageCounter.find({ license_id: licenseId, window: { $in: [windows.minute, windows.hour] } }, { window: 1, requests: 1 }).lean().exec();
+    const used = (window: string): number => counters.find((counter) => counter.window === window)?.requests ?? 0;
+    if (plan.requests_per_minute > 0 && used(windows.minute) >= plan.requests_per_minute) return { ok: false, limit: "requests_per_minute", resetAt: windowEnd(now, MINUTE_MS) };
+    if (plan.requests_per_hour > 0 && used(windows.hour) >= plan.requests_per_hour) return { ok: false, limit: "requests_per_hour", resetAt: windowEnd(now, HOUR_MS) };
+    return { ok: false, limit: "monthly_budget", resetAt: startOfNextMonth(now) };
+  }
+
+  private async releaseMonth(reservation: Reservation): Promise<void> {
+    await this.models.UsageCounter.updateOne(
+      { license_id: reservation.licenseId, window: reservation.windows.month, "pending.id": reservation.id },
+      { $inc: { requests: -1, reserved_micros: -reservation.estimateMicros }, $pull: { pending: { id: reservation.id } } },
+    ).exec();
+  }
+
+  private async giveBack(licenseId: mongoose.Types.ObjectId, window: string): Promise<void> {
+    await this.models.UsageCounter.updateOne({ license_id: licenseId, window, requests: { $gt: 0 } }, { $inc: { requests: -1 } }).exec();
+  }
+}
+
+function windowEnd(now: Date, length: number): Date {
+  return new Date(Math.floor(now.getTime() / length) * length + length);
+}
+
+/** The expiry of a month counter created late (by a settlement after the sweep): an hour after the month ends. */
+function monthExpiry(window: string): Date {
+  const [year, month] = window.slice(2).split("-").map(Number);
+  return new Date(Date.UTC(year, month, 1) + HOUR_MS);
+}
