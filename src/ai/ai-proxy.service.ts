@@ -1,3 +1,4 @@
+import type { Actor } from "../modules/activity/activity.service";
 import type { LicenseGrant } from "../modules/licenses/license-check.service";
 import type { ActivationOutcome, ActivationService } from "../modules/licenses/activation.service";
 import type { Plan } from "../modules/plans/plan.model";
@@ -25,12 +26,13 @@ export interface Admission {
   call: ChatCall;
   reservation: Reservation;
   upstream: Upstream;
+  /** The calling site, normalised, when it named one (recorded with the call). */
+  site: string | null;
 }
 
 /** Where a chat came from, for its usage record. */
 export interface ChatOrigin {
   endpoint: string;
-  site: string | null;
   ip: string | null;
   userAgent: string | null;
   /** Aborts when the caller goes away: the provider call is aborted too. */
@@ -70,7 +72,8 @@ export class AiProxyService {
     private readonly timeoutMs: number,
   ) {}
 
-  async admit(grant: LicenseGrant, draft: ChatDraft, rawSite?: unknown): Promise<{ ok: true; admission: Admission } | { ok: false; refusal: ChatRefusal }> {
+  /** `rawSite`: the calling site as sent (header or body), activated like /api/validate does (§6.4 row 15). */
+  async admit(grant: LicenseGrant, draft: ChatDraft, options: { rawSite?: unknown; actor: Actor }): Promise<{ ok: true; admission: Admission } | { ok: false; refusal: ChatRefusal }> {
     const { license, plan } = grant;
     if (!plan.features.includes("ai_included")) return { ok: false, refusal: { kind: "ai_not_included", plan } };
     const { call } = draft;
@@ -83,13 +86,16 @@ export class AiProxyService {
       return { ok: false, refusal };
     };
     if (draft.problem) return refuse({ kind: "invalid", problem: draft.problem });
+    let site: string | null = null;
+    const { rawSite } = options;
     if (rawSite !== undefined && rawSite !== null && rawSite !== "") {
-      const outcome = await this.activations.activate(license, plan, rawSite, { label: `license:${license._id.toHexString()}` });
+      const outcome = await this.activations.activate(license, plan, rawSite, options.actor);
       if (!outcome.ok) return refuse({ kind: "site", outcome });
+      site = outcome.activation.site;
     }
     const upstream = await this.providers.upstreamFor(call.provider);
     if (!upstream) return refuse({ kind: "not_configured", provider: call.provider });
-    return { ok: true, admission: { grant, call, reservation, upstream } };
+    return { ok: true, admission: { grant, call, reservation, upstream, site } };
   }
 
   /** Gives back an admission that will not be sent after all. */
@@ -184,7 +190,7 @@ export class AiProxyService {
       costMicros: usage.costMicros,
       responseTimeMs: usage.responseTimeMs,
       status,
-      site: origin.site,
+      site: admission.site,
       ip: origin.ip,
       userAgent: origin.userAgent,
     });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Services } from "../services";
+import { chatRoute } from "./chat.route";
 import { infoRoute } from "./info.route";
 import { refuseOtherMethods } from "./method-not-allowed";
 import { sitesRoutes } from "./sites.routes";
@@ -20,7 +21,8 @@ export async function pluginRoutes(app: FastifyInstance, options: { services: Se
   await validateRoute(app, deps);
   await sitesRoutes(app, deps);
   await usageRoutes(app, deps);
-  for (const [url, method] of [["/", "GET"], ["/api/validate", "POST"], ["/api/activate", "POST"], ["/api/deactivate", "POST"], ["/api/sites", "GET"]] as const) {
+  await chatRoute(app, deps);
+  for (const [url, method] of [["/", "GET"], ["/api/validate", "POST"], ["/api/chat", "POST"], ["/api/activate", "POST"], ["/api/deactivate", "POST"], ["/api/sites", "GET"]] as const) {
     refuseOtherMethods(app, url, [method]);
   }
 }
