@@ -2,7 +2,17 @@
  * The closed vocabulary of errors that services raise for callers to see. GraphQL turns them into
  * `extensions.code`, REST into `{ error, code }`. Anything else thrown is unexpected and gets masked.
  */
-export type ErrorCode = "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_USER_INPUT" | "CONFLICT";
+export type ErrorCode =
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "BAD_USER_INPUT"
+  | "CONFLICT"
+  // The AI proxy's refusals and failures (the REST routes say the same with their own codes).
+  | "RATE_LIMITED"
+  | "BUDGET_EXCEEDED"
+  | "PROVIDER_ERROR"
+  | "SERVICE_UNAVAILABLE";
 
 export class DomainError extends Error {
   constructor(

@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
-import { allow, deny, or, rule, shield } from "graphql-shield";
+import { allow, chain, deny, or, rule, shield } from "graphql-shield";
+import { allowedModels, DEFAULT_MODELS, isProvider } from "../ai/providers";
 import type { mongoose } from "@typegoose/typegoose";
 import { AdminRole } from "../modules/admins/admin.model";
 import type { GraphQLContext } from "./context";
@@ -54,6 +55,27 @@ const isSelf = rule("isSelf", { cache: "strict" })((parent: { _id?: mongoose.Typ
   ctx.principal.kind === "admin" && parent._id !== undefined && ctx.principal.admin._id.equals(parent._id),
 );
 
+/** The caller's plan includes AI (DOMAIN.md: the AI proxy needs `ai_included`). */
+const planIncludesAi = rule("planIncludesAi", { cache: "contextual" })(async (_parent, _args, ctx: GraphQLContext) => {
+  if (ctx.principal.kind !== "license") return false;
+  const plan = await ctx.loaders.plan.load(ctx.principal.license.plan_id.toHexString());
+  if (plan?.features.includes("ai_included")) return true;
+  return new GraphQLError("AI not included in your plan", { extensions: { code: "FORBIDDEN", reason: "AI_NOT_INCLUDED", plan: plan?.name ?? null } });
+});
+/** The model asked for (or the provider's default) is in the caller's plan's allow-list; reads `args`, so `strict`. */
+const modelAllowed = rule("modelAllowed", { cache: "strict" })(
+  async (_parent, args: { input?: { provider?: unknown; model?: unknown } }, ctx: GraphQLContext) => {
+    const provider = args.input?.provider ?? "openai";
+    // An unknown provider is the input validation's to refuse, with its own message.
+    if (ctx.principal.kind !== "license" || !isProvider(provider)) return ctx.principal.kind === "license";
+    const model = typeof args.input?.model === "string" ? args.input.model : DEFAULT_MODELS[provider];
+    const plan = await ctx.loaders.plan.load(ctx.principal.license.plan_id.toHexString());
+    const allowed = allowedModels(plan?.allowed_models, provider);
+    if (allowed.includes(model)) return true;
+    return new GraphQLError("Model not allowed for your plan", { extensions: { code: "FORBIDDEN", reason: "MODEL_NOT_ALLOWED", provider, model, allowed_models: allowed } });
+  },
+);
+
 export const permissionMap = {
   Query: {
     viewer: allow,
@@ -88,6 +110,7 @@ export const permissionMap = {
     revokeAdminToken: isOwner,
     setProviderKey: isOwner,
     removeActivation: isAdmin,
+    chat: chain(isLicenseHolder, planIncludesAi, modelAllowed),
   },
   Plan: { "*": or(isReader, isLicenseHolder) },
   ModelAllowance: { "*": or(isReader, isLicenseHolder) },
@@ -105,6 +128,9 @@ export const permissionMap = {
   // Returned only by validateLicense, which only a license holder may call, about its own license.
   LicenseValidation: { "*": allow },
   SiteActivationResult: { "*": allow },
+  // Returned only by chat, to the license holder who called it.
+  ChatResult: { "*": allow },
+  ChatUsageFigures: { "*": allow },
   IssuedLicense: { "*": isAdmin },
   CreatedAdminToken: { "*": isOwner },
   PageInfo: { "*": allow },

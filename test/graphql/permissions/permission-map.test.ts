@@ -5,7 +5,8 @@ import { buildBareSchema } from "../../../src/graphql/schema";
 import { SYSTEM_ACTOR } from "../../../src/modules/activity/activity.service";
 import { AdminRole } from "../../../src/modules/admins/admin.model";
 import { SetupService } from "../../../src/modules/setup/setup.service";
-import { bearer, licenseKeyHeader, startTestPlatform, type GraphQLResponse, type TestPlatform } from "../../support/platform";
+import { startAiPlatform } from "../../support/ai-platform";
+import { bearer, licenseKeyHeader, type GraphQLResponse, type TestPlatform } from "../../support/platform";
 import { dataOf, errorAt, expectUnauthenticated, snapshotDatabase, unique } from "../licensing/helpers";
 
 /**
@@ -150,6 +151,10 @@ const MUTATION_TABLE: Record<string, Expectation> = {
       variables: { id: await fx.licenseFor(who) },
     }),
   },
+  chat: {
+    allowed: ["holder"],
+    operation: () => ({ query: `mutation { chat(input: { messages: [{ role: "user", content: "Hi" }] }) { text usage { tokens costMicros } } }` }),
+  },
   setProviderKey: {
     allowed: OWNER,
     operation: () => ({ query: `mutation { setProviderKey(provider: "deepseek", apiKey: "sk-walk-0000000000000000") { provider keyLast4 } }` }),
@@ -162,7 +167,8 @@ let platform: TestPlatform;
 let fixture: Fixture;
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  // With local provider stubs, so that an allowed chat gets its whole answer.
+  platform = await startAiPlatform();
   const { licenses } = await new SetupService(platform.services).sample();
   const keyOf = (plan: string): string => {
     const demo = licenses.find((license) => license.plan === plan);
