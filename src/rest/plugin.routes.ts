@@ -3,6 +3,7 @@ import type { Services } from "../services";
 import { chatRoute } from "./chat.route";
 import { infoRoute } from "./info.route";
 import { refuseOtherMethods } from "./method-not-allowed";
+import { openaiCompatRoutes } from "./openai-compat.routes";
 import { sitesRoutes } from "./sites.routes";
 import type { ThrottleDeps } from "./throttle";
 import { usageRoutes } from "./usage.routes";
@@ -22,6 +23,7 @@ export async function pluginRoutes(app: FastifyInstance, options: { services: Se
   await sitesRoutes(app, deps);
   await usageRoutes(app, deps);
   await chatRoute(app, deps);
+  await openaiCompatRoutes(app, deps);
   for (const [url, method] of [["/", "GET"], ["/api/validate", "POST"], ["/api/chat", "POST"], ["/api/activate", "POST"], ["/api/deactivate", "POST"], ["/api/sites", "GET"]] as const) {
     refuseOtherMethods(app, url, [method]);
   }
