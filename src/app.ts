@@ -4,6 +4,7 @@ import type { ResolvedConfig } from "./config";
 import type { Database } from "./db/connect";
 import { createModels } from "./db/models";
 import { registerGraphQL } from "./graphql/graphql.route";
+import { startReservationSweeper } from "./ai/reservation-sweeper";
 import { buildApiSchema } from "./graphql/schema";
 import { answerClientError, answerFrameworkError } from "./rest/client-errors";
 import { addPreflight, CORS_HEADERS } from "./rest/cors";
@@ -56,6 +57,8 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   refuseOtherMethods(app, "/graphql", ["GET", "POST"]);
   for (const url of ["/api/health", "/admin/health"]) refuseOtherMethods(app, url, ["GET"]);
   if (config.playground) await registerPlayground(app, { dir: defaultPlaygroundDir() });
+  const stopSweeper = startReservationSweeper(services.quota, config.ai.timeoutMs, app.log);
+  app.addHook("onClose", async () => stopSweeper());
   return app;
 }
 
