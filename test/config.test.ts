@@ -32,6 +32,15 @@ describe("loadConfig", () => {
       playground: true,
       throttle: true,
       licenseCacheTtlMs: 5000,
+      ai: {
+        providers: {
+          openai: { apiKey: undefined, baseUrl: undefined },
+          anthropic: { apiKey: undefined, baseUrl: undefined },
+          deepseek: { apiKey: undefined, baseUrl: undefined },
+        },
+        timeoutMs: 30_000,
+        prices: {},
+      },
     });
   });
 
@@ -69,6 +78,14 @@ describe("loadConfig", () => {
       PLAYGROUND: "0",
       THROTTLE: "off",
       LICENSE_CACHE_TTL_MS: "0",
+      OPENAI_API_KEY: "sk-openai-0001",
+      ANTHROPIC_API_KEY: "sk-ant-0002",
+      DEEPSEEK_API_KEY: "sk-deepseek-0003",
+      OPENAI_BASE_URL: "http://gateway.internal:8080/v1",
+      ANTHROPIC_BASE_URL: "https://anthropic.gateway.internal",
+      DEEPSEEK_BASE_URL: "http://127.0.0.1:9999/v1",
+      AI_TIMEOUT_MS: "12000",
+      AI_PRICES: '{"openai/gpt-4o":{"input":2.5,"output":10},"deepseek/deepseek-reasoner":{"input":0.5,"output":2}}',
     });
     expect(config).toEqual({
       nodeEnv: "production",
@@ -85,6 +102,15 @@ describe("loadConfig", () => {
       playground: false,
       throttle: false,
       licenseCacheTtlMs: 0,
+      ai: {
+        providers: {
+          openai: { apiKey: "sk-openai-0001", baseUrl: "http://gateway.internal:8080/v1" },
+          anthropic: { apiKey: "sk-ant-0002", baseUrl: "https://anthropic.gateway.internal" },
+          deepseek: { apiKey: "sk-deepseek-0003", baseUrl: "http://127.0.0.1:9999/v1" },
+        },
+        timeoutMs: 12_000,
+        prices: { "openai/gpt-4o": { input: 2.5, output: 10 }, "deepseek/deepseek-reasoner": { input: 0.5, output: 2 } },
+      },
     });
   });
 
@@ -108,6 +134,13 @@ describe("loadConfig", () => {
     ["LOG_LEVEL", "verbose"],
     ["LOG_PRETTY", "yes"],
     ["EMBEDDED_DB_PORT", "99999"],
+    ["OPENAI_BASE_URL", "api.openai.com"],
+    ["AI_TIMEOUT_MS", "50"],
+    ["AI_TIMEOUT_MS", "700000"],
+    ["AI_PRICES", "{not json"],
+    ["AI_PRICES", '{"mistral/large":{"input":1,"output":2}}'],
+    ["AI_PRICES", '{"openai/gpt-4o":{"input":-1,"output":2}}'],
+    ["AI_PRICES", '{"openai/gpt-4o":{"input":1,"output":2,"cached":0.5}}'],
   ])("rejects %s=%j with one line naming it", (name, value) => {
     const { message } = configErrorOf({ [name]: value });
     expect(message).not.toContain("\n");
@@ -121,6 +154,9 @@ describe("loadConfig", () => {
     const uriMessage = configErrorOf({ MONGODB_URI: "postgres://admin:hunter2@db.example.net/app" }).message;
     expect(uriMessage).toContain("MONGODB_URI must start with mongodb:// or mongodb+srv://");
     expect(uriMessage).not.toContain("hunter2");
+    expect(configErrorOf({ OPENAI_API_KEY: "sk hunter2" }).message).toBe(
+      "Invalid configuration: OPENAI_API_KEY must be 8 to 500 characters without spaces (got 10 characters)",
+    );
   });
 
   it("reports several bad values on the same line", () => {
