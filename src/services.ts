@@ -65,7 +65,7 @@ export function createServices(models: Models, config: ServiceConfig): Services 
     licenseCheck: new LicenseCheckService(models, licenses, activity, config.licenseCacheTtlMs),
     activations,
     admins: new AdminTokenService(models, activity),
-    providerKeys: new ProviderKeyService(models, secrets, activity),
+    providerKeys: new ProviderKeyService(models, secrets, activity, () => providers.forgetStoredKeys()),
     usage: new UsageService(models, config.licenseCacheTtlMs),
     usageReport: new UsageReportService(models),
     payments: new PaymentService(models),

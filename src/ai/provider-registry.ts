@@ -10,6 +10,7 @@ import type { Upstream } from "./upstream";
 
 // A key saved with setProviderKey reaches every instance within this time (the contract's 5 s for changes).
 const STORED_KEY_TTL_MS = 5_000;
+const ALL = "all";
 
 /**
  * The platform's own provider credentials: a key stored (encrypted) with setProviderKey wins over the
@@ -40,15 +41,26 @@ export class ProviderRegistry {
     return client;
   }
 
-  /** Which providers can be called (for /api/health). */
+  /** Which providers have a key (for /api/health); nothing is decrypted. */
   async configured(): Promise<Record<Provider, boolean>> {
-    const entries = await Promise.all(PROVIDERS.map(async (provider) => [provider, (await this.keyOf(provider)) !== undefined] as const));
-    return Object.fromEntries(entries) as Record<Provider, boolean>;
+    const stored = await this.stored();
+    return Object.fromEntries(PROVIDERS.map((provider) => [provider, stored.some((key) => key.provider === provider) || this.config.providers[provider].apiKey !== undefined])) as Record<
+      Provider,
+      boolean
+    >;
+  }
+
+  /** Forgets the stored keys read so far (this instance sees a key set here at once, others within 5 s). */
+  forgetStoredKeys(): void {
+    this.storedKeys.delete(ALL);
   }
 
   private async keyOf(provider: Provider): Promise<string | undefined> {
-    const stored = await this.storedKeys.get("all", () => this.models.ApiKey.find({ is_active: true }).lean<ApiKey[]>().exec());
-    const key = stored.find((entry) => entry.provider === provider);
+    const key = (await this.stored()).find((entry) => entry.provider === provider);
     return key ? this.secrets.decrypt(key.key_encrypted) : this.config.providers[provider].apiKey;
+  }
+
+  private stored(): Promise<ApiKey[]> {
+    return this.storedKeys.get(ALL, () => this.models.ApiKey.find({ is_active: true }).lean<ApiKey[]>().exec());
   }
 }

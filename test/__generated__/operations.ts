@@ -23,26 +23,6 @@ export type Billing =
   | 'lifetime'
   | 'monthly';
 
-/** A chat call on the platform's provider keys, within the plan's limits (as POST /api/chat) */
-export type ChatInput = {
-  /** Default 1000; clamped to the plan's maxTokens */
-  maxTokens?: number | null | undefined;
-  messages: Array<ChatMessageInput>;
-  /** Default: the provider's default model; must be allowed by the plan */
-  model?: string | null | undefined;
-  /** openai, anthropic or deepseek */
-  provider?: string;
-  /** Default 0.7 */
-  temperature?: number | null | undefined;
-};
-
-/** One message of a conversation */
-export type ChatMessageInput = {
-  content: string;
-  /** system, user or assistant */
-  role: string;
-};
-
 export type CreateAdminTokenInput = {
   name: string;
   role: AdminRole;
@@ -192,13 +172,6 @@ export type SetProviderKeyMutationVariables = Exact<{
 
 
 export type SetProviderKeyMutation = { setProviderKey: { provider: string, keyLast4: string, isActive: boolean, updatedAt: string } };
-
-export type ChatMutationVariables = Exact<{
-  input: ChatInput;
-}>;
-
-
-export type ChatMutation = { chat: { text: string, provider: string, model: string, response: Record<string, unknown>, usage: { promptTokens: number, completionTokens: number, tokens: number, costMicros: number, costEur: number, responseTimeMs: number } } };
 
 export type CustomersQueryVariables = Exact<{
   filter?: CustomerFilterInput | null | undefined;

@@ -103,3 +103,14 @@ test("bad input is BAD_USER_INPUT and nothing is reserved", async () => {
   expect(await p.services.models.UsageCounter.countDocuments({ license_id: license._id, requests: { $gt: 0 } })).toBe(0);
   expect(p.stubs.openai.requests).toHaveLength(0);
 });
+
+test("a key stored with setProviderKey wins over the environment's, at once on this instance", async () => {
+  const owner = await p.token(AdminRole.owner);
+  dataOf(await p.graphql(`mutation { setProviderKey(provider: "deepseek", apiKey: "sk-stored-deepseek-1234") { keyLast4 } }`, {}, bearer(owner)));
+  const { key } = await newLicense(p, "pro");
+  dataOf(await p.graphql<ChatData>(CHAT, { input: { ...hello, provider: "deepseek" } }, licenseKeyHeader(key)));
+  expect(p.stubs.deepseek.requests[0].headers.authorization).toBe("Bearer sk-stored-deepseek-1234");
+  // The other providers still use the environment's keys.
+  dataOf(await p.graphql<ChatData>(CHAT, { input: hello }, licenseKeyHeader(key)));
+  expect(p.stubs.openai.requests[0].headers.authorization).toBe("Bearer sk-test-openai-0000");
+});

@@ -12,6 +12,8 @@ export class ProviderKeyService {
     private readonly models: Models,
     private readonly secrets: Secrets,
     private readonly activity: ActivityService,
+    /** Told when a key changes, so that this instance's AI calls use it at once. */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   async set(provider: string, apiKey: string, actor: Actor): Promise<ApiKey> {
@@ -23,6 +25,7 @@ export class ProviderKeyService {
       { $set: { key_encrypted: this.secrets.encrypt(key), key_last4: lastFour(key), is_active: true } },
       { upsert: true, returnDocument: "after" },
     ).lean<ApiKey>().exec();
+    this.onChange();
     await this.activity.record(actor, { action: "provider_key.set", details: { provider, keyLast4: lastFour(key) } });
     return saved as ApiKey;
   }
