@@ -85,17 +85,23 @@ export class AiProxyService {
       await this.quota.release(reservation);
       return { ok: false, refusal };
     };
-    if (draft.problem) return refuse({ kind: "invalid", problem: draft.problem });
-    let site: string | null = null;
-    const { rawSite } = options;
-    if (rawSite !== undefined && rawSite !== null && rawSite !== "") {
-      const outcome = await this.activations.activate(license, plan, rawSite, options.actor);
-      if (!outcome.ok) return refuse({ kind: "site", outcome });
-      site = outcome.activation.site;
+    try {
+      if (draft.problem) return await refuse({ kind: "invalid", problem: draft.problem });
+      let site: string | null = null;
+      const { rawSite } = options;
+      if (rawSite !== undefined && rawSite !== null && rawSite !== "") {
+        const outcome = await this.activations.activate(license, plan, rawSite, options.actor);
+        if (!outcome.ok) return await refuse({ kind: "site", outcome });
+        site = outcome.activation.site;
+      }
+      const upstream = await this.providers.upstreamFor(call.provider);
+      if (!upstream) return await refuse({ kind: "not_configured", provider: call.provider });
+      return { ok: true, admission: { grant, call, reservation, upstream, site } };
+    } catch (error) {
+      // An unexpected failure before the call reached the provider counts for nothing (§6.4 row 19).
+      await this.quota.release(reservation).catch(() => undefined);
+      throw error;
     }
-    const upstream = await this.providers.upstreamFor(call.provider);
-    if (!upstream) return refuse({ kind: "not_configured", provider: call.provider });
-    return { ok: true, admission: { grant, call, reservation, upstream, site } };
   }
 
   /** Gives back an admission that will not be sent after all. */

@@ -3,6 +3,8 @@ import type { ChatCall, ChatMessage } from "./chat-request";
 import type { TokenCounts } from "./price-table";
 import { fetchKeepingErrorBodies, nonNegativeInteger, parseJson, SseEventSplitter, upstreamErrorOf, type StreamUsageReader, type Upstream } from "./upstream";
 
+const ANTHROPIC_VERSION = "2023-06-01";
+
 /**
  * Anthropic through its official SDK. System messages become the `system` parameter (Anthropic rejects them in
  * `messages`), and temperature is passed (v2.1 did neither). No SDK retries (reliability B5).
@@ -11,7 +13,16 @@ export class AnthropicUpstream implements Upstream {
   private readonly client: Anthropic;
 
   constructor(apiKey: string, baseURL: string) {
-    this.client = new Anthropic({ apiKey, baseURL, maxRetries: 0, timeout: 24 * 3_600_000, fetch: fetchKeepingErrorBodies });
+    this.client = new Anthropic({
+      apiKey,
+      baseURL,
+      maxRetries: 0,
+      timeout: 24 * 3_600_000,
+      fetch: fetchKeepingErrorBodies,
+      // The contract's upstream request (§6.4): `x-api-key` and API version 2023-06-01, whose answer the plugin
+      // reads (it gets Anthropic's body unchanged), whatever version a newer SDK would default to.
+      defaultHeaders: { "x-api-key": apiKey, "anthropic-version": ANTHROPIC_VERSION, Authorization: null },
+    });
   }
 
   async send(call: ChatCall, signal: AbortSignal): Promise<Response> {

@@ -29,7 +29,7 @@ const KNOWN_OPERATORS = new Set([
   "$set", "$unset", "$inc", "$mul", "$min", "$max", "$currentDate", "$setOnInsert", "$rename",
   "$push", "$addToSet", "$pull", "$pullAll", "$pop", "$bit",
 ]);
-const NATIVE_OPERATORS = new Set(["$set", "$unset", "$inc", "$mul", "$min", "$max", "$currentDate", "$setOnInsert"]);
+const NATIVE_OPERATORS = new Set(["$set", "$unset", "$inc", "$mul", "$min", "$max", "$currentDate", "$setOnInsert", "$push", "$pull"]);
 
 class NeedsMingo extends Error {}
 
@@ -169,12 +169,48 @@ function applyOperator(root: Document, op: string, path: string[], operand: unkn
     case "$currentDate":
       next = isPlainObject(operand) && operand.$type === "timestamp" ? new Timestamp({ t: Math.floor(Date.now() / 1000), i: 1 }) : new Date();
       break;
+    case "$push":
+      // One value appended; the modifiers ($each, $slice, $sort, $position) and non-arrays are mingo's.
+      if ((exists && !Array.isArray(current)) || hasOperatorKeys(operand)) throw new NeedsMingo();
+      parent[field] = [...((current as unknown[] | undefined) ?? []), cloneValue(operand)];
+      return true;
+    case "$pull": {
+      if (!exists) return false;
+      if (!Array.isArray(current)) throw new NeedsMingo();
+      const matches = pullMatcher(operand);
+      const kept = current.filter((element) => !matches(element));
+      if (kept.length === current.length) return false;
+      parent[field] = kept;
+      return true;
+    }
     default:
       throw new NeedsMingo();
   }
   if (exists && encodeValue(current) === encodeValue(next)) return false;
   parent[field] = next;
   return true;
+}
+
+/** A document whose keys include an operator (`$each`, `$gt`, …), at its top level. */
+function hasOperatorKeys(value: unknown): boolean {
+  return isPlainObject(value) && Object.keys(value).some((key) => key.startsWith("$"));
+}
+
+/**
+ * `$pull`'s condition for the simple forms: a value (elements equal to it), or a document of plain field values
+ * (document elements whose fields equal them, as `{ $pull: { pending: { id: "…" } } }`). Query operators,
+ * dotted or nested conditions are mingo's.
+ */
+function pullMatcher(condition: unknown): (element: unknown) => boolean {
+  if (!isPlainObject(condition)) return (element) => compareValues(element, condition) === 0;
+  const fields = Object.entries(condition);
+  if (fields.some(([key, value]) => key.startsWith("$") || key.includes(".") || isPlainObject(value) || Array.isArray(value))) throw new NeedsMingo();
+  return (element) => {
+    if (!isPlainObject(element)) return false;
+    // An array field would match by containment: mingo's.
+    if (fields.some(([key]) => Array.isArray(element[key]))) throw new NeedsMingo();
+    return fields.every(([key, value]) => key in element && compareValues(element[key], value) === 0);
+  };
 }
 
 function arithmetic(op: "$inc" | "$mul", current: unknown, exists: boolean, operand: unknown, path: string[], doc: Document): unknown {

@@ -162,6 +162,25 @@ describe("update operators", () => {
     expect(noop).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
   });
 
+  test("$push of one value and $pull of a value or a sub-document condition (the quota's pending list)", async () => {
+    const list = t.connection.collection<{ n: number; pending?: Array<Record<string, unknown>>; values?: number[]; tagged?: Array<{ tags: string[] }> }>("pending_lists");
+    const { insertedId: _id } = await list.insertOne({ n: 0 });
+    const at = new Date("2026-11-25T10:00:00.000Z");
+    expect(await list.updateOne({ _id }, { $inc: { n: 1 }, $push: { pending: { id: "a", micros: 5, at } } })).toMatchObject({ modifiedCount: 1 });
+    await list.updateOne({ _id }, { $push: { pending: { id: "b", micros: 7, at } } });
+    await list.updateOne({ _id }, { $push: { pending: { id: "c", micros: 9, at, extra: true } } });
+    expect((await list.findOne({ _id }))?.pending?.map((entry) => entry.id)).toEqual(["a", "b", "c"]);
+    // A sub-document condition is a query on each element: extra fields do not prevent a match.
+    expect(await list.updateOne({ _id, "pending.id": "c" }, { $inc: { n: -1 }, $pull: { pending: { id: "c" } } })).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    expect(await list.updateOne({ _id }, { $pull: { pending: { id: "zz" } } })).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
+    expect(await list.updateOne({ _id }, { $pull: { nothing: { id: "a" } } })).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
+    expect(await list.findOne({ _id }, { projection: { _id: 0 } })).toEqual({ n: 0, pending: [{ id: "a", micros: 5, at }, { id: "b", micros: 7, at }] });
+    // Values: numbers compare by value across types; an array field in the condition matches by containment.
+    await list.updateOne({ _id }, { $set: { values: [5, 5.5, 6, 5], tagged: [{ tags: ["x", "y"] }, { tags: ["z"] }] } });
+    await list.updateOne({ _id }, { $pull: { values: 5, tagged: { tags: "x" } } });
+    expect(await list.findOne({ _id }, { projection: { _id: 0, values: 1, tagged: 1 } })).toEqual({ values: [5.5, 6], tagged: [{ tags: ["z"] }] });
+  });
+
   test("positional $ and $[elem] with arrayFilters", async () => {
     const { _id } = await Carts.create({ owner: "p", items: [{ sku: "a", qty: 1 }, { sku: "b", qty: 2 }, { sku: "c", qty: 7 }] });
     await Carts.updateOne({ _id, "items.sku": "b" }, { $set: { "items.$.qty": 5 } });
