@@ -66,15 +66,20 @@ export class UsageQuotaService {
     };
     const month = await this.takeMonth(reservation, plan, now);
     if (month !== "taken") return this.refusal(reservation, plan, month, now);
-    if (!(await this.takeRequest(licenseId, reservation.windows.minute, plan.requests_per_minute, windowEnd(now, MINUTE_MS)))) {
-      await this.releaseMonth(reservation);
-      return { ok: false, limit: "requests_per_minute", resetAt: windowEnd(now, MINUTE_MS) };
-    }
-    if (!(await this.takeRequest(licenseId, reservation.windows.hour, plan.requests_per_hour, windowEnd(now, HOUR_MS)))) {
-      await Promise.all([this.releaseMonth(reservation), this.giveBack(licenseId, reservation.windows.minute)]);
-      return { ok: false, limit: "requests_per_hour", resetAt: windowEnd(now, HOUR_MS) };
-    }
-    return { ok: true, reservation };
+    // The minute and the hour are taken together (one round trip less); the minute's refusal comes first (§4.3).
+    const [minute, hour] = await Promise.all([
+      this.takeRequest(licenseId, reservation.windows.minute, plan.requests_per_minute, windowEnd(now, MINUTE_MS)),
+      this.takeRequest(licenseId, reservation.windows.hour, plan.requests_per_hour, windowEnd(now, HOUR_MS)),
+    ]);
+    if (minute && hour) return { ok: true, reservation };
+    await Promise.all([
+      this.releaseMonth(reservation),
+      minute ? this.giveBack(licenseId, reservation.windows.minute) : undefined,
+      hour ? this.giveBack(licenseId, reservation.windows.hour) : undefined,
+    ]);
+    return minute
+      ? { ok: false, limit: "requests_per_hour", resetAt: windowEnd(now, HOUR_MS) }
+      : { ok: false, limit: "requests_per_minute", resetAt: windowEnd(now, MINUTE_MS) };
   }
 
   /** A call that never got a provider response: it counts toward no limit (§4.1). */
