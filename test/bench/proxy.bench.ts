@@ -8,6 +8,7 @@
  *   npm run bench:proxy                      (see test/bench/tsconfig.json for the build)
  *   BENCH_DURATION_S=3 npm run bench:proxy   (shorter measured runs; warm-up is BENCH_WARMUP_S, default 2)
  *   BENCH_CONNECTIONS=20 npm run bench:proxy (the concurrent connections of the main runs, default 50)
+ *   BENCH_PROVIDER_DELAY_MS=500 npm run bench:proxy (the provider latency of runs 9-12, default 250)
  *
  * Three processes: the OpenAI stub (test/support/ai-stubs.ts) in a child process of its own (test/bench/stub-
  * process.ts: a real provider is remote, it must not share the platform's event loop); the platform in this
@@ -24,7 +25,9 @@
  *   2. platform, non-streamed: POST /api/chat, x-license-key, {"messages":[{"role":"user","content":<1 KB>}]};
  *   3. direct, streamed: the same with stream: true, stream_options.include_usage (SSE);
  *   4. platform, streamed: POST /api/chat with "stream": true (the SSE passed through, then chatello.usage);
- *   5-8. the same four over 1 connection: the cost of one request without queueing.
+ *   5-8. the same four over 1 connection: the cost of one request without queueing;
+ *   9-12. the first four again with a provider that takes BENCH_PROVIDER_DELAY_MS (default 250 ms) to answer, as
+ *      real ones do: 50 requests in flight then arrive at a rate the platform can serve, instead of saturating it.
  * Overhead = platform figure - direct figure, per percentile (the percentiles of two distributions, not the
  * percentile of a per-request difference). For streamed runs the figure that counts is the time to first byte.
  *
@@ -45,6 +48,7 @@ import { runTtfbLoadInChild, type Figures, type TtfbLoadOptions, type TtfbLoadRe
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const PROVIDER_DELAY_MS = Number(process.env.BENCH_PROVIDER_DELAY_MS ?? 250);
 const GOAL_P50_MS = 3;
 const GOAL_P99_MS = 10;
 const PROVIDER_KEY = "sk-bench-openai-0000";
@@ -257,6 +261,12 @@ async function main(): Promise<void> {
     const platformJson1 = await measure("6. platform /api/chat, non-streamed", "platform", "json", 1);
     const directSse1 = await measure("7. direct, streamed", "direct", "sse", 1);
     const platformSse1 = await measure("8. platform /api/chat, streamed", "platform", "sse", 1);
+    await stub.setDelay(PROVIDER_DELAY_MS);
+    const slow = ` (provider ${PROVIDER_DELAY_MS} ms)`;
+    const directJsonSlow = await measure(`9. direct, non-streamed${slow}`, "direct", "json", CONNECTIONS);
+    const platformJsonSlow = await measure(`10. platform, non-streamed${slow}`, "platform", "json", CONNECTIONS);
+    const directSseSlow = await measure(`11. direct, streamed${slow}`, "direct", "sse", CONNECTIONS);
+    const platformSseSlow = await measure(`12. platform, streamed${slow}`, "platform", "sse", CONNECTIONS);
 
     // Every reservation settled: no pending entry left in the month counter, and one request per usage record.
     const counter = await platform.services.models.UsageCounter.findOne({ license_id: licenseId, window: monthWindow(new Date()) }).lean().exec();
@@ -296,13 +306,20 @@ async function main(): Promise<void> {
       overhead("streamed, time to first byte", directSse1.result.ttfb, platformSse1.result.ttfb),
       overhead("streamed, to last byte", directSse1.result.total, platformSse1.result.total),
     ];
+    const atSlow: Overhead[] = [
+      overhead("non-streamed (to last byte)", directJsonSlow.result.total, platformJsonSlow.result.total),
+      overhead("streamed, time to first byte", directSseSlow.result.ttfb, platformSseSlow.result.ttfb),
+      overhead("streamed, to last byte", directSseSlow.result.total, platformSseSlow.result.total),
+    ];
     const describe = (rows: Overhead[]): string => rows.map((row) => `  ${row.what.padEnd(30)} p50 ${signedMs(row.p50).padStart(8)} ms   p99 ${signedMs(row.p99).padStart(8)} ms`).join("\n");
     console.log(`\noverhead at ${CONNECTIONS} connections (platform - direct, ms):\n${describe(at50)}`);
     console.log(`overhead at 1 connection (the per-request cost, without queueing):\n${describe(at1)}`);
+    console.log(`overhead at ${CONNECTIONS} connections with a provider that answers in ${PROVIDER_DELAY_MS} ms (not saturated):\n${describe(atSlow)}`);
 
     const goal = (row: Overhead): string =>
       `${row.what}: ${row.p50 <= GOAL_P50_MS ? "met" : "NOT met"} p50 <= ${GOAL_P50_MS} ms (${signedMs(row.p50)}); ${row.p99 <= GOAL_P99_MS ? "met" : "NOT met"} p99 <= ${GOAL_P99_MS} ms (${signedMs(row.p99)})`;
-    console.log(`\ngoals (at ${CONNECTIONS} connections):\n  ${goal(at50[0])}\n  ${goal(at50[1])}`);
+    console.log(`\ngoals (at ${CONNECTIONS} connections, instant provider):\n  ${goal(at50[0])}\n  ${goal(at50[1])}`);
+    console.log(`goals (at ${CONNECTIONS} connections, provider ${PROVIDER_DELAY_MS} ms):\n  ${goal(atSlow[0])}\n  ${goal(atSlow[1])}`);
     console.log(
       `note: at ${CONNECTIONS} connections each request also waits behind the others in the platform's single event loop` +
         ` (run 2 serves ${Math.round(platformJson.result.reqPerSec).toLocaleString("en-US")} req/s, so ${CONNECTIONS} connections wait about ${ms((1000 * CONNECTIONS) / platformJson.result.reqPerSec)} ms` +

@@ -6,7 +6,10 @@
  * message on stdout and reads one command per line on stdin:
  *   - `last`  answers `{"last": {method, path, headers, body}}`: the last request it received (to copy the body
  *     the platform sends upstream into the direct runs);
- *   - `stats` answers `{"stats": {served, rssMiB}}`: requests received since it started.
+ *   - `stats` answers `{"stats": {served, rssMiB}}`: requests received since it started;
+ *   - `delay <ms>` answers `{"delay": ms}`: from now on the stub waits between ms/2 and 3ms/2 (uniformly, mean ms)
+ *     before answering: a provider's own latency, which varies (a fixed one would keep the connections in lockstep,
+ *     all arriving at once).
  * It exits when its stdin closes (so it never outlives the benchmark).
  *
  * The stub records every request in `requests` (headers and parsed body); the child empties that list every
@@ -25,10 +28,12 @@ export interface StubProcess {
   /** The last request the stub received (headers and parsed JSON body). */
   last(): Promise<Pick<RecordedRequest, "method" | "path" | "headers" | "body"> | undefined>;
   stats(): Promise<{ served: number; rssMiB: number }>;
+  /** How long the stub waits before each answer from now on. */
+  setDelay(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-type Message = { baseUrl: string } | { last: Pick<RecordedRequest, "method" | "path" | "headers" | "body"> | null } | { stats: { served: number; rssMiB: number } };
+type Message = { baseUrl: string } | { delay: number } | { last: Pick<RecordedRequest, "method" | "path" | "headers" | "body"> | null } | { stats: { served: number; rssMiB: number } };
 
 export async function startStubProcess(): Promise<StubProcess> {
   const child = spawn(process.execPath, [__filename], { stdio: ["pipe", "pipe", "inherit"] });
@@ -64,6 +69,10 @@ export async function startStubProcess(): Promise<StubProcess> {
       if (!("stats" in answer)) throw new Error(`the stub process said ${JSON.stringify(answer)} to "stats"`);
       return answer.stats;
     },
+    async setDelay(ms) {
+      const answer = await ask(`delay ${ms}`);
+      if (!("delay" in answer)) throw new Error(`the stub process said ${JSON.stringify(answer)} to "delay"`);
+    },
     async stop() {
       child.stdin.end();
       await exited;
@@ -75,10 +84,12 @@ async function childMain(): Promise<void> {
   const stub = await startOpenAIStub();
   let served = 0;
   let last: RecordedRequest | undefined;
+  let delayMs = 0;
   const forget = (): void => {
     served += stub.requests.length;
     last = stub.requests.at(-1) ?? last;
     stub.reset();
+    stub.behave({ delayMs: delayMs / 2, delayJitterMs: delayMs });
   };
   const timer = setInterval(forget, 1000);
   const say = (message: Message): void => void process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -88,7 +99,11 @@ async function childMain(): Promise<void> {
   commands.on("line", (command) => {
     forget();
     if (command === "last") say({ last: last ? { method: last.method, path: last.path, headers: last.headers, body: last.body } : null });
-    else if (command === "stats") say({ stats: { served, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20) } });
+    else if (command.startsWith("delay ")) {
+      delayMs = Number(command.slice(6));
+      stub.behave({ delayMs: delayMs / 2, delayJitterMs: delayMs });
+      say({ delay: delayMs });
+    } else if (command === "stats") say({ stats: { served, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20) } });
   });
   commands.on("close", () => {
     clearInterval(timer);

@@ -30,6 +30,8 @@ export interface StubBehaviour {
   reportUsage: boolean;
   /** Delay before the response headers (ms); also applies before "error" and "drop". */
   delayMs: number;
+  /** Up to this much more delay, drawn at random per request (real providers do not answer in lockstep). Default 0. */
+  delayJitterMs: number;
   /** Delay between streamed chunks (ms). */
   chunkDelayMs: number;
   errorStatus: number;
@@ -249,6 +251,7 @@ function defaultBehaviour(dialect: Dialect): StubBehaviour {
     completionTokens: 3,
     reportUsage: true,
     delayMs: 0,
+    delayJitterMs: 0,
     chunkDelayMs: 0,
     errorStatus: 500,
     errorBody: dialect.defaultErrorBody,
@@ -350,7 +353,7 @@ async function handle(dialect: Dialect, ex: Exchange, behaviour: StubBehaviour, 
 
   const request = parsed.value;
   if (behaviour.mode === "hang") return; // The response's 'close' (client abort or close()) ends the exchange.
-  await pause(behaviour.delayMs, ex.gone);
+  await pause(behaviour.delayMs + Math.random() * behaviour.delayJitterMs, ex.gone);
   if (ex.gone.aborted) return;
   if (behaviour.mode === "drop") return destroySocket(ex);
   if (behaviour.mode === "error") return sendJson(ex, behaviour.errorStatus, behaviour.errorBody);
