@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { ChatCall, ChatMessage } from "./chat-request";
 import type { TokenCounts } from "./price-table";
-import { fetchKeepingErrorBodies, nonNegativeInteger, parseJson, SseEventSplitter, upstreamErrorOf, type StreamUsageReader, type Upstream } from "./upstream";
+import { fetchKeepingErrorBodies, nonNegativeInteger, sseUsageReader, upstreamErrorOf, type StreamUsageReader, type Upstream } from "./upstream";
 
 const ANTHROPIC_VERSION = "2023-06-01";
 
@@ -53,24 +53,20 @@ export class AnthropicUpstream implements Upstream {
   }
 
   streamUsage(): StreamUsageReader {
-    const splitter = new SseEventSplitter();
-    let usage: TokenCounts | undefined;
-    let text = "";
-    return {
-      push(chunk) {
-        splitter.push(chunk, ({ data }) => {
-          const event = parseJson(data) as
-            | { type?: string; message?: { usage?: unknown }; usage?: unknown; delta?: { type?: string; text?: unknown } }
-            | undefined;
-          if (event?.type === "message_start") usage = mergeUsage(usage, event.message?.usage);
-          // message_delta counts are cumulative: the latest value wins, never a sum (ai-gateways research §4).
-          else if (event?.type === "message_delta") usage = mergeUsage(usage, event.usage);
-          else if (event?.type === "content_block_delta" && event.delta?.type === "text_delta" && typeof event.delta.text === "string") text += event.delta.text;
-        });
-      },
-      usage: () => usage,
-      text: () => text,
-    };
+    return sseUsageReader((raw, usageSoFar) => {
+      const event = raw as { type?: string; message?: { usage?: unknown }; usage?: unknown; delta?: { type?: string; text?: unknown } } | undefined;
+      switch (event?.type) {
+        case "message_start":
+          return { usage: mergeUsage(usageSoFar, event.message?.usage) };
+        // message_delta counts are cumulative: the latest value wins, never a sum (ai-gateways research §4).
+        case "message_delta":
+          return { usage: mergeUsage(usageSoFar, event.usage) };
+        case "content_block_delta":
+          return { text: event.delta?.type === "text_delta" && typeof event.delta.text === "string" ? event.delta.text : undefined };
+        default:
+          return {};
+      }
+    });
   }
 }
 

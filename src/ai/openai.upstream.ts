@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import type { ChatCall } from "./chat-request";
 import type { TokenCounts } from "./price-table";
-import { fetchKeepingErrorBodies, nonNegativeInteger, parseJson, SseEventSplitter, upstreamErrorOf, type StreamUsageReader, type Upstream } from "./upstream";
+import { fetchKeepingErrorBodies, nonNegativeInteger, sseUsageReader, upstreamErrorOf, type StreamUsageReader, type Upstream } from "./upstream";
 
 /**
  * OpenAI and DeepSeek (OpenAI-compatible) through the official `openai` SDK. No SDK retries: every attempt could
@@ -37,22 +37,11 @@ export class OpenAIUpstream implements Upstream {
   }
 
   streamUsage(): StreamUsageReader {
-    const splitter = new SseEventSplitter();
-    let usage: TokenCounts | undefined;
-    let text = "";
-    return {
-      push(chunk) {
-        splitter.push(chunk, ({ data }) => {
-          if (data === "[DONE]") return;
-          const event = parseJson(data) as { usage?: unknown; choices?: Array<{ delta?: { content?: unknown } }> } | undefined;
-          usage = usageOf(event?.usage) ?? usage;
-          const delta = event?.choices?.[0]?.delta?.content;
-          if (typeof delta === "string") text += delta;
-        });
-      },
-      usage: () => usage,
-      text: () => text,
-    };
+    return sseUsageReader((event) => {
+      const chunk = event as { usage?: unknown; choices?: Array<{ delta?: { content?: unknown } }> } | undefined;
+      const delta = chunk?.choices?.[0]?.delta?.content;
+      return { usage: usageOf(chunk?.usage), text: typeof delta === "string" ? delta : undefined };
+    });
   }
 }
 

@@ -74,6 +74,28 @@ export class SseEventSplitter {
   }
 }
 
+/** What one streamed provider event adds: usage (already merged with `usageSoFar`) and answer text. */
+export type StreamEventReading = (event: unknown, usageSoFar: TokenCounts | undefined) => { usage?: TokenCounts; text?: string };
+
+/** A StreamUsageReader over SSE whose events are JSON (OpenAI's final `[DONE]` is not an event to read). */
+export function sseUsageReader(read: StreamEventReading): StreamUsageReader {
+  const splitter = new SseEventSplitter();
+  let usage: TokenCounts | undefined;
+  let text = "";
+  return {
+    push(chunk) {
+      splitter.push(chunk, ({ data }) => {
+        if (data === "[DONE]") return;
+        const reading = read(parseJson(data), usage);
+        usage = reading.usage ?? usage;
+        text += reading.text ?? "";
+      });
+    },
+    usage: () => usage,
+    text: () => text,
+  };
+}
+
 /** Parses JSON that a provider sent, or undefined when it is not JSON. */
 export function parseJson(text: string): unknown {
   try {
