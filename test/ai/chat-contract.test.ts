@@ -4,6 +4,7 @@ import { CustomerStatus } from "../../src/modules/customers/customer.model";
 import { LicenseStatus } from "../../src/modules/licenses/license.model";
 import type { Plan } from "../../src/modules/plans/plan.model";
 import { activationCounts, http, JSON_CONTENT_TYPE, newCustomer, newLicense, newPlan, setLicense, type HttpResult, type Json, type RequestOptions } from "../rest/helpers";
+import { BUDGET, HOUR, MINUTE, MONTHLY } from "./limit-bodies";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
 import type { ProviderStub } from "../support/ai-stubs";
 
@@ -84,16 +85,6 @@ const nextMonth = (at: Date): Date => new Date(Date.UTC(at.getUTCFullYear(), at.
 const nextMinute = (at: Date): Date => new Date(Math.floor(at.getTime() / 60_000) * 60_000 + 60_000);
 const nextHour = (at: Date): Date => new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000 + 3_600_000);
 
-const MONTHLY = (limit: number): Json => ({ error: "Monthly usage limit exceeded", limit, reset_time: "Next month", code: "MONTHLY_LIMIT" });
-const MINUTE = (limit: number): Json => ({ error: "Rate limit exceeded: too many requests per minute", limit, reset_time: "60 seconds", code: "MINUTE_LIMIT" });
-const HOUR = (limit: number): Json => ({ error: "Rate limit exceeded: too many requests per hour", limit, reset_time: "1 hour", code: "HOUR_LIMIT" });
-const BUDGET = (budgetEur: number): Json => ({
-  error: "Monthly budget exceeded",
-  budget_eur: budgetEur,
-  message: "API budget limit reached. Upgrade your plan or wait for next month.",
-  reset_time: "Next month",
-  code: "BUDGET_EXCEEDED",
-});
 const AI_NOT_INCLUDED = (plan: string): Json => ({ error: "AI not included in your plan", plan, message: "Upgrade to Pro or Agency plan for included AI", code: "AI_NOT_INCLUDED" });
 const INVALID = (error: string): Json => ({ error, code: "INVALID_INPUT" });
 const REQUEST_FAILED = { error: "Request failed", code: "PROVIDER_ERROR" };

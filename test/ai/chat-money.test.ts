@@ -6,6 +6,7 @@ import type { Plan } from "../../src/modules/plans/plan.model";
 import { UsageStatus } from "../../src/modules/usage/usage-log.model";
 import { monthWindow } from "../../src/modules/usage/usage-windows";
 import { http, newCustomer, newLicense, newPlan, setLicense, type HttpResult, type Json } from "../rest/helpers";
+import { BUDGET, MINUTE, MONTHLY } from "./limit-bodies";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
 
 // Money and quotas of POST /api/chat under concurrency: plugin contract §4.3 ("admission is atomic", "no limit is
@@ -62,14 +63,6 @@ async function awayFromWindowEdge(): Promise<void> {
   if (intoMinute > 55_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 50));
 }
 
-const MONTHLY = (limit: number): Json => ({ error: "Monthly usage limit exceeded", limit, reset_time: "Next month", code: "MONTHLY_LIMIT" });
-const BUDGET = (budgetEur: number): Json => ({
-  error: "Monthly budget exceeded",
-  budget_eur: budgetEur,
-  message: "API budget limit reached. Upgrade your plan or wait for next month.",
-  reset_time: "Next month",
-  code: "BUDGET_EXCEEDED",
-});
 
 // gpt-4o-mini at 0.138 / 0.552 micro-euros per input / output token. Messages HI estimate 0 prompt tokens, so a call
 // with max_tokens 1000 reserves 1000 × 0.552 = 552 micro-euros; the stub's default answer (12 + 3 tokens) costs 4.
@@ -122,7 +115,7 @@ describe("B1: the monthly request limit holds under concurrency", () => {
     const responses = await Promise.all(Array.from({ length: 25 }, () => chat(key)));
     expect(statusCounts(responses)).toEqual({ 200: 3, 429: 22 });
     for (const refused of responses.filter((r) => r.status === 429)) {
-      expect(refused.body).toEqual({ error: "Rate limit exceeded: too many requests per minute", limit: 3, reset_time: "60 seconds", code: "MINUTE_LIMIT" });
+      expect(refused.body).toEqual(MINUTE(3));
     }
     expect(p.stubs.openai.requests).toHaveLength(3);
     expect(await monthCounter(licenseId)).toMatchObject({ requests: 3, reserved_micros: 0, pending: 0 });
