@@ -78,6 +78,12 @@ export class AiProxyService {
     if (!plan.features.includes("ai_included")) return { ok: false, refusal: { kind: "ai_not_included", plan } };
     const { call } = draft;
     const worstCase = this.prices.costMicros(plan, call.provider, call.model, worstCaseUsage(call.messages, call.maxTokens));
+    if (draft.problem) {
+      // A bad body reserves nothing (bad input changes nothing), but a reached limit is still answered first.
+      const limited = await this.quota.wouldRefuse(license._id, plan, worstCase);
+      if (limited) return { ok: false, refusal: { kind: "limit", limit: limited.limit, plan, resetAt: limited.resetAt } };
+      return { ok: false, refusal: { kind: "invalid", problem: draft.problem } };
+    }
     const reserved = await this.quota.reserve(license._id, plan, worstCase);
     if (!reserved.ok) return { ok: false, refusal: { kind: "limit", limit: reserved.limit, plan, resetAt: reserved.resetAt } };
     const { reservation } = reserved;
@@ -86,7 +92,6 @@ export class AiProxyService {
       return { ok: false, refusal };
     };
     try {
-      if (draft.problem) return await refuse({ kind: "invalid", problem: draft.problem });
       let site: string | null = null;
       const { rawSite } = options;
       if (rawSite !== undefined && rawSite !== null && rawSite !== "") {

@@ -25,6 +25,7 @@ const ENDPOINTS: Array<[method: string, path: () => string]> = [
   ["GET", () => "/api/usage/history"],
   ["GET", () => "/api/limits/check"],
   ["GET", () => `/api/usage/${key}`],
+  ["POST", () => "/api/chat"],
 ];
 
 interface Answer {

@@ -82,6 +82,24 @@ export class UsageQuotaService {
       : { ok: false, limit: "requests_per_minute", resetAt: windowEnd(now, MINUTE_MS) };
   }
 
+  /**
+   * The limit that would refuse a call now, read without reserving anything: for requests refused anyway (a bad
+   * body), which must change nothing but still answer the limit first when one is reached (§6.4 order).
+   */
+  async wouldRefuse(licenseId: mongoose.Types.ObjectId, plan: Plan, estimateMicros: number, now = new Date()): Promise<Exclude<ReserveOutcome, { ok: true }> | undefined> {
+    const windows = { month: monthWindow(now), hour: hourWindow(now), minute: minuteWindow(now) };
+    const found = await this.counters.find({ license_id: licenseId, window: { $in: Object.values(windows) } }, { projection: { window: 1, requests: 1, cost_micros: 1, reserved_micros: 1 } }).toArray();
+    const counter = (window: string) => found.find((entry) => entry.window === window);
+    const month = counter(windows.month);
+    const full = (used: number | undefined, limit: number): boolean => limit > 0 && (used ?? 0) >= limit;
+    if (full(month?.requests, plan.monthly_requests)) return { ok: false, limit: "monthly_requests", resetAt: startOfNextMonth(now) };
+    if (full(counter(windows.minute)?.requests, plan.requests_per_minute)) return { ok: false, limit: "requests_per_minute", resetAt: windowEnd(now, MINUTE_MS) };
+    if (full(counter(windows.hour)?.requests, plan.requests_per_hour)) return { ok: false, limit: "requests_per_hour", resetAt: windowEnd(now, HOUR_MS) };
+    const committed = (month?.cost_micros ?? 0) + (month?.reserved_micros ?? 0);
+    if (plan.monthly_budget_micros > 0 && committed + estimateMicros > plan.monthly_budget_micros) return { ok: false, limit: "monthly_budget", resetAt: startOfNextMonth(now) };
+    return undefined;
+  }
+
   /** A call that never got a provider response: it counts toward no limit (§4.1). */
   async release(reservation: Reservation): Promise<void> {
     await Promise.all([
