@@ -87,7 +87,10 @@ export class AiProxyService {
     const reserved = await this.quota.reserve(license._id, plan, worstCase);
     if (!reserved.ok) return { ok: false, refusal: { kind: "limit", limit: reserved.limit, plan, resetAt: reserved.resetAt } };
     const { reservation } = reserved;
+    // Released once at most: a second release would give back minute and hour requests that are not ours.
+    let released = false;
     const refuse = async (refusal: ChatRefusal): Promise<{ ok: false; refusal: ChatRefusal }> => {
+      released = true;
       await this.quota.release(reservation);
       return { ok: false, refusal };
     };
@@ -104,7 +107,7 @@ export class AiProxyService {
       return { ok: true, admission: { grant, call, reservation, upstream, site } };
     } catch (error) {
       // An unexpected failure before the call reached the provider counts for nothing (§6.4 row 19).
-      await this.quota.release(reservation).catch(() => undefined);
+      if (!released) await this.quota.release(reservation).catch(() => undefined);
       throw error;
     }
   }
