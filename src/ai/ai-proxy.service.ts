@@ -112,11 +112,6 @@ export class AiProxyService {
     }
   }
 
-  /** Gives back an admission that will not be sent after all. */
-  async abandon(admission: Admission): Promise<void> {
-    await this.quota.release(admission.reservation);
-  }
-
   /**
    * A non-streamed call. Throws UpstreamStatusError (recorded and charged what the provider reported) or
    * UpstreamUnreachableError (released, not recorded).

@@ -35,7 +35,7 @@ export class PriceList {
     this.prices = { ...DEFAULT_PRICES, ...overrides };
   }
 
-  priceOf(provider: Provider, model: string): ModelPrice | undefined {
+  private priceOf(provider: Provider, model: string): ModelPrice | undefined {
     return this.prices[`${provider}/${model}`];
   }
 
@@ -46,10 +46,5 @@ export class PriceList {
       ? tokens.prompt * price.input + tokens.completion * price.output
       : ((tokens.prompt + tokens.completion) / 1000) * plan.cost_per_1k_tokens_micros;
     return Math.ceil(exact);
-  }
-
-  /** The whole table, for the README and the GraphQL model list. */
-  entries(): Array<[string, ModelPrice]> {
-    return Object.entries(this.prices).sort(([a], [b]) => a.localeCompare(b));
   }
 }

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Admission, AiProxyService, ChatOrigin, ChatRefusal, ChatUsage } from "../ai/ai-proxy.service";
 import { draftChat } from "../ai/chat-request";
 import { UpstreamStatusError, UpstreamUnreachableError } from "../ai/upstream";
-import { microsToEur4 } from "../modules/usage/usage-report.service";
+import { MICROS_PER_EUR, microsToEur4 } from "../modules/usage/usage-report.service";
+import { abortWhenCallerLeaves, eventStreamHeaders } from "./caller-gone";
 import { readJsonBody, siteHeaderOf } from "./body";
 import { requireLicense } from "./license-auth";
 import type { ThrottleDeps } from "./throttle";
@@ -11,7 +12,6 @@ import type { ThrottleDeps } from "./throttle";
 /** The plugin sends whole conversations: 5 MiB instead of the 1 MiB of other routes (contract §1.7). */
 const CHAT_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 const THROTTLE = { scope: "chat", limits: [{ max: 100, per: "hour" }] } as const;
-const MICROS_PER_EUR = 1_000_000;
 
 /** POST /api/chat (contract §6.4): checks in the contract's order, then the provider call, JSON or streamed. */
 export async function chatRoute(app: FastifyInstance, deps: ThrottleDeps): Promise<void> {
@@ -41,15 +41,11 @@ async function chat(request: FastifyRequest, reply: FastifyReply, deps: Throttle
   const { admission } = admitted;
 
   // The caller going away aborts the provider call (and, streaming, is charged what the provider reported).
-  const callerGone = new AbortController();
-  reply.raw.on("close", () => {
-    if (!reply.raw.writableFinished) callerGone.abort();
-  });
   const origin: ChatOrigin = {
     endpoint: `/api/chat/${admission.call.provider}`,
     ip: request.ip,
     userAgent: request.headers["user-agent"] ?? null,
-    signal: callerGone.signal,
+    signal: abortWhenCallerLeaves(reply),
   };
   try {
     return admission.call.stream ? await stream(proxy, reply, admission, origin) : await answer(proxy, admission, origin);
@@ -73,7 +69,7 @@ async function answer(proxy: AiProxyService, admission: Admission, origin: ChatO
 async function stream(proxy: AiProxyService, reply: FastifyReply, admission: Admission, origin: ChatOrigin): Promise<FastifyReply> {
   const opened = await proxy.openStream(admission, origin);
   const out = new PassThrough();
-  reply.code(200).header("content-type", "text/event-stream").header("cache-control", "no-cache").header("x-accel-buffering", "no");
+  eventStreamHeaders(reply);
   // Not awaited: Fastify starts sending `out` once the handler returns it.
   void (async () => {
     let tail = "";

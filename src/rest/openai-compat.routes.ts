@@ -6,6 +6,7 @@ import { allowedModels, type Provider } from "../ai/providers";
 import { SseEventSplitter, UpstreamStatusError, UpstreamUnreachableError } from "../ai/upstream";
 import type { LicenseGrant } from "../modules/licenses/license-check.service";
 import type { Plan } from "../modules/plans/plan.model";
+import { abortWhenCallerLeaves, eventStreamHeaders } from "./caller-gone";
 import { readJsonBody } from "./body";
 import { refuseOtherMethods } from "./method-not-allowed";
 import type { ThrottleDeps } from "./throttle";
@@ -51,11 +52,7 @@ async function completions(request: FastifyRequest, reply: FastifyReply, deps: T
   if (!admitted.ok) return sendRefusal(reply, admitted.refusal);
   const { admission } = admitted;
 
-  const callerGone = new AbortController();
-  reply.raw.on("close", () => {
-    if (!reply.raw.writableFinished) callerGone.abort();
-  });
-  const origin: ChatOrigin = { endpoint: "/v1/chat/completions", ip: request.ip, userAgent: request.headers["user-agent"] ?? null, signal: callerGone.signal };
+  const origin: ChatOrigin = { endpoint: "/v1/chat/completions", ip: request.ip, userAgent: request.headers["user-agent"] ?? null, signal: abortWhenCallerLeaves(reply) };
   try {
     if (!admission.call.stream) return (await deps.services.aiProxy.complete(admission, origin)).body;
     return await stream(deps, reply, admission, origin, clientWantsUsage);
@@ -78,7 +75,7 @@ async function completions(request: FastifyRequest, reply: FastifyReply, deps: T
 async function stream(deps: ThrottleDeps, reply: FastifyReply, admission: Admission, origin: ChatOrigin, clientWantsUsage: boolean): Promise<FastifyReply> {
   const opened = await deps.services.aiProxy.openStream(admission, origin);
   const out = new PassThrough();
-  reply.code(200).header("content-type", "text/event-stream").header("cache-control", "no-cache").header("x-accel-buffering", "no");
+  eventStreamHeaders(reply);
   const splitter = new SseEventSplitter();
   void opened
     .pipe((chunk) => {

@@ -22,7 +22,7 @@ export const HISTORY_DEFAULT_DAYS = 30;
 const HISTORY_MAX_DAYS = 90;
 const RECENT_REQUESTS = 50;
 const DAY_MS = 86_400_000;
-const MICROS_PER_EUR = 1_000_000;
+export const MICROS_PER_EUR = 1_000_000;
 
 export interface MonthUsage {
   requests: number;
