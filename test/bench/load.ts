@@ -6,8 +6,8 @@
  * `runLoad` runs in the calling process; `runLoadInChild` runs this file as a separate node process (options on
  * stdin, result on stdout), so the load generator does not share the server's event loop.
  */
-import { spawn } from "node:child_process";
 import autocannon from "autocannon";
+import { runJsonChild, serveJsonChild } from "./json-child";
 
 export interface LoadOptions {
   url: string;
@@ -117,32 +117,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
 /** The same in a child node process running this file. */
 export async function runLoadInChild(options: LoadOptions): Promise<LoadResult> {
-  const child = spawn(process.execPath, [__filename], { stdio: ["pipe", "pipe", "inherit"] });
-  let output = "";
-  child.stdout.setEncoding("utf8");
-  child.stdout.on("data", (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", resolve);
-  });
-  child.stdin.end(JSON.stringify(options));
-  const code = await exited;
-  if (code !== 0) throw new Error(`the load child exited with ${code}: ${output.slice(-500)}`);
-  const result = JSON.parse(output.trim().split("\n").pop() ?? "") as LoadResult;
+  const result = await runJsonChild<LoadOptions, LoadResult>(__filename, options);
   return { ...result, mode: "child process" };
 }
 
-async function childMain(): Promise<void> {
-  let input = "";
-  process.stdin.setEncoding("utf8");
-  for await (const chunk of process.stdin) input += chunk as string;
-  const result = await runLoad(JSON.parse(input) as LoadOptions);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-}
-
-if (require.main === module) {
-  childMain().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) serveJsonChild(runLoad);

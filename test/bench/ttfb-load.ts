@@ -14,9 +14,9 @@
  * generator does not share the server's event loop. A warm-up of `warmupS` seconds comes first; its answers are
  * checked and counted (in `warmup`) but not timed.
  */
-import { spawn } from "node:child_process";
 import http from "node:http";
 import { performance } from "node:perf_hooks";
+import { runJsonChild, serveJsonChild } from "./json-child";
 
 export interface TtfbLoadOptions {
   url: string;
@@ -176,31 +176,7 @@ export async function runTtfbLoad(options: TtfbLoadOptions): Promise<TtfbLoadRes
 
 /** The same in a child node process running this file. */
 export async function runTtfbLoadInChild(options: TtfbLoadOptions): Promise<TtfbLoadResult> {
-  const child = spawn(process.execPath, [__filename], { stdio: ["pipe", "pipe", "inherit"] });
-  let output = "";
-  child.stdout.setEncoding("utf8");
-  child.stdout.on("data", (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", resolve);
-  });
-  child.stdin.end(JSON.stringify(options));
-  const code = await exited;
-  if (code !== 0) throw new Error(`the load child exited with ${code}: ${output.slice(-500)}`);
-  return JSON.parse(output.trim().split("\n").pop() ?? "") as TtfbLoadResult;
+  return runJsonChild<TtfbLoadOptions, TtfbLoadResult>(__filename, options);
 }
 
-async function childMain(): Promise<void> {
-  let input = "";
-  process.stdin.setEncoding("utf8");
-  for await (const chunk of process.stdin) input += chunk as string;
-  const result = await runTtfbLoad(JSON.parse(input) as TtfbLoadOptions);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-}
-
-if (require.main === module) {
-  childMain().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) serveJsonChild(runTtfbLoad);
