@@ -127,9 +127,7 @@ async function authenticate(request: FastifyRequest, reply: FastifyReply, deps: 
     }
   }
   const verdict = await services.licenseCheck.check(key);
-  if (enabled && !verdict.valid) {
-    await (verdict.code === "LICENSE_NOT_FOUND" ? services.failedLookups.recordFailure(request.ip) : services.failedLookups.recordRefusal(request.ip));
-  }
+  if (enabled) await services.failedLookups.recordVerdict(request.ip, verdict);
   if (!verdict.valid) {
     await openaiError(reply, 401, `Invalid or inactive license (${verdict.detail}).`, "invalid_request_error", "invalid_api_key");
     return undefined;

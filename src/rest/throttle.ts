@@ -76,7 +76,5 @@ export async function guardLookup(request: FastifyRequest, reply: FastifyReply, 
 
 /** Records a refused key after its look-up: unknown keys count for the guard, and every refusal costs the same. */
 export async function noteLookup(request: FastifyRequest, deps: ThrottleDeps, verdict: LicenseVerdict): Promise<void> {
-  if (!deps.enabled || verdict.valid || licenseKeyOf(request) === undefined) return;
-  const guard = deps.services.failedLookups;
-  await (verdict.code === "LICENSE_NOT_FOUND" ? guard.recordFailure(request.ip) : guard.recordRefusal(request.ip));
+  if (deps.enabled && licenseKeyOf(request) !== undefined) await deps.services.failedLookups.recordVerdict(request.ip, verdict);
 }

@@ -1,3 +1,4 @@
+import type { LicenseVerdict } from "../licenses/license-check.service";
 import type { ThrottleService } from "./throttle.service";
 
 const LIMIT = { max: 20, per: "minute" } as const;
@@ -17,6 +18,12 @@ export class FailedLookupGuard {
     return tightest.count > LIMIT.max ? tightest.resetAt : undefined;
   }
 
+  /** Records a license check's refusal of a key: unknown keys count for the guard, and every refusal costs the same. */
+  async recordVerdict(ip: string, verdict: LicenseVerdict): Promise<void> {
+    if (verdict.valid) return;
+    await (verdict.code === "LICENSE_NOT_FOUND" ? this.recordFailure(ip) : this.recordRefusal(ip));
+  }
+
   async recordFailure(ip: string, now = Date.now()): Promise<void> {
     await this.throttle.hit("failed-lookups", ip, [LIMIT], now);
   }
@@ -26,7 +33,7 @@ export class FailedLookupGuard {
    * write as one, so that an unknown key cannot be told from a refused one by its timing (reliability K4).
    * Nothing reads these windows; they expire like the others.
    */
-  async recordRefusal(ip: string, now = Date.now()): Promise<void> {
+  private async recordRefusal(ip: string, now = Date.now()): Promise<void> {
     await this.throttle.hit("refused-lookups", ip, [LIMIT], now);
   }
 }

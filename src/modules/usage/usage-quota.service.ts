@@ -64,8 +64,12 @@ export class UsageQuotaService {
       windows: { month: monthWindow(now), hour: hourWindow(now), minute: minuteWindow(now) },
       estimateMicros,
     };
-    const month = await this.takeMonth(reservation, plan, now);
-    if (month !== "taken") return this.refusal(reservation, plan, month, now);
+    if (!(await this.takeMonth(reservation, plan, now))) {
+      // Which limit refused is read afterwards, in the contract's order (§4.3): the minute and the hour come before
+      // the budget. Should a concurrent release have made room meanwhile, the month's own guard is the answer.
+      const limit = plan.monthly_budget_micros > 0 ? "monthly_budget" : "monthly_requests";
+      return (await this.wouldRefuse(licenseId, plan, estimateMicros, now)) ?? { ok: false, limit, resetAt: startOfNextMonth(now) };
+    }
     // The minute and the hour are taken together (one round trip less); the minute's refusal comes first (§4.3).
     const [minute, hour] = await Promise.all([
       this.takeRequest(licenseId, reservation.windows.minute, plan.requests_per_minute, windowEnd(now, MINUTE_MS)),
@@ -168,8 +172,8 @@ export class UsageQuotaService {
     return released;
   }
 
-  /** The month's request and worst-case cost, in one guarded write; which guard failed is found out afterwards. */
-  private async takeMonth(reservation: Reservation, plan: Plan, now: Date): Promise<"taken" | "requests" | "budget"> {
+  /** The month's request and worst-case cost, in one guarded write. */
+  private takeMonth(reservation: Reservation, plan: Plan, now: Date): Promise<boolean> {
     const guard: Record<string, unknown> = {};
     if (plan.monthly_requests > 0) guard.requests = { $lt: plan.monthly_requests };
     if (plan.monthly_budget_micros > 0) {
@@ -181,10 +185,7 @@ export class UsageQuotaService {
       $inc: { requests: 1, reserved_micros: reservation.estimateMicros },
       $push: { pending: { id: reservation.id, micros: reservation.estimateMicros, at: now } },
     };
-    const taken = await this.guardedUpdate(filter, guard, update, startOfNextMonth(now));
-    if (taken) return "taken";
-    const month = await this.counters.findOne(filter, { projection: { requests: 1 } });
-    return plan.monthly_requests > 0 && (month?.requests ?? 0) >= plan.monthly_requests ? "requests" : "budget";
+    return this.guardedUpdate(filter, guard, update, startOfNextMonth(now));
   }
 
   private takeRequest(licenseId: mongoose.Types.ObjectId, window: string, limit: number, end: Date): Promise<boolean> {
@@ -211,17 +212,6 @@ export class UsageQuotaService {
     }
     const second = await this.counters.updateOne({ ...filter, ...guard }, update);
     return second.matchedCount > 0;
-  }
-
-  private async refusal(reservation: Reservation, plan: Plan, month: "requests" | "budget", now: Date): Promise<ReserveOutcome> {
-    if (month === "requests") return { ok: false, limit: "monthly_requests", resetAt: startOfNextMonth(now) };
-    // The budget failed, but the per-minute and per-hour limits come first in the contract's order (§4.3).
-    const { licenseId, windows } = reservation;
-    const counters = await this.models.UsageCounter.find({ license_id: licenseId, window: { $in: [windows.minute, windows.hour] } }, { window: 1, requests: 1 }).lean().exec();
-    const used = (window: string): number => counters.find((counter) => counter.window === window)?.requests ?? 0;
-    if (plan.requests_per_minute > 0 && used(windows.minute) >= plan.requests_per_minute) return { ok: false, limit: "requests_per_minute", resetAt: windowEnd(now, MINUTE_MS) };
-    if (plan.requests_per_hour > 0 && used(windows.hour) >= plan.requests_per_hour) return { ok: false, limit: "requests_per_hour", resetAt: windowEnd(now, HOUR_MS) };
-    return { ok: false, limit: "monthly_budget", resetAt: startOfNextMonth(now) };
   }
 
   private async releaseMonth(reservation: Reservation): Promise<void> {
