@@ -50,7 +50,14 @@ export interface AiConfig {
   prices: PriceTable;
 }
 
-export type ResolvedConfig = Config & { appSecret: string };
+/** Where the secret in use came from, so a message can name the variable or file to fix. */
+export type AppSecretOrigin = { kind: "environment" } | { kind: "file"; path: string; createdNow: boolean };
+
+export type ResolvedConfig = Config & {
+  appSecret: string;
+  /** Where the secret came from (unset: given directly, as tests do). */
+  appSecretOrigin?: AppSecretOrigin;
+};
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -218,13 +225,15 @@ function describeGot(name: EnvName, value: string | undefined): string {
  * license-key digests and encrypted provider keys must stay readable across restarts.
  */
 export async function resolveAppSecret(config: Config): Promise<ResolvedConfig> {
-  if (config.appSecret !== undefined) return { ...config, appSecret: config.appSecret };
+  if (config.appSecret !== undefined) return { ...config, appSecret: config.appSecret, appSecretOrigin: { kind: "environment" } };
   if (config.nodeEnv === "production") {
     throw new ConfigError("Invalid configuration: APP_SECRET is required when NODE_ENV=production");
   }
   const file = path.join(config.dataDir, APP_SECRET_FILE);
-  const appSecret = (await readSecretFile(file)) ?? (await createSecretFile(file));
-  return { ...config, appSecret };
+  const existing = await readSecretFile(file);
+  if (existing !== undefined) return { ...config, appSecret: existing, appSecretOrigin: { kind: "file", path: file, createdNow: false } };
+  const created = await createSecretFile(file);
+  return { ...config, appSecret: created.secret, appSecretOrigin: { kind: "file", path: file, createdNow: created.createdNow } };
 }
 
 async function readSecretFile(file: string): Promise<string | undefined> {
@@ -246,7 +255,7 @@ async function readSecretFile(file: string): Promise<string | undefined> {
 
 // Written to a private temporary file, then hard-linked into place: link() fails if the name exists, so
 // two processes booting at once both end up with the one secret that won, and nobody reads a half file.
-async function createSecretFile(file: string): Promise<string> {
+async function createSecretFile(file: string): Promise<{ secret: string; createdNow: boolean }> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString("hex");
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
@@ -259,12 +268,12 @@ async function createSecretFile(file: string): Promise<string> {
   }
   try {
     await link(temporary, file);
-    return secret;
+    return { secret, createdNow: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const winner = await readSecretFile(file);
     if (winner === undefined) throw error;
-    return winner;
+    return { secret: winner, createdNow: true };
   } finally {
     await unlink(temporary);
   }

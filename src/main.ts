@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { rm } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { buildApp } from "./app";
@@ -9,6 +10,7 @@ import { createLogger } from "./logger";
 import { SYSTEM_ACTOR } from "./modules/activity/activity.service";
 import { AdminRole } from "./modules/admins/admin.model";
 import { SetupService, type DemoLicense } from "./modules/setup/setup.service";
+import { AppSecretMismatchError, checkAppSecret } from "./modules/setup/app-secret.check";
 import { createServices, type Services } from "./services";
 
 // Long enough for in-flight requests and the journal flush, short enough for an orchestrator's grace period.
@@ -25,7 +27,8 @@ async function main(): Promise<void> {
   }
   try {
     const services = createServices(createModels(db.connection), config);
-    const firstRun = await prepareDatabase(db, services);
+    await checkSecret(services, config);
+    const firstRun = await prepareDatabase(db, services, config, logger);
     const app = await buildApp({ config, logger, db, services });
     stopOnSignals(app, db, logger);
     const address = await app.listen({
@@ -48,17 +51,36 @@ interface FirstRun {
 }
 
 /**
- * Indexes and plans on every boot (idempotent). An empty embedded database is a first run on a new machine:
- * it also gets demo data and an owner token, printed once so the playground can be tried straight away.
+ * Indexes, plans and counter repairs on every boot (idempotent). An empty embedded database outside production is
+ * a first run on a developer's machine: it also gets demo data and an owner token, printed once so the playground
+ * can be tried straight away. Production never gets either: demo licenses would be real licenses on the platform's
+ * provider keys, and secrets do not belong in a log stream. Its operator makes the first owner token with the CLI.
  */
-async function prepareDatabase(db: Database, services: Services): Promise<FirstRun | undefined> {
+async function prepareDatabase(db: Database, services: Services, config: ResolvedConfig, logger: Logger): Promise<FirstRun | undefined> {
   const setup = new SetupService(services);
-  const firstRun = db.type === "embedded" && (await setup.isEmpty());
-  await setup.init();
+  const firstRun = config.nodeEnv !== "production" && db.type === "embedded" && (await setup.isEmpty());
+  const { countersRepaired } = await setup.init();
+  if (countersRepaired.seats + countersRepaired.lifetimeSold > 0) {
+    logger.warn({ countersRepaired }, "repaired counters that disagreed with their records (site seats, lifetime sales)");
+  }
+  if (config.nodeEnv === "production" && (await services.admins.countActive()) === 0) {
+    logger.info("no admin token works yet: create the first owner token with `npm run cli -- admin:token create --role owner --name <you>`");
+  }
   if (!firstRun) return undefined;
   const { licenses } = await setup.sample();
   const { token } = await services.admins.create("owner (created at first start)", AdminRole.owner, SYSTEM_ACTOR);
   return { ownerToken: token, licenses };
+}
+
+/** Refuses to run with a secret other than the database's; a secret file made just now for it is taken back. */
+async function checkSecret(services: Services, config: ResolvedConfig): Promise<void> {
+  try {
+    await checkAppSecret(services.models, services.secrets, config.appSecretOrigin ?? { kind: "environment" });
+  } catch (error) {
+    const origin = config.appSecretOrigin;
+    if (error instanceof AppSecretMismatchError && origin?.kind === "file" && origin.createdNow) await rm(origin.path, { force: true });
+    throw error;
+  }
 }
 
 function welcome(address: string, firstRun: FirstRun, playground: boolean): string {
@@ -100,7 +122,7 @@ function exitOnBootFailure(logger: Logger, error: unknown): never {
 
 // Expected failures (database unreachable, port taken) read best as one line; anything else needs its stack.
 function describeBootError(error: unknown): string {
-  if (error instanceof DatabaseStartError) return error.message;
+  if (error instanceof DatabaseStartError || error instanceof AppSecretMismatchError) return error.message;
   if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string") return error.message;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

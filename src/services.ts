@@ -7,6 +7,7 @@ import { ActivityService } from "./modules/activity/activity.service";
 import { AdminTokenService } from "./modules/admins/admin-token.service";
 import { CustomerService } from "./modules/customers/customer.service";
 import { ActivationService } from "./modules/licenses/activation.service";
+import { LicenseCountersService } from "./modules/licenses/license-counters.service";
 import { LicenseCheckService } from "./modules/licenses/license-check.service";
 import { LicenseService } from "./modules/licenses/license.service";
 import { PaymentService } from "./modules/payments/payment.service";
@@ -29,6 +30,7 @@ export interface Services {
   licenses: LicenseService;
   licenseCheck: LicenseCheckService;
   activations: ActivationService;
+  licenseCounters: LicenseCountersService;
   admins: AdminTokenService;
   providerKeys: ProviderKeyService;
   usage: UsageService;
@@ -64,6 +66,7 @@ export function createServices(models: Models, config: ServiceConfig): Services 
     licenses,
     licenseCheck: new LicenseCheckService(models, licenses, activity, config.licenseCacheTtlMs),
     activations,
+    licenseCounters: new LicenseCountersService(models),
     admins: new AdminTokenService(models, activity),
     providerKeys: new ProviderKeyService(models, secrets, activity, () => providers.forgetStoredKeys()),
     usage: new UsageService(models, config.licenseCacheTtlMs),

@@ -1,72 +1,16 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import mongoose from "mongoose";
+import { ensureBuilt } from "./support/build";
+import { ENGINE_CLI, killStartedProcesses, listeningLine, MAIN, startProcess, waitFor, waitForExit, type RunningProcess } from "./support/child-process";
 
 // Runs the compiled entry points as real processes: boot line, signals, exit codes and the data-folder lock
 // only exist there. The standalone engine's CLI is tested here too, so that one build serves both.
-const ROOT = path.join(__dirname, "..");
-const MAIN = path.join(ROOT, "dist", "main.js");
-const ENGINE_CLI = path.join(ROOT, "dist", "db", "embedded", "cli.js");
-const LISTENING = /Chatello platform listening on (http:\/\/127\.0\.0\.1:(\d+)) \(database: embedded at (mongodb:\/\/\S+), data in (.+)\)/;
-
-interface Platform {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const started: Platform[] = [];
+type Platform = RunningProcess;
 
 function startPlatform(env: Record<string, string>): Platform {
   return startProcess([MAIN], env);
-}
-
-function startProcess(args: string[], env: Record<string, string> = {}): Platform {
-  // Only PATH is inherited: Jest sets NODE_ENV=test, and a MONGODB_URI from the shell must not leak in.
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { PATH: process.env["PATH"] ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const platform = { child, stdout: () => stdout, stderr: () => stderr, exited };
-  started.push(platform);
-  return platform;
-}
-
-async function waitFor<T>(what: string, platform: Platform, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = probe();
-    if (found !== undefined) return found;
-    if (platform.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no ${what}; stdout:\n${platform.stdout()}\nstderr:\n${platform.stderr()}`);
-}
-
-async function waitForExit(platform: Platform, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms; stdout:\n${platform.stdout()}`)), timeoutMs);
-  });
-  return Promise.race([platform.exited, timeout]).finally(() => clearTimeout(timer));
-}
-
-function listeningLine(platform: Platform): Promise<{ baseUrl: string; engineUri: string }> {
-  return waitFor("listening line", platform, () => {
-    const match = LISTENING.exec(platform.stdout());
-    return match === null ? undefined : { baseUrl: match[1] ?? "", engineUri: match[3] ?? "" };
-  });
 }
 
 async function health(baseUrl: string): Promise<{ status: number; body: { database: Record<string, unknown> } }> {
@@ -74,17 +18,11 @@ async function health(baseUrl: string): Promise<{ status: number; body: { databa
   return { status: response.status, body: (await response.json()) as { database: Record<string, unknown> } };
 }
 
-beforeAll(() => {
-  const tsc = require.resolve("typescript/bin/tsc");
-  const build = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: ROOT, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+beforeAll(async () => {
+  await ensureBuilt();
 }, 120_000);
 
-afterAll(() => {
-  for (const platform of started) {
-    if (platform.child.exitCode === null && platform.child.signalCode === null) platform.child.kill("SIGKILL");
-  }
-});
+afterAll(killStartedProcesses);
 
 describe("node dist/main.js", () => {
   it("exits 1 with exactly one line naming a bad variable", async () => {

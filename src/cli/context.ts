@@ -2,6 +2,7 @@ import pino from "pino";
 import { loadConfig, resolveAppSecret, type ResolvedConfig } from "../config";
 import { connectDatabase, type Database } from "../db/connect";
 import { createModels } from "../db/models";
+import { checkAppSecret } from "../modules/setup/app-secret.check";
 import { createServices, type Services } from "../services";
 
 export interface CliContext {
@@ -19,7 +20,10 @@ export async function withPlatform<T>(run: (ctx: CliContext) => Promise<T>): Pro
   const logger = pino({ level: config.logLevel === "info" ? "warn" : config.logLevel });
   const db = await connectDatabase(config, logger, { attachToRunningEngine: true });
   try {
-    return await run({ config, db, services: createServices(createModels(db.connection), config) });
+    const services = createServices(createModels(db.connection), config);
+    // A token or license made under another secret would be unusable by the platform.
+    await checkAppSecret(services.models, services.secrets, config.appSecretOrigin ?? { kind: "environment" });
+    return await run({ config, db, services });
   } finally {
     await db.close();
   }

@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { ConfigError } from "../config";
 import { DatabaseStartError } from "../db/connect";
 import { DomainError } from "../errors";
+import { AppSecretMismatchError } from "../modules/setup/app-secret.check";
 import { registerAdminCommands } from "./admin.commands";
 import { registerLicenseCommands } from "./license.commands";
 import { registerSetupCommands } from "./setup.commands";
@@ -20,7 +21,7 @@ registerLicenseCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Expected failures are one line for the operator; anything else keeps its stack.
-  const expected = error instanceof ConfigError || error instanceof DatabaseStartError || error instanceof DomainError;
+  const expected = error instanceof ConfigError || error instanceof DatabaseStartError || error instanceof DomainError || error instanceof AppSecretMismatchError;
   const message = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
   if (program.opts().json === true) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
   else process.stderr.write(`Error: ${message}\n`);

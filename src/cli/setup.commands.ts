@@ -32,9 +32,11 @@ export function registerSetupCommands(program: Command): void {
       await withPlatform(async ({ services }) => {
         out.line("Creating indexes and plans…");
         const result = await new SetupService(services).init();
-        out.result({ ok: true, ...result }, () =>
-          out.line(result.plansInserted.length > 0 ? `Done. Plans added: ${result.plansInserted.join(", ")}.` : "Done. Indexes are in place; all plans already existed."),
-        );
+        out.result({ ok: true, ...result }, () => {
+          out.line(result.plansInserted.length > 0 ? `Done. Plans added: ${result.plansInserted.join(", ")}.` : "Done. Indexes are in place; all plans already existed.");
+          const { seats, lifetimeSold } = result.countersRepaired;
+          if (seats + lifetimeSold > 0) out.line(`Repaired counters that disagreed with their records: ${seats} licenses' site seats, ${lifetimeSold} plans' lifetime sales.`);
+        });
       });
     });
 

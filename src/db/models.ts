@@ -10,10 +10,11 @@ import { Payment } from "../modules/payments/payment.model";
 import { Plan } from "../modules/plans/plan.model";
 import { ApiKey } from "../modules/provider-keys/api-key.model";
 import { RateWindow } from "../modules/throttle/rate-window.model";
+import { Setting } from "../modules/setup/setting.model";
 import { UsageCounter } from "../modules/usage/usage-counter.model";
 import { UsageLog } from "../modules/usage/usage-log.model";
 
-const CLASSES = { Plan, Customer, License, Activation, UsageLog, UsageCounter, Payment, ApiKey, ActivityLog, Admin, WebhookEvent, RateWindow };
+const CLASSES = { Plan, Customer, License, Activation, UsageLog, UsageCounter, Payment, ApiKey, ActivityLog, Admin, WebhookEvent, RateWindow, Setting };
 
 export type Models = { [K in keyof typeof CLASSES]: ReturnModelType<(typeof CLASSES)[K]> };
 

@@ -7,11 +7,15 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, ran
 export class Secrets {
   private readonly digestKey: Buffer;
   private readonly encryptionKey: Buffer;
+  /** Identifies the secret without revealing it (a one-way value, from its own derived key). */
+  readonly fingerprint: string;
 
   constructor(appSecret: string) {
     const master = Buffer.from(appSecret, "utf8");
     this.digestKey = Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), "chatello/license-key-digest", 32));
     this.encryptionKey = Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), "chatello/aes-256-gcm", 32));
+    const fingerprintKey = Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), "chatello/secret-fingerprint", 32));
+    this.fingerprint = createHmac("sha256", fingerprintKey).update("chatello app secret", "utf8").digest("hex");
   }
 
   /** Keyed digest used to look secrets up without storing them (license keys). */

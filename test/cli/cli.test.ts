@@ -44,8 +44,8 @@ describe("npm run cli", () => {
 
     const init = cli("--json", "setup", "init");
     expect(init.status).toBe(0);
-    expect(JSON.parse(init.stdout)).toEqual({ ok: true, plansInserted: ["starter", "pro", "agency", "founders"] });
-    expect(JSON.parse(cli("--json", "setup", "init").stdout)).toEqual({ ok: true, plansInserted: [] });
+    expect(JSON.parse(init.stdout)).toEqual({ ok: true, plansInserted: ["starter", "pro", "agency", "founders"], countersRepaired: { seats: 0, lifetimeSold: 0 } });
+    expect(JSON.parse(cli("--json", "setup", "init").stdout)).toEqual({ ok: true, plansInserted: [], countersRepaired: { seats: 0, lifetimeSold: 0 } });
 
     const sample = cli("setup", "sample");
     expect(sample.status).toBe(0);

@@ -7,6 +7,9 @@ import type { Plan } from "../../src/modules/plans/plan.model";
 import { PLAN_SEED } from "../../src/modules/plans/plan.seed";
 import type { TestPlatform } from "../support/platform";
 
+/** What the fixtures below need of a platform: its services (a test platform, or a shared database). */
+export type WithServices = Pick<TestPlatform, "services">;
+
 /** A JSON object as the plugin REST routes answer it. */
 export type Json = Record<string, unknown>;
 
@@ -69,13 +72,13 @@ export interface Issued {
 }
 
 /** A fresh customer (the Alice of the contract's example, with a unique email). */
-export async function newCustomer(p: TestPlatform, fields: { name?: string | null; company?: string | null } = {}): Promise<Customer> {
+export async function newCustomer(p: WithServices, fields: { name?: string | null; company?: string | null } = {}): Promise<Customer> {
   return p.services.customers.create({ email: `${unique("alice")}@example.com`, name: "Alice", ...fields }, SYSTEM_ACTOR);
 }
 
 /** A license on `plan` for a fresh customer (or the one given). */
 export async function newLicense(
-  p: TestPlatform,
+  p: WithServices,
   plan: string,
   options: { customer?: Customer; domain?: string | null; expiresAt?: Date | null } = {},
 ): Promise<Issued> {
@@ -88,7 +91,7 @@ export async function newLicense(
 }
 
 /** A plan of its own (a copy of the seeded pro plan), so tests can change or delete it without touching others. */
-export async function newPlan(p: TestPlatform, overrides: Partial<Omit<Plan, "_id">> = {}): Promise<Plan> {
+export async function newPlan(p: WithServices, overrides: Partial<Omit<Plan, "_id">> = {}): Promise<Plan> {
   const pro = PLAN_SEED.find((plan) => plan.name === "pro");
   if (!pro) throw new Error("the seed has no pro plan");
   const created = await p.services.models.Plan.create({ ...pro, name: unique("plan"), ...overrides });
@@ -96,7 +99,7 @@ export async function newPlan(p: TestPlatform, overrides: Partial<Omit<Plan, "_i
 }
 
 /** Inserts a license the way the v2.1 import does: any key shape, stored only as digest + ciphertext, on pro. */
-export async function importLicense(p: TestPlatform, key: string): Promise<string> {
+export async function importLicense(p: WithServices, key: string): Promise<string> {
   const customer = await newCustomer(p);
   const plan = await p.services.plans.byName("pro");
   await p.services.models.License.create({
@@ -113,18 +116,18 @@ export async function importLicense(p: TestPlatform, key: string): Promise<strin
   return key;
 }
 
-export async function setLicense(p: TestPlatform, id: mongoose.Types.ObjectId, changes: Record<string, unknown>): Promise<void> {
+export async function setLicense(p: WithServices, id: mongoose.Types.ObjectId, changes: Record<string, unknown>): Promise<void> {
   await p.services.models.License.updateOne({ _id: id }, { $set: changes }).exec();
 }
 
-export async function storedLicense(p: TestPlatform, id: mongoose.Types.ObjectId): Promise<License> {
+export async function storedLicense(p: WithServices, id: mongoose.Types.ObjectId): Promise<License> {
   const license = await p.services.models.License.findById(id).lean<License>().exec();
   if (!license) throw new Error("license vanished");
   return license;
 }
 
 /** Activation documents of a license: every one, and the ones that use a seat. */
-export async function activationCounts(p: TestPlatform, id: mongoose.Types.ObjectId): Promise<{ all: number; seated: number }> {
+export async function activationCounts(p: WithServices, id: mongoose.Types.ObjectId): Promise<{ all: number; seated: number }> {
   const [all, seated] = await Promise.all([
     p.services.models.Activation.countDocuments({ license_id: id }).exec(),
     p.services.models.Activation.countDocuments({ license_id: id, is_development: false }).exec(),
@@ -145,7 +148,7 @@ export function expectIsoWithin(value: unknown, from: number, to: number): strin
 }
 
 /** The given collections, document by document, as canonical Extended JSON sorted by _id. */
-export async function snapshot(p: TestPlatform, names: string[] = ["activations", "licenses"]): Promise<Record<string, unknown[]>> {
+export async function snapshot(p: Pick<TestPlatform, "db">, names: string[] = ["activations", "licenses"]): Promise<Record<string, unknown[]>> {
   const native = p.db.connection.db;
   if (!native) throw new Error("the test database is not connected");
   const result: Record<string, unknown[]> = {};

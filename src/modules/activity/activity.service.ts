@@ -1,5 +1,6 @@
 import type { mongoose } from "@typegoose/typegoose";
 import type { Models } from "../../db/models";
+import type { Session } from "../../db/transaction";
 import { paginate, type Page, type PageRequest } from "../../db/pagination";
 import type { ActivityLog } from "./activity-log.model";
 
@@ -23,15 +24,17 @@ export interface ActivityRecord {
 export class ActivityService {
   constructor(private readonly models: Models) {}
 
-  async record(actor: Actor, entry: ActivityRecord): Promise<void> {
-    await this.models.ActivityLog.create({
+  /** With `session`, the entry is part of that transaction: recorded if and only if the change it describes is. */
+  async record(actor: Actor, entry: ActivityRecord, session?: Session): Promise<void> {
+    const document = {
       actor: actor.label,
       action: entry.action,
       license_id: entry.licenseId ?? null,
       customer_id: entry.customerId ?? null,
       details: entry.details ?? {},
       ip_address: actor.ip ?? null,
-    });
+    };
+    await this.models.ActivityLog.create([document], { session });
   }
 
   list(filter: ActivityFilter, page: PageRequest): Promise<Page<ActivityLog>> {

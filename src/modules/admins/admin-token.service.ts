@@ -33,6 +33,11 @@ export class AdminTokenService {
     return revoked;
   }
 
+  /** Tokens that still work. */
+  countActive(): Promise<number> {
+    return this.models.Admin.countDocuments({ revoked_at: null }).exec();
+  }
+
   list(): Promise<Admin[]> {
     return this.models.Admin.find({}).sort({ _id: -1 }).lean<Admin[]>().exec();
   }

@@ -1,10 +1,13 @@
 import type { Models } from "../../db/models";
-import { isDuplicateKey } from "../../errors";
+import { inTransaction, type Session } from "../../db/transaction";
+import { DomainError, isDuplicateKey } from "../../errors";
 import type { ActivityService, Actor } from "../activity/activity.service";
 import type { Plan } from "../plans/plan.model";
 import type { Activation } from "./activation.model";
 import type { License } from "./license.model";
-import { normaliseSiteUrl } from "./site-url";
+import { normaliseSiteUrl, type NormalisedSite } from "./site-url";
+
+const ACTIVATION_ROUNDS = 3;
 
 export interface SeatCounts {
   activeSites: number;
@@ -20,9 +23,10 @@ export type ActivationOutcome =
   | { ok: false; code: "TOO_MANY_SITES"; seats: SeatCounts };
 
 /**
- * Site activations (plugin contract §5). Seats are taken with one guarded increment of the license's
- * `active_sites` (below `max_sites`), and a unique (license, site) index makes activation idempotent, so
- * concurrent activations never exceed the plan and the counter always equals the non-development activations.
+ * Site activations (plugin contract §5). A seat is the license's `active_sites` counter, guarded by `max_sites`,
+ * and it moves in one transaction with the activation record it stands for: concurrent activations never exceed
+ * the plan, activating an active site always succeeds, and no crash between the two writes can leave the counter
+ * apart from the non-development activations. The unique (license, site) index makes activation idempotent.
  */
 export class ActivationService {
   constructor(
@@ -33,29 +37,37 @@ export class ActivationService {
   async activate(license: License, plan: Plan, rawSite: unknown, actor: Actor): Promise<ActivationOutcome> {
     const normalised = normaliseSiteUrl(rawSite);
     if (!normalised) return { ok: false, code: "INVALID_INPUT" };
-    const { site, isDevelopment } = normalised;
-    const refreshed = await this.refresh(license, site);
-    if (refreshed) return { ok: true, activation: refreshed, newlyActivated: false, seats: await this.seats(license, plan) };
-
-    const usesSeat = !isDevelopment;
-    if (usesSeat && !(await this.takeSeat(license, plan))) {
-      // The same site may have been activated meanwhile by a concurrent request: that is not a new seat.
-      const concurrent = await this.refresh(license, site);
-      if (concurrent) return { ok: true, activation: concurrent, newlyActivated: false, seats: await this.seats(license, plan) };
-      return { ok: false, code: "TOO_MANY_SITES", seats: await this.seats(license, plan) };
+    // A site activated and deactivated by others while this runs is looked at again; three rounds is plenty.
+    for (let round = 1; round <= ACTIVATION_ROUNDS; round++) {
+      // The common case (a site checking in again) is one write, outside any transaction.
+      const refreshed = await this.refresh(license, normalised.site);
+      if (refreshed) return this.activated(license, plan, refreshed, false);
+      const created = await this.create(license, plan, normalised, actor);
+      if (created === "full") return { ok: false, code: "TOO_MANY_SITES", seats: await this.seats(license, plan) };
+      if (created !== "exists") return this.activated(license, plan, created, true);
     }
-    const now = new Date();
+    throw new DomainError("CONFLICT", "The site's activation kept changing meanwhile; try again");
+  }
+
+  /** The seat and the activation record, together or not at all. "exists": someone else activated the site first. */
+  private async create(license: License, plan: Plan, { site, isDevelopment }: NormalisedSite, actor: Actor): Promise<Activation | "full" | "exists"> {
     try {
-      const created = await this.models.Activation.create({ license_id: license._id, site, is_development: isDevelopment, activated_at: now, last_seen_at: now });
-      await this.activity.record(actor, { action: "site.activated", licenseId: license._id, customerId: license.customer_id, details: { site, isDevelopment } });
-      return { ok: true, activation: created.toObject() as Activation, newlyActivated: true, seats: await this.seats(license, plan) };
+      return await inTransaction(this.models, async (session) => {
+        const activatedMeanwhile = () => this.models.Activation.exists({ license_id: license._id, site }).session(session);
+        if (await activatedMeanwhile()) return "exists";
+        if (!isDevelopment && !(await this.takeSeat(license, plan, session))) {
+          // The seat may have gone to this very site, committed since the check above (read-committed engines).
+          return (await activatedMeanwhile()) ? "exists" : "full";
+        }
+        const now = new Date();
+        const [activation] = await this.models.Activation.create([{ license_id: license._id, site, is_development: isDevelopment, activated_at: now, last_seen_at: now }], { session });
+        await this.activity.record(actor, { action: "site.activated", licenseId: license._id, customerId: license.customer_id, details: { site, isDevelopment } }, session);
+        return activation.toObject() as Activation;
+      });
     } catch (error) {
-      if (usesSeat) await this.releaseSeat(license);
-      // The same site activated concurrently: the other request created it, this one only refreshes it.
-      if (!isDuplicateKey(error)) throw error;
-      const existing = await this.refresh(license, site);
-      if (!existing) throw error;
-      return { ok: true, activation: existing, newlyActivated: false, seats: await this.seats(license, plan) };
+      // The same site committed by a concurrent activation first: the unique index answered for it.
+      if (isDuplicateKey(error)) return "exists";
+      throw error;
     }
   }
 
@@ -63,10 +75,14 @@ export class ActivationService {
   async deactivate(license: License, rawSite: unknown, actor: Actor): Promise<{ ok: boolean; site: string | null; isDevelopment: boolean }> {
     const normalised = normaliseSiteUrl(rawSite);
     if (!normalised) return { ok: false, site: null, isDevelopment: false };
-    const removed = await this.models.Activation.findOneAndDelete({ license_id: license._id, site: normalised.site }).lean<Activation>().exec();
+    const removed = await inTransaction(this.models, async (session) => {
+      const activation = await this.models.Activation.findOneAndDelete({ license_id: license._id, site: normalised.site }, { session }).lean<Activation>().exec();
+      if (!activation) return null;
+      if (!activation.is_development) await this.releaseSeat(license, session);
+      await this.activity.record(actor, { action: "site.deactivated", licenseId: license._id, customerId: license.customer_id, details: { site: activation.site } }, session);
+      return activation;
+    });
     if (!removed) return { ok: false, site: normalised.site, isDevelopment: normalised.isDevelopment };
-    if (!removed.is_development) await this.releaseSeat(license);
-    await this.activity.record(actor, { action: "site.deactivated", licenseId: license._id, customerId: license.customer_id, details: { site: removed.site } });
     return { ok: true, site: removed.site, isDevelopment: removed.is_development };
   }
 
@@ -84,13 +100,17 @@ export class ActivationService {
     return this.models.Activation.findOneAndUpdate({ license_id: license._id, site }, { $set: { last_seen_at: new Date() } }, { returnDocument: "after" }).lean<Activation>().exec();
   }
 
-  private async takeSeat(license: License, plan: Plan): Promise<boolean> {
+  private async activated(license: License, plan: Plan, activation: Activation, newlyActivated: boolean): Promise<ActivationOutcome> {
+    return { ok: true, activation, newlyActivated, seats: await this.seats(license, plan) };
+  }
+
+  private async takeSeat(license: License, plan: Plan, session: Session): Promise<boolean> {
     const guard = plan.max_sites === -1 ? {} : { active_sites: { $lt: plan.max_sites } };
-    const result = await this.models.License.updateOne({ _id: license._id, ...guard }, { $inc: { active_sites: 1 } }).exec();
+    const result = await this.models.License.updateOne({ _id: license._id, ...guard }, { $inc: { active_sites: 1 } }, { session }).exec();
     return result.modifiedCount === 1;
   }
 
-  private async releaseSeat(license: License): Promise<void> {
-    await this.models.License.updateOne({ _id: license._id, active_sites: { $gt: 0 } }, { $inc: { active_sites: -1 } }).exec();
+  private async releaseSeat(license: License, session: Session): Promise<void> {
+    await this.models.License.updateOne({ _id: license._id }, { $inc: { active_sites: -1 } }, { session }).exec();
   }
 }

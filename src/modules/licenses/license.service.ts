@@ -1,5 +1,6 @@
 import { mongoose } from "@typegoose/typegoose";
 import type { Models } from "../../db/models";
+import { inTransaction, type Session } from "../../db/transaction";
 import { containsText, paginate, type Page, type PageRequest } from "../../db/pagination";
 import { badInput, DomainError, isDuplicateKey, notFound } from "../../errors";
 import { lastFour, type Secrets } from "../../security/secrets";
@@ -68,8 +69,8 @@ export class LicenseService {
   }
 
   /**
-   * Issues a license and returns its key, which is shown only here. A lifetime plan's seat is taken first with a
-   * guarded increment, and given back if the license cannot be written.
+   * Issues a license and returns its key, which is shown only here. A lifetime plan's seat is taken in the same
+   * transaction that writes the license, so a seat is never held without its license (nor the reverse).
    */
   async issue(input: IssueLicense, actor: Actor): Promise<{ key: string; license: License }> {
     const customer = await this.models.Customer.findById(input.customerId).lean().exec();
@@ -77,22 +78,26 @@ export class LicenseService {
     const plan = await this.plans.byName(input.plan);
     if (!plan.is_active) throw badInput(`Plan "${plan.name}" is not on sale`);
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw badInput("expiresAt must be in the future");
-    if (plan.is_lifetime) await this.plans.takeLifetimeSeat(plan._id, plan.name);
-    try {
-      const { key, license } = await this.insertWithFreshKey(input, plan);
-      await this.activity.record(actor, { action: "license.issued", licenseId: license._id, customerId: customer._id, details: { plan: plan.name } });
-      return { key, license };
-    } catch (error) {
-      if (plan.is_lifetime) await this.plans.releaseLifetimeSeat(plan._id);
-      throw error;
-    }
-  }
-
-  private async insertWithFreshKey(input: IssueLicense, plan: Plan): Promise<{ key: string; license: License }> {
     for (let attempt = 1; ; attempt++) {
       const key = generateLicenseKey();
       try {
-        const created = await this.models.License.create({
+        return await inTransaction(this.models, async (session) => {
+          if (plan.is_lifetime) await this.plans.takeLifetimeSeat(plan, session);
+          const license = await this.insert(key, input, plan, session);
+          await this.activity.record(actor, { action: "license.issued", licenseId: license._id, customerId: customer._id, details: { plan: plan.name } }, session);
+          return { key, license };
+        });
+      } catch (error) {
+        // 128 random bits colliding with a stored key: never seen, but a retry with another key is cheap.
+        if (!isDuplicateKey(error) || attempt >= KEY_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async insert(key: string, input: IssueLicense, plan: Plan, session: Session): Promise<License> {
+    const [created] = await this.models.License.create(
+      [
+        {
           key_digest: this.secrets.digest(key),
           key_encrypted: this.secrets.encrypt(key),
           key_last4: lastFour(key),
@@ -104,12 +109,11 @@ export class LicenseService {
           // Lifetime licenses never expire; monthly ones are kept alive by billing.
           expires_at: plan.is_lifetime ? null : (input.expiresAt ?? null),
           metadata: input.metadata ?? {},
-        });
-        return { key, license: created.toObject() as License };
-      } catch (error) {
-        if (!isDuplicateKey(error) || attempt >= KEY_ATTEMPTS) throw error;
-      }
-    }
+        },
+      ],
+      { session },
+    );
+    return created.toObject() as License;
   }
 
   async suspend(id: mongoose.Types.ObjectId, reason: string, actor: Actor): Promise<License> {
@@ -127,33 +131,28 @@ export class LicenseService {
     });
   }
 
-  /** Cancels a license; a lifetime license gives its seat back. */
+  /** Cancels a license; a lifetime license gives its seat back (in the same transaction). */
   async cancel(id: mongoose.Types.ObjectId, actor: Actor): Promise<License> {
-    const updated = await this.transition(id, actor, "license.cancelled", (license) => {
+    return this.transition(id, actor, "license.cancelled", (license) => {
       if (license.status === LicenseStatus.cancelled) throw badInput("The license is already cancelled");
       return { status: LicenseStatus.cancelled };
     });
-    const plan = await this.models.Plan.findById(updated.plan_id).lean().exec();
-    if (plan?.is_lifetime) await this.plans.releaseLifetimeSeat(plan._id);
-    return updated;
   }
 
+  /** Moves a license to another plan: onto a lifetime plan takes one of its seats, off one gives it back. */
   async changePlan(id: mongoose.Types.ObjectId, planName: string, actor: Actor): Promise<License> {
-    const license = await this.get(id);
-    if (license.status === LicenseStatus.cancelled) throw badInput("A cancelled license cannot change plan; issue a new one");
-    const [from, to] = await Promise.all([this.models.Plan.findById(license.plan_id).lean<Plan>().exec(), this.plans.byName(planName)]);
-    if (from && from._id.equals(to._id)) throw badInput(`The license is already on plan "${to.name}"`);
-    if (to.is_lifetime) await this.plans.takeLifetimeSeat(to._id, to.name);
-    const changes: Record<string, unknown> = { plan_id: to._id };
-    if (to.is_lifetime) changes.expires_at = null;
-    const updated = await this.models.License.findOneAndUpdate({ _id: id, plan_id: license.plan_id }, { $set: changes }, { returnDocument: "after" }).lean<License>().exec();
-    if (!updated) {
-      if (to.is_lifetime) await this.plans.releaseLifetimeSeat(to._id);
-      throw new DomainError("CONFLICT", "The license changed meanwhile; try again");
-    }
-    if (from?.is_lifetime) await this.plans.releaseLifetimeSeat(from._id);
-    await this.activity.record(actor, { action: "license.plan_changed", licenseId: id, customerId: license.customer_id, details: { from: from?.name, to: to.name } });
-    return updated;
+    const to = await this.plans.byName(planName);
+    return this.transition(
+      id,
+      actor,
+      "license.plan_changed",
+      (license) => {
+        if (license.status === LicenseStatus.cancelled) throw badInput("A cancelled license cannot change plan; issue a new one");
+        if (license.plan_id.equals(to._id)) throw badInput(`The license is already on plan "${to.name}"`);
+        return to.is_lifetime ? { plan_id: to._id, expires_at: null } : { plan_id: to._id };
+      },
+      ({ fromPlan }) => ({ from: fromPlan?.name, to: to.name }),
+    );
   }
 
   async extend(id: mongoose.Types.ObjectId, expiresAt: Date | null, actor: Actor): Promise<License> {
@@ -193,18 +192,54 @@ export class LicenseService {
     return key;
   }
 
+  /**
+   * Every change of a license's status or plan: decided from the license as read, written only if the license is
+   * still in that state (status and plan), in one transaction with the lifetime seats the change moves. Two
+   * transitions racing on one license cannot both apply, and a seat moves exactly when its transition does.
+   */
   private async transition(
     id: mongoose.Types.ObjectId,
     actor: Actor,
     action: string,
     decide: (license: License) => Record<string, unknown>,
+    describe?: (plans: { fromPlan: Plan | null }) => Record<string, unknown>,
   ): Promise<License> {
-    const license = await this.get(id);
-    const changes = decide(license);
-    // Guarded on the status we decided from, so two concurrent transitions cannot both apply.
-    const updated = await this.models.License.findOneAndUpdate({ _id: id, status: license.status }, { $set: changes }, { returnDocument: "after" }).lean<License>().exec();
-    if (!updated) throw new DomainError("CONFLICT", "The license changed meanwhile; try again");
-    await this.activity.record(actor, { action, licenseId: id, customerId: license.customer_id, details: { from: license.status, ...changes } });
-    return updated;
+    return inTransaction(this.models, async (session) => {
+      const license = await this.models.License.findById(id).session(session).lean<License>().exec();
+      if (!license) throw notFound("License");
+      const changes = decide(license);
+      const updated = await this.models.License.findOneAndUpdate(
+        { _id: id, status: license.status, plan_id: license.plan_id },
+        { $set: changes },
+        { returnDocument: "after", session },
+      )
+        .lean<License>()
+        .exec();
+      if (!updated) throw new DomainError("CONFLICT", "The license changed meanwhile; try again");
+      const fromPlan = await this.models.Plan.findById(license.plan_id).session(session).lean<Plan>().exec();
+      const toPlan = updated.plan_id.equals(license.plan_id) ? fromPlan : await this.models.Plan.findById(updated.plan_id).session(session).lean<Plan>().exec();
+      await this.moveLifetimeSeats({ license, plan: fromPlan }, { license: updated, plan: toPlan }, session);
+      const details = describe ? describe({ fromPlan }) : { from: license.status, ...changes };
+      await this.activity.record(actor, { action, licenseId: id, customerId: license.customer_id, details }, session);
+      return updated;
+    });
   }
+
+  /** A live (not cancelled) license holds a seat of its plan when that plan is lifetime; this moves it along. */
+  private async moveLifetimeSeats(before: LicenseOnPlan, after: LicenseOnPlan, session: Session): Promise<void> {
+    const heldBefore = lifetimeSeatOf(before);
+    const heldAfter = lifetimeSeatOf(after);
+    if (heldBefore && heldAfter && heldBefore._id.equals(heldAfter._id)) return;
+    if (heldAfter) await this.plans.takeLifetimeSeat(heldAfter, session);
+    if (heldBefore) await this.plans.releaseLifetimeSeat(heldBefore._id, session);
+  }
+}
+
+interface LicenseOnPlan {
+  license: License;
+  plan: Plan | null;
+}
+
+function lifetimeSeatOf({ license, plan }: LicenseOnPlan): Plan | null {
+  return license.status !== LicenseStatus.cancelled && plan?.is_lifetime ? plan : null;
 }

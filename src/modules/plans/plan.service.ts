@@ -1,5 +1,6 @@
 import type { mongoose } from "@typegoose/typegoose";
 import type { Models } from "../../db/models";
+import type { Session } from "../../db/transaction";
 import { badInput, conflict, notFound } from "../../errors";
 import type { ActivityService, Actor } from "../activity/activity.service";
 import type { AllowedModels, Plan } from "./plan.model";
@@ -45,29 +46,35 @@ export class PlanService {
 
   async update(name: string, changes: PlanChanges, actor: Actor): Promise<Plan> {
     const current = await this.byName(name);
-    if (changes.lifetime_limit !== undefined && changes.lifetime_limit !== null && changes.lifetime_limit < current.lifetime_sold) {
-      throw badInput(`lifetimeLimit cannot be below the ${current.lifetime_sold} licenses already sold`);
-    }
     if (changes.max_sites !== undefined && changes.max_sites < -1) throw badInput("maxSites must be -1 (unlimited) or at least 0");
-    const updated = await this.models.Plan.findOneAndUpdate({ _id: current._id }, { $set: changes }, { returnDocument: "after" }).lean<Plan>().exec();
-    if (!updated) throw notFound(`Plan "${name}"`);
+    const limit = changes.lifetime_limit;
+    // Guarded by what is sold at the moment of the write, not when it was read: a sale racing this change
+    // either lands first (and the new limit is refused) or finds the new limit in place.
+    const guard = limit === undefined || limit === null ? {} : { lifetime_sold: { $lte: limit } };
+    const updated = await this.models.Plan.findOneAndUpdate({ _id: current._id, ...guard }, { $set: changes }, { returnDocument: "after" }).lean<Plan>().exec();
+    if (!updated) {
+      const now = await this.byName(name);
+      throw badInput(`lifetimeLimit cannot be below the ${now.lifetime_sold} licenses already sold`);
+    }
     await this.activity.record(actor, { action: "plan.updated", details: { plan: name, changes } });
     return updated;
   }
 
   /**
    * Takes one seat of a lifetime plan with one guarded increment, so the cap can never be oversold, whoever
-   * sells (admin, CLI, webhook) and however many at once. Plans without a limit always succeed.
+   * sells (admin, CLI, webhook) and however many at once. Plans without a limit always succeed. Called inside the
+   * transaction that creates or moves the license, so the seat and the license exist together or not at all.
    */
-  async takeLifetimeSeat(planId: mongoose.Types.ObjectId, planName: string): Promise<void> {
+  async takeLifetimeSeat(plan: Pick<Plan, "_id" | "name">, session: Session): Promise<void> {
     const result = await this.models.Plan.updateOne(
-      { _id: planId, $or: [{ lifetime_limit: null }, { $expr: { $lt: ["$lifetime_sold", "$lifetime_limit"] } }] },
+      { _id: plan._id, $or: [{ lifetime_limit: null }, { $expr: { $lt: ["$lifetime_sold", "$lifetime_limit"] } }] },
       { $inc: { lifetime_sold: 1 } },
+      { session },
     ).exec();
-    if (result.modifiedCount === 0) throw conflict(`${planName === "founders" ? "Founders Deal" : `Plan ${planName}`} sold out`);
+    if (result.modifiedCount === 0) throw conflict(`${plan.name === "founders" ? "Founders Deal" : `Plan ${plan.name}`} sold out`);
   }
 
-  async releaseLifetimeSeat(planId: mongoose.Types.ObjectId): Promise<void> {
-    await this.models.Plan.updateOne({ _id: planId, lifetime_sold: { $gt: 0 } }, { $inc: { lifetime_sold: -1 } }).exec();
+  async releaseLifetimeSeat(planId: mongoose.Types.ObjectId, session: Session): Promise<void> {
+    await this.models.Plan.updateOne({ _id: planId, lifetime_sold: { $gt: 0 } }, { $inc: { lifetime_sold: -1 } }, { session }).exec();
   }
 }

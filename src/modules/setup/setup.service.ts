@@ -2,6 +2,7 @@ import type { mongoose } from "@typegoose/typegoose";
 import type { Models } from "../../db/models";
 import { ensureIndexes } from "../../db/models";
 import type { Services } from "../../services";
+import type { CounterRepairs } from "../licenses/license-counters.service";
 import { SYSTEM_ACTOR } from "../activity/activity.service";
 import { PaymentStatus } from "../payments/payment.model";
 import { UsageStatus } from "../usage/usage-log.model";
@@ -28,11 +29,12 @@ export class SetupService {
     return this.services.models;
   }
 
-  /** Indexes and the contract's plans; idempotent. */
-  async init(): Promise<{ plansInserted: string[] }> {
+  /** Indexes, the contract's plans, and counters repaired where they disagree with their records; idempotent. */
+  async init(): Promise<{ plansInserted: string[]; countersRepaired: CounterRepairs }> {
     await ensureIndexes(this.models);
     const { inserted } = await this.services.plans.seed();
-    return { plansInserted: inserted };
+    const countersRepaired = await this.services.licenseCounters.reconcile();
+    return { plansInserted: inserted, countersRepaired };
   }
 
   /** No plans, customers or licenses at all: a database nobody has used yet. */

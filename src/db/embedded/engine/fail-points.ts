@@ -19,11 +19,19 @@ interface FailCommand {
 
 export class FailPoints {
   private failCommand: FailCommand | undefined;
+  private enteredSinceConfigured = 0;
+
+  /** How many commands the current failCommand has acted on (in-process tests wait on it, as on mongod's waitForFailPoint). */
+  get timesEntered(): number {
+    return this.enteredSinceConfigured;
+  }
 
   configure(command: Document): Document {
     if (command.configureFailPoint !== "failCommand") {
       throw new CommandError("BadValue", `unknown fail point: ${String(command.configureFailPoint)} (the embedded engine supports failCommand)`);
     }
+    const entered = this.enteredSinceConfigured;
+    this.enteredSinceConfigured = 0;
     const mode: unknown = command.mode;
     const data = isPlainObject(command.data) ? command.data : {};
     if (mode === "off") this.failCommand = undefined;
@@ -36,7 +44,8 @@ export class FailPoints {
       this.failCommand = undefined;
       throw new CommandError("BadValue", "failCommand with closeConnection is not supported by the embedded engine");
     }
-    return { count: 0, ok: 1 };
+    // mongod answers how many times the previous configuration was entered.
+    return { count: entered, ok: 1 };
   }
 
   /** The failure to inject for this command, if the fail point is armed for it. */
@@ -48,6 +57,7 @@ export class FailPoints {
       return undefined;
     }
     point.remaining--;
+    this.enteredSinceConfigured++;
     if (point.remaining <= 0) this.failCommand = undefined;
     const failure: InjectedFailure = {};
     if (point.data.blockConnection === true) failure.blockMs = Number(point.data.blockTimeMS ?? 0);
