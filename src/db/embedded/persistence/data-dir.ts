@@ -12,6 +12,8 @@ export interface DataDirectoryOptions {
   logger?: PersistenceLogger;
   /** Journal size since the last snapshot above which wantsCompaction turns true. Default 64 MiB. */
   compactAfterBytes?: number;
+  /** How often the owner checks that mongod.lock still exists and writes it again if not. Default 1 s. */
+  lockRecheckMs?: number;
 }
 
 const DEFAULT_COMPACT_AFTER_BYTES = 64 << 20;
@@ -53,7 +55,7 @@ export class DataDirectory {
     const logger = opts.logger ?? defaultLogger;
     const absolute = path.resolve(dir);
     await fs.promises.mkdir(absolute, { recursive: true });
-    const lock = await DataDirLock.acquire(absolute, logger);
+    const lock = await DataDirLock.acquire(absolute, logger, opts.lockRecheckMs);
     try {
       const { recovered, journalSeq, journalBytes } = await recover(absolute, logger);
       const writer = await JournalWriter.open(path.join(absolute, journalName(journalSeq)));
