@@ -55,3 +55,19 @@ export class DataDirCorruptError extends Error {
   }
 }
 
+/** The manifest says a journal or snapshot was written, but it is gone: starting would silently drop its changes. */
+export class DataDirMissingFileError extends Error {
+  readonly file: string;
+  readonly manifest: string;
+
+  constructor(dir: string, file: string, manifest: string) {
+    super(
+      `Data folder ${dir} is missing ${file}, which ${manifest} records as written: starting without it would ` +
+        `silently lose the changes it held. Refusing to open; restore the data folder from a backup, ` +
+        `or delete ${manifest} to start without those changes.`,
+    );
+    this.name = "DataDirMissingFileError";
+    this.file = file;
+    this.manifest = manifest;
+  }
+}
