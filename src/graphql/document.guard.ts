@@ -6,7 +6,7 @@ import { GraphQLError, Lexer, Source, TokenKind } from "graphql";
  * overflows the call stack at a few thousand (answering "Maximum call stack size exceeded"), and parsing and the
  * standard validation rules take time in the number of tokens even for documents refused later. Legitimate
  * documents are far inside these: the dashboard's largest file with its fragments has ~430 tokens, GraphiQL's
- * introspection query ~180 and nests 10 deep; the depth limit (10 selection levels) is checked on the parsed document afterwards.
+ * introspection query ~180 and nests 10 deep. The depth limit proper (10 selection levels) is checked after parsing.
  */
 export interface DocumentTextLimits {
   maxLength: number;
@@ -44,10 +44,11 @@ export function refusalOfDocumentText(text: string, limits: DocumentTextLimits =
   return undefined;
 }
 
-/** Every document a request to /graphql carries: POST bodies (a batch is refused later, but checked here too) and GET `query` parameters. */
+/** Every document a request carries: in a POST body (a batch is refused later, but checked here too) or a `query` parameter. */
 function documentsOf(request: FastifyRequest): string[] {
   // Read the query string as Apollo does (URLSearchParams), not as Fastify's parser does, so both see the same text.
-  const documents = new URL(request.url, "http://graphql.invalid").searchParams.getAll("query");
+  const search = request.url.indexOf("?");
+  const documents = new URLSearchParams(search < 0 ? "" : request.url.slice(search + 1)).getAll("query");
   for (const body of Array.isArray(request.body) ? request.body : [request.body]) {
     if (typeof body === "object" && body !== null && "query" in body && typeof body.query === "string") documents.push(body.query);
   }
