@@ -4,7 +4,7 @@
 import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import pino from "pino";
-import { DataDirLockedError, startEmbeddedMongo, type EmbeddedMongo } from "./index";
+import { startEmbeddedMongo, type EmbeddedMongo } from "./index";
 
 interface CliOptions {
   port: number;
@@ -60,14 +60,9 @@ async function startOrExit(options: CliOptions, dataDir: string | undefined): Pr
       logger: pino({ level: options.logLevel }, pino.destination(2)),
     });
   } catch (error) {
-    if (error instanceof DataDirLockedError) {
-      const engineAt = error.ownerUri === undefined ? "" : ` (engine at ${error.ownerUri})`;
-      process.stderr.write(
-        `Cannot start: the data folder ${dataDir} is in use by process ${error.ownerPid}${engineAt}: stop it, or pass --data with another folder\n`,
-      );
-    } else {
-      process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
-    }
+    // The persistence errors (DataDirLockedError and the like) are worded for the operator as one line: which
+    // folder, file or owner, and what to do. Rewording them here lost the part about mongod.lock.
+    process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
     process.exit(1);
   }
 }

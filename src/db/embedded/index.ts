@@ -3,7 +3,7 @@ import { Engine } from "./engine/engine";
 import { DataDirectory, type JournalOp } from "./persistence";
 import { WireServer } from "./server/transport";
 
-export { DataDirLockedError, readDataDirOwner } from "./persistence";
+export { DataDirLockedError, DataDirMissingFileError, readDataDirOwner } from "./persistence";
 
 /**
  * The embedded MongoDB-wire-compatible engine: the real `mongodb` driver (and mongoose) talk to it over TCP.

@@ -233,7 +233,7 @@ describe("compaction", () => {
     await Promise.all([...before, compaction, ...after]);
     await dataDir.close();
 
-    expect(fs.readdirSync(dir).sort()).toEqual(["journal.00000002.wal", "snapshot.00000002.bson"]);
+    expect(fs.readdirSync(dir).sort()).toEqual(["journal.00000002.wal", "manifest.json", "snapshot.00000002.bson"]);
     const reopened = await openDir(dir);
     expect(reopened.recovered.collections).toEqual(state(snapshotDocs));
     expect(ids(reopened.recovered.batches)).toEqual(Array.from({ length: 50 }, (_, i) => 200 + i));
@@ -265,7 +265,7 @@ describe("compaction", () => {
     expect(dataDir.wantsCompaction).toBe(true);
     await dataDir.close();
 
-    expect(fs.readdirSync(dir).sort()).toEqual(["journal.00000001.wal", "journal.00000002.wal"]);
+    expect(fs.readdirSync(dir).sort()).toEqual(["journal.00000001.wal", "journal.00000002.wal", "manifest.json"]);
     expect(ids((await openDir(dir)).recovered.batches)).toEqual([1, 2]);
   });
 

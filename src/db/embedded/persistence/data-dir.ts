@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { journalName, listDataDir, removeSuperseded } from "./files";
 import { type JournalStats, JournalWriter } from "./journal-writer";
 import { DataDirLock } from "./lock";
+import { type Manifest, readManifest, removeManifestTemp, writeManifest } from "./manifest";
 import { encodeRecord, recordLength } from "./record";
 import { recover } from "./recovery";
 import { writeSnapshot } from "./snapshot";
@@ -12,6 +13,8 @@ export interface DataDirectoryOptions {
   logger?: PersistenceLogger;
   /** Journal size since the last snapshot above which wantsCompaction turns true. Default 64 MiB. */
   compactAfterBytes?: number;
+  /** How often the owner checks that mongod.lock still exists and writes it again if not. Default 1 s. */
+  lockRecheckMs?: number;
 }
 
 const DEFAULT_COMPACT_AFTER_BYTES = 64 << 20;
@@ -23,7 +26,7 @@ const defaultLogger: PersistenceLogger = {
 };
 
 /**
- * One data folder, owned by one DataDirectory at a time: the lock file, the journal (with group commit),
+ * One data folder, owned by one DataDirectory at a time: the lock, the manifest, the journal (with group commit),
  * snapshots and recovery. The engine must call append() in the same synchronous step as the in-memory change
  * it records (design gotcha 11), so that the journal order is the order the changes were applied in, and a
  * compaction's capture never sees a change whose batch then lands in the new journal.
@@ -44,6 +47,7 @@ export class DataDirectory {
     private readonly compactAfterBytes: number,
     private journalSeq: number,
     private journalBytes: number,
+    private snapshotSeq: number | null,
   ) {
     this.recovered = recovered;
   }
@@ -53,15 +57,21 @@ export class DataDirectory {
     const logger = opts.logger ?? defaultLogger;
     const absolute = path.resolve(dir);
     await fs.promises.mkdir(absolute, { recursive: true });
-    const lock = await DataDirLock.acquire(absolute, logger);
+    const lock = await DataDirLock.acquire(absolute, logger, opts.lockRecheckMs);
+    let writer: JournalWriter | undefined;
     try {
-      const { recovered, journalSeq, journalBytes } = await recover(absolute, logger);
-      const writer = await JournalWriter.open(path.join(absolute, journalName(journalSeq)));
+      await removeManifestTemp(absolute);
+      const manifest = await readManifest(absolute);
+      const { recovered, journalSeq, journalBytes, snapshotSeq, hadFiles } = await recover(absolute, manifest, logger);
+      writer = await JournalWriter.open(path.join(absolute, journalName(journalSeq)));
+      // Only now that the journal file exists may the manifest name it.
+      await recordInManifest(absolute, manifest, { journalSeq, snapshotSeq }, hadFiles, logger);
       const counts = { collections: recovered.collections.length, batches: recovered.batches.length, journalBytes };
       logger.info({ dir: absolute, ...counts }, "opened the data folder");
       const compactAfterBytes = opts.compactAfterBytes ?? DEFAULT_COMPACT_AFTER_BYTES;
-      return new DataDirectory(absolute, recovered, lock, writer, logger, compactAfterBytes, journalSeq, journalBytes);
+      return new DataDirectory(absolute, recovered, lock, writer, logger, compactAfterBytes, journalSeq, journalBytes, snapshotSeq);
     } catch (err) {
+      await writer?.close();
       await lock.release();
       throw err;
     }
@@ -130,7 +140,10 @@ export class DataDirectory {
   private async runCompaction(capture: () => SnapshotCollection[]): Promise<void> {
     const collections = capture();
     const seq = this.journalSeq + 1;
-    const switched = this.writer.switchTo(path.join(this.dir, journalName(seq)));
+    // The manifest must name the new journal before the first record lands in it, or losing it would go unnoticed.
+    const switched = this.writer.switchTo(path.join(this.dir, journalName(seq)), () =>
+      writeManifest(this.dir, { journalSeq: seq, snapshotSeq: this.snapshotSeq }),
+    );
     const carriedBytes = this.journalBytes;
     this.journalBytes = 0;
     this.compacting = true;
@@ -138,6 +151,8 @@ export class DataDirectory {
       await switched;
       this.journalSeq = seq;
       await writeSnapshot(this.dir, seq, collections);
+      await writeManifest(this.dir, { journalSeq: seq, snapshotSeq: seq });
+      this.snapshotSeq = seq;
       const removed = await removeSuperseded(this.dir, await listDataDir(this.dir), seq);
       const docs = collections.reduce((sum, c) => sum + c.docs.length, 0);
       this.logger.info({ dir: this.dir, journalSeq: seq, collections: collections.length, docs, removed }, "compacted");
@@ -149,4 +164,19 @@ export class DataDirectory {
       this.compacting = false;
     }
   }
+}
+
+/** Brings the manifest up to what recovery found (a new folder, one from an older version, or a crash mid-compaction). */
+async function recordInManifest(
+  dir: string,
+  previous: Manifest | null,
+  current: Manifest,
+  hadFiles: boolean,
+  logger: PersistenceLogger,
+): Promise<void> {
+  if (previous?.journalSeq === current.journalSeq && previous.snapshotSeq === current.snapshotSeq) return;
+  if (previous === null && hadFiles) {
+    logger.info({ dir, manifest: current }, "the data folder has no manifest (written by an older version); writing one");
+  }
+  await writeManifest(dir, current);
 }

@@ -1,19 +1,44 @@
 /** Another live process owns the data folder (or this process already opened it). */
 export class DataDirLockedError extends Error {
-  readonly ownerPid: number;
+  /** Undefined only when the owner neither answered on its lock socket nor left its pid in the lock file. */
+  readonly ownerPid: number | undefined;
   readonly ownerUri?: string;
 
-  constructor(dir: string, lockFile: string, ownerPid: number, ownerUri?: string) {
-    const where = ownerUri ? `; its engine listens at ${ownerUri}` : "";
-    const connect = ownerUri ? `connect to ${ownerUri} instead of opening the files, or ` : "";
-    super(
-      `Data folder ${dir} is already in use by process ${ownerPid}${where}. ` +
-        `Only one process may open a data folder: ${connect}stop process ${ownerPid} first. ` +
-        `If process ${ownerPid} is not a Chatello engine (the pid was reused after a crash), delete ${lockFile}.`,
-    );
+  /** Use heldByLockFile or heldBySocket, which word the message. */
+  constructor(message: string, ownerPid: number | undefined, ownerUri: string | undefined) {
+    super(message);
     this.name = "DataDirLockedError";
     this.ownerPid = ownerPid;
     if (ownerUri !== undefined) this.ownerUri = ownerUri;
+  }
+
+  /** The lock file names a live process (the only lock off Linux, and what engines before the lock socket hold). */
+  static heldByLockFile(dir: string, lockFile: string, ownerPid: number, ownerUri?: string): DataDirLockedError {
+    const where = ownerUri ? `; its engine listens at ${ownerUri}` : "";
+    const connect = ownerUri ? `connect to ${ownerUri} instead of opening the files, or ` : "";
+    return new DataDirLockedError(
+      `Data folder ${dir} is already in use by process ${ownerPid}${where}. ` +
+        `Only one process may open a data folder: ${connect}stop process ${ownerPid} first. ` +
+        `If process ${ownerPid} is not a Chatello engine (the pid was reused after a crash), delete ${lockFile}.`,
+      ownerPid,
+      ownerUri,
+    );
+  }
+
+  /**
+   * Another process holds the folder's lock socket, which only its exit releases. Saying so matters: the usual
+   * reflex of deleting mongod.lock is exactly what let two engines write the same files before.
+   */
+  static heldBySocket(dir: string, socketName: string, ownerPid?: number, ownerUri?: string): DataDirLockedError {
+    const who = ownerPid === undefined ? `another process (the one listening on the abstract socket @${socketName.slice(1)})` : `process ${ownerPid}`;
+    const engineAt = ownerUri === undefined ? "" : ` (engine at ${ownerUri})`;
+    const stop = ownerPid === undefined ? "stop the other process first" : `stop the other process (pid ${ownerPid}) first`;
+    const connect = ownerUri === undefined ? "" : `, or connect to ${ownerUri} instead`;
+    return new DataDirLockedError(
+      `Data folder ${dir} is in use by ${who}${engineAt}: ${stop}${connect}; deleting mongod.lock does not release the folder.`,
+      ownerPid,
+      ownerUri,
+    );
   }
 }
 
@@ -27,5 +52,22 @@ export class DataDirCorruptError extends Error {
     this.name = "DataDirCorruptError";
     this.file = file;
     this.offset = offset;
+  }
+}
+
+/** The manifest says a journal or snapshot was written, but it is gone: starting would silently drop its changes. */
+export class DataDirMissingFileError extends Error {
+  readonly file: string;
+  readonly manifest: string;
+
+  constructor(dir: string, file: string, manifest: string) {
+    super(
+      `Data folder ${dir} is missing ${file}, which ${manifest} records as written: starting without it would ` +
+        `silently lose the changes it held. Refusing to open; restore the data folder from a backup, ` +
+        `or delete ${manifest} to start without those changes.`,
+    );
+    this.name = "DataDirMissingFileError";
+    this.file = file;
+    this.manifest = manifest;
   }
 }

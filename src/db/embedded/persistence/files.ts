@@ -3,6 +3,7 @@ import * as path from "node:path";
 
 /** Names of the files in a data folder. Sequence numbers are zero-padded so that `ls` shows them in order. */
 export const LOCK_FILE = "mongod.lock";
+export const MANIFEST_FILE = "manifest.json";
 export const TMP_SUFFIX = ".tmp";
 
 const JOURNAL_RE = /^journal\.(\d+)\.wal$/;

@@ -8,7 +8,8 @@ interface Waiter {
   resolve(): void;
   reject(err: Error): void;
 }
-type Pending = ({ kind: "record"; parts: Buffer[] } | { kind: "switch"; file: string }) & Waiter;
+type Item = { kind: "record"; parts: Buffer[] } | { kind: "switch"; file: string; opened: () => Promise<void> };
+type Pending = Item & Waiter;
 
 export interface JournalStats {
   /** fdatasync calls that made records durable. */
@@ -45,9 +46,12 @@ export class JournalWriter {
     return this.enqueue({ kind: "record", parts });
   }
 
-  /** Resolves once earlier records are durable and later ones will go to `file`. */
-  switchTo(file: string): Promise<void> {
-    return this.enqueue({ kind: "switch", file });
+  /**
+   * Resolves once earlier records are durable and later ones will go to `file`. `opened` runs once the new file
+   * exists (its directory entry fsynced) and before any record is written to it; if it fails, the journal fails.
+   */
+  switchTo(file: string, opened: () => Promise<void> = async () => undefined): Promise<void> {
+    return this.enqueue({ kind: "switch", file, opened });
   }
 
   /** Waits for queued records (resolved or rejected), then closes the file. */
@@ -58,7 +62,7 @@ export class JournalWriter {
     await this.handle.close();
   }
 
-  private enqueue(item: { kind: "record"; parts: Buffer[] } | { kind: "switch"; file: string }): Promise<void> {
+  private enqueue(item: Item): Promise<void> {
     if (this.closed) return Promise.reject(new Error("the journal is closed"));
     if (this.failure) return Promise.reject(this.stickyError());
     return new Promise<void>((resolve, reject) => {
@@ -98,6 +102,7 @@ export class JournalWriter {
         await this.writeGroup(group);
         group = [];
         await this.openNext(item.file);
+        await item.opened();
         item.resolve();
       }
       await this.writeGroup(group);

@@ -1,116 +1,68 @@
 import * as fs from "node:fs";
+import type { Server } from "node:net";
 import * as path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { DataDirLockedError } from "./errors";
-import { fsyncDir, LOCK_FILE, removeIfPresent, TMP_SUFFIX } from "./files";
+import { fsyncDir, LOCK_FILE, TMP_SUFFIX } from "./files";
+import { inspectLock, isPidAlive, type LockContent, removeLockIfOurs, takeLockFile, tryCreate } from "./lock-file";
+import { askOwner, claimOwnerSocket, closeOwnerSocket, ownerSocketName, ownerSocketSupported } from "./owner-socket";
 import type { PersistenceLogger } from "./types";
 
-interface LockContent {
-  pid: number;
-  uri?: string;
-  startedAt: string;
+// How often the owner checks that mongod.lock still exists (tools find the engine's URI there). One stat call.
+const DEFAULT_RECHECK_MS = 1000;
+
+/**
+ * Claims the folder's owner socket (Linux). Null when the platform has none or it cannot be created: then
+ * mongod.lock is the only lock, as before the socket existed.
+ */
+async function claimSocket(dir: string, file: string, logger: PersistenceLogger, describe: () => LockContent): Promise<Server | null> {
+  if (!ownerSocketSupported()) return null;
+  const name = ownerSocketName(dir);
+  const claim = await claimOwnerSocket(name, describe);
+  if (claim.kind === "owned") return claim.server;
+  if (claim.kind === "unavailable") {
+    logger.warn({ dir, err: claim.error }, "cannot create the data folder's lock socket; relying on mongod.lock alone");
+    return null;
+  }
+  // The owner's own answer first: its lock file may have been deleted or may not carry the URI yet.
+  const answer = await askOwner(name);
+  const state = answer === null ? inspectLock(file) : null;
+  const fromFile = state?.kind === "held" && isPidAlive(state.content.pid) ? state.content : null;
+  const owner = answer ?? fromFile;
+  throw DataDirLockedError.heldBySocket(dir, name, owner?.pid, owner?.uri);
 }
 
-type LockState =
-  | { kind: "missing" }
-  | { kind: "unreadable"; ageMs: number }
-  | { kind: "held"; content: LockContent };
-
-// Creating the lock (open with wx) and writing the pid into it are two steps, so a lock that cannot be parsed
-// is usually being written right now. Only once it is this old is it treated as left behind by a crash.
-const UNREADABLE_GRACE_MS = 1000;
-const RETRY_DELAY_MS = 50;
-const MAX_ATTEMPTS = 2 + UNREADABLE_GRACE_MS / RETRY_DELAY_MS;
-
-export function isPidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to another user.
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function inspectLock(file: string): LockState {
-  let text: string;
-  let mtimeMs: number;
-  try {
-    text = fs.readFileSync(file, "utf8");
-    mtimeMs = fs.statSync(file).mtimeMs;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
-    throw err;
-  }
-  try {
-    const parsed = JSON.parse(text) as Partial<LockContent> | null;
-    if (parsed && typeof parsed.pid === "number") {
-      const content: LockContent = { pid: parsed.pid, startedAt: String(parsed.startedAt) };
-      if (typeof parsed.uri === "string") content.uri = parsed.uri;
-      return { kind: "held", content };
-    }
-  } catch {
-    // Falls through: handled like any other unreadable content.
-  }
-  return { kind: "unreadable", ageMs: Date.now() - mtimeMs };
-}
-
-/** Creates the lock file only if it does not exist yet; false when it does. */
-function tryCreate(file: string, content: LockContent): boolean {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, "wx");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw err;
-  }
-  try {
-    fs.writeSync(fd, JSON.stringify(content));
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    return true;
-  } catch (err) {
-    fs.closeSync(fd);
-    fs.rmSync(file, { force: true });
-    throw err;
-  }
-}
-
-/** For the CLI and other tools: is a live process holding this folder, and at which URI does its engine listen? */
-export function readDataDirOwner(dir: string): { pid: number; uri?: string } | null {
-  const state = inspectLock(path.join(dir, LOCK_FILE));
-  if (state.kind !== "held" || !isPidAlive(state.content.pid)) return null;
-  return state.content.uri === undefined ? { pid: state.content.pid } : { pid: state.content.pid, uri: state.content.uri };
-}
-
-/** `mongod.lock`: JSON `{ pid, uri?, startedAt }`, present while a process owns the data folder. */
+/**
+ * `mongod.lock`: JSON `{ pid, uri?, startedAt }`, present while a process owns the data folder, so that tools can
+ * find the running engine. On Linux the lock socket (owner-socket.ts) is what keeps a second owner out; the file
+ * is still honoured for owners that hold no socket (engines older than it). Elsewhere the file is the lock.
+ */
 export class DataDirLock {
+  private recheck: NodeJS.Timeout | null = null;
+  private checking: Promise<void> = Promise.resolve();
+  private released = false;
+
   private constructor(
     private readonly file: string,
     private content: LockContent,
+    private readonly socket: Server | null,
+    private readonly logger: PersistenceLogger,
   ) {}
 
-  static async acquire(dir: string, logger: PersistenceLogger): Promise<DataDirLock> {
+  static async acquire(dir: string, logger: PersistenceLogger, recheckMs = DEFAULT_RECHECK_MS): Promise<DataDirLock> {
     const file = path.join(dir, LOCK_FILE);
     const content: LockContent = { pid: process.pid, startedAt: new Date().toISOString() };
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      if (tryCreate(file, content)) return new DataDirLock(file, content);
-      const state = inspectLock(file);
-      if (state.kind === "held" && isPidAlive(state.content.pid)) {
-        throw new DataDirLockedError(dir, file, state.content.pid, state.content.uri);
-      }
-      if (state.kind === "unreadable" && state.ageMs < UNREADABLE_GRACE_MS) {
-        await sleep(RETRY_DELAY_MS);
-      } else if (state.kind !== "missing") {
-        // Two processes taking over the same stale lock in the same few microseconds could both succeed. That
-        // needs a crash followed by two racing starts; accepted rather than adding a second lock file.
-        const stale = state.kind === "held" ? state.content : { unreadableForMs: state.ageMs };
-        logger.warn({ dir, lockFile: file, stale }, "taking over the lock of a data folder whose owner is gone");
-        await removeIfPresent(file);
-      }
+    let lock: DataDirLock | undefined;
+    const socket = await claimSocket(dir, file, logger, () => lock?.content ?? content);
+    try {
+      await takeLockFile(dir, file, content, logger, socket !== null);
+    } catch (err) {
+      if (socket) await closeOwnerSocket(socket);
+      throw err;
     }
-    throw new Error(`Could not take the lock ${file}: it keeps being recreated by another process. Retry later.`);
+    lock = new DataDirLock(file, content, socket, logger);
+    lock.recheck = setInterval(() => lock?.restoreIfDeleted(), recheckMs);
+    lock.recheck.unref();
+    return lock;
   }
 
   /** Rewrites the lock atomically (temp file + rename) so readers never see a half-written file. */
@@ -124,10 +76,34 @@ export class DataDirLock {
   }
 
   async release(): Promise<void> {
-    const state = inspectLock(this.file);
-    // Never delete a lock that is no longer ours (e.g. someone removed it by hand and another process took it).
-    if (state.kind === "held" && state.content.pid === this.content.pid && state.content.startedAt === this.content.startedAt) {
-      await removeIfPresent(this.file);
-    }
+    if (this.released) return;
+    this.released = true;
+    if (this.recheck) clearInterval(this.recheck);
+    await this.checking;
+    await removeLockIfOurs(this.file, this.content);
+    // Only after the file is gone: a successor that gets the socket must not find our lock file and refuse.
+    if (this.socket) await closeOwnerSocket(this.socket);
+  }
+
+  /** Tools read the URI from mongod.lock, so a lock deleted by hand is written again while the owner runs. */
+  private restoreIfDeleted(): void {
+    this.checking = this.checking.then(async () => {
+      if (this.released || fs.existsSync(this.file)) return;
+      try {
+        // wx: if another process created the file meanwhile, it is left alone (and reported).
+        if (tryCreate(this.file, this.content)) {
+          await fsyncDir(path.dirname(this.file));
+          this.logger.warn({ lockFile: this.file }, "mongod.lock was deleted while the engine runs; wrote it again");
+        } else {
+          const state = inspectLock(this.file);
+          if (state.kind === "held" && state.content.pid !== this.content.pid) {
+            const other = state.content;
+            this.logger.warn({ lockFile: this.file, other }, "mongod.lock was deleted while the engine runs and another process wrote its own");
+          }
+        }
+      } catch (err) {
+        this.logger.warn({ lockFile: this.file, err }, "could not write mongod.lock again after it was deleted");
+      }
+    });
   }
 }

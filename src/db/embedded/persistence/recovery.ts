@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DataDirCorruptError } from "./errors";
 import { journalName, listDataDir, removeSuperseded, snapshotName } from "./files";
+import { checkAgainstManifest, type Manifest } from "./manifest";
 import { findIntactRecordAfter, RecordFileReader } from "./record";
 import { readSnapshot } from "./snapshot";
 import type { JournalOp, PersistenceLogger, RecoveredState } from "./types";
@@ -12,11 +13,16 @@ export interface Recovery {
   journalSeq: number;
   /** Journal bytes on disk since the snapshot, for wantsCompaction. */
   journalBytes: number;
+  /** The snapshot that was read, if any. */
+  snapshotSeq: number | null;
+  /** False for a folder with no journal or snapshot at all. */
+  hadFiles: boolean;
 }
 
 /** Reads the newest snapshot and every journal after it; throws rather than start with data silently missing. */
-export async function recover(dir: string, logger: PersistenceLogger): Promise<Recovery> {
+export async function recover(dir: string, manifest: Manifest | null, logger: PersistenceLogger): Promise<Recovery> {
   const listing = await listDataDir(dir);
+  if (manifest) checkAgainstManifest(dir, manifest, listing);
   const snapshotSeq = listing.snapshots.at(-1);
   // Without a snapshot the history starts at journal 1; a snapshot N covers everything before journal N.
   const baseSeq = snapshotSeq ?? 1;
@@ -36,7 +42,13 @@ export async function recover(dir: string, logger: PersistenceLogger): Promise<R
   for (const file of await removeSuperseded(dir, listing, baseSeq)) {
     logger.info({ dir, file }, "removed a file left behind by an interrupted compaction");
   }
-  return { recovered: { collections, batches }, journalSeq: journals.at(-1) ?? baseSeq, journalBytes };
+  return {
+    recovered: { collections, batches },
+    journalSeq: journals.at(-1) ?? baseSeq,
+    journalBytes,
+    snapshotSeq: snapshotSeq ?? null,
+    hadFiles: listing.journals.length + listing.snapshots.length > 0,
+  };
 }
 
 function checkNoJournalMissing(dir: string, baseSeq: number, journals: number[]): void {
