@@ -148,7 +148,7 @@ describe("node dist/db/embedded/cli.js", () => {
 
     const blocked = startProcess([ENGINE_CLI, "--port", "0", "--data", engineDir]);
     expect((await waitForExit(blocked, 10_000)).code).toBe(1);
-    expect(blocked.stderr()).toContain(`the data folder ${engineDir} is in use by process ${again.child.pid}`);
+    expect(blocked.stderr()).toContain(`Data folder ${engineDir} is in use by process ${again.child.pid}`);
 
     again.child.kill("SIGTERM");
     expect((await waitForExit(again, 5_000)).code).toBe(0);

@@ -110,8 +110,9 @@ async function startEngine(config: DatabaseConfig, logger: Logger): Promise<Embe
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       const engineAt = error.ownerUri === undefined ? "" : ` (engine at ${error.ownerUri})`;
+      const owner = error.ownerPid === undefined ? "another process" : `process ${error.ownerPid}`;
       throw new DatabaseStartError(
-        `the data folder ${config.dataDir} is in use by process ${error.ownerPid}${engineAt}: stop it, or set DATA_DIR to another folder`,
+        `the data folder ${config.dataDir} is in use by ${owner}${engineAt}: stop it, or set DATA_DIR to another folder (deleting mongod.lock does not release it)`,
         { cause: error },
       );
     }
