@@ -683,10 +683,10 @@ describe("the 200 answer (v2.1 envelope)", () => {
   it("a provider that reports no usage is charged the §4.4 estimate", async () => {
     const { key, license } = await newLicense(p, "pro");
     p.stubs.openai.behave({ reportUsage: false });
-    // 403 + 9 characters of string content plus 8 of a text part = 420 → 105 prompt tokens; min(300, 500) completion.
+    // 403 + 9 characters of string content plus 5 + 3 of text parts = 420 → 105 prompt tokens; min(300, 500) completion.
     const messages = [
       { role: "system", content: "x".repeat(403) },
-      { role: "user", content: [{ type: "text", text: "abcdefgh" }, { type: "image_url", image_url: { url: "https://example.com/a.png" } }] },
+      { role: "user", content: [{ type: "text", text: "abcde" }, { type: "text", text: "fgh" }] },
       { role: "user", content: "123456789" },
     ];
     const response = await chat(key, { messages, max_tokens: 300 });
@@ -717,7 +717,7 @@ describe("the provider call (§6.4 'Provider call')", () => {
     const { key } = await newLicense(p, "pro");
     const messages = [
       { role: "system", content: "Be brief." },
-      { role: "user", content: [{ type: "text", text: "What is in this image?" }, { type: "image_url", image_url: { url: "https://example.com/cat.png" } }] },
+      { role: "user", content: [{ type: "text", text: "What is a cat?" }, { type: "text", text: "One line." }] },
       { role: "assistant", content: "A cat.", name: "bot" },
       { role: "user", content: "Thanks" },
     ];
