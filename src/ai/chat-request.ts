@@ -1,8 +1,8 @@
 import type { Plan } from "../modules/plans/plan.model";
+import { checkMessages, type ChatMessage } from "./chat-messages";
 import { allowedModels, DEFAULT_MODELS, isProvider, type Provider } from "./providers";
 
-/** A chat message as the caller sent it: forwarded verbatim (plugin contract §6.4). */
-export type ChatMessage = { role?: unknown; content?: unknown } & Record<string, unknown>;
+export type { ChatMessage } from "./chat-messages";
 
 /** One call to a provider, with every default applied and `max_tokens` clamped to the plan. */
 export interface ChatCall {
@@ -14,7 +14,7 @@ export interface ChatCall {
   stream: boolean;
 }
 
-/** Why a chat request cannot be sent, in the contract's words (rows 10–14 of §6.4, plus two of our own). */
+/** Why a chat request cannot be sent, in the contract's words (rows 10–14 of §6.4, plus checks of our own that keep bad input from the provider). */
 export interface ChatProblem {
   code: "INVALID_INPUT" | "MODEL_NOT_ALLOWED";
   error: string;
@@ -43,14 +43,19 @@ export function draftChat(body: Record<string, unknown> | null, plan: Plan): Cha
   const problems: ChatProblem[] = [];
   if (Object.keys(fields).length === 0) problems.push(invalid("JSON data required"));
 
-  const messages = Array.isArray(fields.messages) ? (fields.messages as ChatMessage[]) : [];
-  if (messages.length === 0) problems.push(invalid("Messages required"));
+  // Row 11, widened: a malformed message is refused here too, so nothing is reserved for it and no provider sees it.
+  const checked = checkMessages(fields.messages);
+  if (!checked.ok) problems.push(invalid(checked.error));
+  const messages: ChatMessage[] = checked.ok ? checked.messages : [];
 
   // `null` counts as missing (§6.4); `provider` is the v2.1 name of the field.
   const named = fields.api_provider ?? fields.provider ?? "openai";
-  const requested = typeof named === "string" ? named.toLowerCase() : String(named);
+  const requested = typeof named === "string" ? named.toLowerCase() : undefined;
   const provider: Provider = isProvider(requested) ? requested : "openai";
-  if (!isProvider(requested)) problems.push(invalid(`Unsupported provider: ${requested}`));
+  if (!isProvider(requested)) problems.push(invalid(`Unsupported provider: ${requested ?? kindOf(named)}`));
+  // Anthropic refuses `name` in its messages with a 400 that would cost the customer a request.
+  const withName = provider === "anthropic" ? messages.findIndex((message) => message.name !== undefined) : -1;
+  if (withName >= 0) problems.push(invalid(`Invalid messages[${withName}].name: anthropic does not accept it`));
 
   const model = typeof fields.model === "string" ? fields.model : DEFAULT_MODELS[provider];
   if (fields.model !== undefined && fields.model !== null && typeof fields.model !== "string") problems.push(invalid("Invalid model"));
@@ -77,6 +82,15 @@ export function draftChat(body: Record<string, unknown> | null, plan: Plan): Cha
     call: { provider, model, messages, maxTokens, temperature: validTemperature ? rawTemperature : DEFAULT_TEMPERATURE, stream: rawStream === true },
     problem: problems[0],
   };
+}
+
+/**
+ * How a provider field that is not a string is named in the error: never by String(value), which throws for
+ * `{"toString": null}` and recurses through nested arrays (a 10,000-deep one overflowed the stack: a 500).
+ */
+function kindOf(value: unknown): string {
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return Array.isArray(value) ? "array" : typeof value;
 }
 
 /** `max_tokens` is never sent above the plan's cap (§6.4, reliability B3). */

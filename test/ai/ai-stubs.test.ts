@@ -98,6 +98,20 @@ describe("OpenAI stub", () => {
     expect(chunks.every((chunk) => !("usage" in chunk) && chunk.choices.length === 1)).toBe(true);
   });
 
+  it("reports a usage computed from each request with usageFrom, streamed or not", async () => {
+    // Each request gets its own figures: the content's length and the max_tokens it asked for.
+    stub.behave({ usageFrom: (request) => ({ promptTokens: JSON.stringify(request.messages).length, completionTokens: request.max_tokens as number }) });
+    const short = await client.chat.completions.create({ ...ask, max_tokens: 5 });
+    const long = await client.chat.completions.create({ ...ask, messages: [{ role: "user", content: "Hello there" }], max_tokens: 9 });
+    expect(short.usage).toEqual({ prompt_tokens: 32, completion_tokens: 5, total_tokens: 37 });
+    expect(long.usage).toEqual({ prompt_tokens: 41, completion_tokens: 9, total_tokens: 50 });
+
+    const stream = await client.chat.completions.create({ ...ask, max_tokens: 7, stream: true, stream_options: { include_usage: true } });
+    const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.at(-1)?.usage).toEqual({ prompt_tokens: 32, completion_tokens: 7, total_tokens: 39 });
+  });
+
   it("raises the SDK's APIError with the status in error mode", async () => {
     stub.behave({ mode: "error", errorStatus: 503 });
     const error = await errorOf(client.chat.completions.create(ask));
@@ -292,6 +306,15 @@ describe("Anthropic stub", () => {
     const delta = events.find((event) => event.type === "message_delta") as Anthropic.Messages.RawMessageDeltaEvent;
     expect("usage" in start.message).toBe(false);
     expect("usage" in delta).toBe(false);
+  });
+
+  it("reports a usage computed from each request with usageFrom, streamed or not", async () => {
+    stub.behave({ usageFrom: (request) => ({ promptTokens: String(request.system ?? "").length, completionTokens: request.max_tokens as number }) });
+    const message = await client.messages.create({ ...ask, system: "Be brief.", max_tokens: 5 });
+    expect(message.usage).toEqual({ input_tokens: 9, output_tokens: 5 });
+
+    const final = await client.messages.stream({ ...ask, system: "Answer in Italian.", max_tokens: 11 }).finalMessage();
+    expect(final.usage).toMatchObject({ input_tokens: 18, output_tokens: 11 });
   });
 
   it("raises the SDK's APIError with the status in error mode", async () => {

@@ -90,8 +90,9 @@ const INVALID = (error: string): Json => ({ error, code: "INVALID_INPUT" });
 const REQUEST_FAILED = { error: "Request failed", code: "PROVIDER_ERROR" };
 
 // gpt-4o-mini: 0.138 EUR per million input tokens, 0.552 per million output tokens (micro-euros per token).
-// A call with messages HI and the default max_tokens (1000) reserves ceil(0 × 0.138 + 1000 × 0.552) = 552 micro-euros.
-const WORST_CASE_HI = 552;
+// A call with messages HI and the default max_tokens (1000) reserves its prompt bound (10 + 10 template tokens + "user"
+// + "Hi" = 26) and max_tokens: ceil(26 × 0.138 + 1000 × 0.552) = ceil(555.588) = 556 micro-euros.
+const WORST_CASE_HI = 556;
 
 describe("row 1: the license check comes first (§2.4)", () => {
   it.each([
@@ -262,16 +263,16 @@ describe("rows 6-9: plan limits, checked before the body's fields, in the order 
 
   it("row 9: the budget → 402 BUDGET_EXCEEDED (no Retry-After needed); a worst case exactly equal to what is left still passes", async () => {
     const { key, licenseId } = await licenseOn({ monthly_requests: 0, requests_per_minute: 0, requests_per_hour: 0, monthly_budget_micros: WORST_CASE_HI });
-    // 0 settled + 0 reserved + 552 ≤ 552: admitted. It costs ceil(12 × 0.138 + 3 × 0.552) = 4 micro-euros.
+    // 0 settled + 0 reserved + 556 ≤ 556: admitted. It costs ceil(12 × 0.138 + 3 × 0.552) = 4 micro-euros.
     const first = await chat(key, { messages: HI });
     expect(first.status).toBe(200);
     const before = await tally(licenseId);
     expect(before.month).toMatchObject({ requests: 1, cost_micros: 4, reserved_micros: 0, pending: 0 });
-    // 4 + 552 > 552: refused, whatever the body says.
+    // 4 + 556 > 556: refused, whatever the body says (a bad body's worst case, no messages, is 554: 4 + 554 > 556 too).
     for (const options of [{ json: { messages: HI } }, {}, { json: { messages: "nope" } }] as RequestOptions[]) {
       const response = await chat(key, undefined, options);
       expect(response.status).toBe(402);
-      expect(response.body).toEqual(BUDGET(0.000552));
+      expect(response.body).toEqual(BUDGET(0.000556));
     }
     expect(await tally(licenseId)).toEqual(before);
     expect(p.stubs.openai.requests).toHaveLength(1);
@@ -286,14 +287,14 @@ describe("rows 6-9: plan limits, checked before the body's fields, in the order 
     expect((await chat(minuteAndHour.key, { messages: HI })).status).toBe(200);
     expect((await chat(minuteAndHour.key, { messages: HI })).body).toEqual(MINUTE(1));
 
-    // 4 settled + 552 > 555: the budget fails too, but the hour limit is reported.
+    // 4 settled + 556 > 559: the budget fails too, but the hour limit is reported.
     const hourAndBudget = await licenseOn({ monthly_requests: 0, requests_per_minute: 0, requests_per_hour: 1, monthly_budget_micros: WORST_CASE_HI + 3 });
     expect((await chat(hourAndBudget.key, { messages: HI })).status).toBe(200);
     expect((await chat(hourAndBudget.key, { messages: HI })).body).toEqual(HOUR(1));
 
     const budgetOnly = await licenseOn({ monthly_requests: 0, requests_per_minute: 0, requests_per_hour: 0, monthly_budget_micros: WORST_CASE_HI + 3 });
     expect((await chat(budgetOnly.key, { messages: HI })).status).toBe(200);
-    expect((await chat(budgetOnly.key, { messages: HI })).body).toEqual(BUDGET(0.000555));
+    expect((await chat(budgetOnly.key, { messages: HI })).body).toEqual(BUDGET(0.000559));
   });
 });
 
@@ -683,10 +684,10 @@ describe("the 200 answer (v2.1 envelope)", () => {
   it("a provider that reports no usage is charged the §4.4 estimate", async () => {
     const { key, license } = await newLicense(p, "pro");
     p.stubs.openai.behave({ reportUsage: false });
-    // 403 + 9 characters of string content plus 8 of a text part = 420 → 105 prompt tokens; min(300, 500) completion.
+    // 403 + 9 characters of string content plus 5 + 3 of text parts = 420 → 105 prompt tokens; min(300, 500) completion.
     const messages = [
       { role: "system", content: "x".repeat(403) },
-      { role: "user", content: [{ type: "text", text: "abcdefgh" }, { type: "image_url", image_url: { url: "https://example.com/a.png" } }] },
+      { role: "user", content: [{ type: "text", text: "abcde" }, { type: "text", text: "fgh" }] },
       { role: "user", content: "123456789" },
     ];
     const response = await chat(key, { messages, max_tokens: 300 });
@@ -717,7 +718,7 @@ describe("the provider call (§6.4 'Provider call')", () => {
     const { key } = await newLicense(p, "pro");
     const messages = [
       { role: "system", content: "Be brief." },
-      { role: "user", content: [{ type: "text", text: "What is in this image?" }, { type: "image_url", image_url: { url: "https://example.com/cat.png" } }] },
+      { role: "user", content: [{ type: "text", text: "What is a cat?" }, { type: "text", text: "One line." }] },
       { role: "assistant", content: "A cat.", name: "bot" },
       { role: "user", content: "Thanks" },
     ];

@@ -8,6 +8,8 @@ import { monthWindow } from "../../src/modules/usage/usage-windows";
 import { http, newCustomer, newLicense, newPlan, setLicense, type HttpResult, type Json } from "../rest/helpers";
 import { BUDGET, MINUTE, MONTHLY } from "./limit-bodies";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
+import { DEFAULT_PRICES } from "../../src/ai/price-table";
+import { mostPromptTokens, mostUsage } from "./prompt-bound";
 
 // Money and quotas of POST /api/chat under concurrency: plugin contract §4.3 ("admission is atomic", "no limit is
 // ever exceeded"), §4.1 (what counts), DOMAIN.md "reserve, call, settle", reliability §5.2 B1, B2, B4, B9.
@@ -64,9 +66,10 @@ async function awayFromWindowEdge(): Promise<void> {
 }
 
 
-// gpt-4o-mini at 0.138 / 0.552 micro-euros per input / output token. Messages HI estimate 0 prompt tokens, so a call
-// with max_tokens 1000 reserves 1000 × 0.552 = 552 micro-euros; the stub's default answer (12 + 3 tokens) costs 4.
-const WORST_CASE_HI = 552;
+// gpt-4o-mini at 0.138 / 0.552 micro-euros per input / output token. Messages HI reserve their prompt bound, 10 + 10
+// template tokens + "user" + "Hi" = 26, and max_tokens 1000: ceil(26 × 0.138 + 1000 × 0.552) = ceil(555.588) = 556
+// micro-euros. The stub's default answer (12 + 3 tokens) costs 4.
+const WORST_CASE_HI = 556;
 
 describe("B1: the monthly request limit holds under concurrency", () => {
   it("50 requests left, 200 concurrent chats → exactly 50 answered and 150 MONTHLY_LIMIT; counters and logs agree", async () => {
@@ -146,20 +149,20 @@ describe("B1: the monthly budget holds under concurrency", () => {
   });
 
   it("answers that cost their whole worst case: no more than ⌊budget / worst case⌋ are ever admitted", async () => {
-    // max_tokens 1000 reserved, 1000 output tokens reported: actual = worst case = 552 micro-euros.
-    p.stubs.openai.behave({ promptTokens: 0, completionTokens: 1000 });
+    // The bound of HI (26 prompt tokens) and max_tokens 1000 reported: actual = worst case = 556 micro-euros.
+    p.stubs.openai.behave({ promptTokens: 26, completionTokens: 1000 });
     const budget = 10 * WORST_CASE_HI + WORST_CASE_HI - 1;
     const { key, licenseId } = await licenseOn({ monthly_budget_micros: budget });
     const responses = await Promise.all(Array.from({ length: 60 }, () => chat(key)));
     expect(statusCounts(responses)).toEqual({ 200: 10, 402: 50 });
     expect(p.stubs.openai.requests).toHaveLength(10);
     const month = await monthCounter(licenseId);
-    expect(month).toEqual({ requests: 10, cost_micros: 10 * WORST_CASE_HI, reserved_micros: 0, tokens: 10_000, pending: 0 });
+    expect(month).toEqual({ requests: 10, cost_micros: 10 * WORST_CASE_HI, reserved_micros: 0, tokens: 10 * 1026, pending: 0 });
     expect(month.cost_micros).toBeLessThanOrEqual(budget);
   });
 
   it("B2: what the answer did not use is refunded and reusable: 19 sequential calls fit a budget of 10 worst cases", async () => {
-    // Each call reserves 552 and costs 500 × 0.552 = 276. Call k is admitted while 276 × (k - 1) + 552 ≤ 5520: k ≤ 19.
+    // Each call reserves 556 and costs 500 × 0.552 = 276. Call k is admitted while 276 × (k - 1) + 556 ≤ 5560: k ≤ 19.
     p.stubs.openai.behave({ promptTokens: 0, completionTokens: 500 });
     const budget = 10 * WORST_CASE_HI;
     const { key, licenseId } = await licenseOn({ monthly_budget_micros: budget });
@@ -170,38 +173,99 @@ describe("B1: the monthly budget holds under concurrency", () => {
     }
     const refused = await chat(key);
     expect(refused.status).toBe(402);
-    expect(refused.body).toEqual(BUDGET(0.00552));
+    expect(refused.body).toEqual(BUDGET(0.00556));
     expect(await monthCounter(licenseId)).toEqual({ requests: 19, cost_micros: 19 * 276, reserved_micros: 0, tokens: 19 * 500, pending: 0 });
     expect(p.stubs.openai.requests).toHaveLength(19);
   });
 });
 
-describe("the worst case reserved (§4.4): prompt estimate × input price + clamped max_tokens × output price", () => {
+describe("B1: the budget holds against a provider that counts the most prompt tokens it may", () => {
+  // Non-Latin text is where characters ÷ 4 under-counts: Japanese takes 3 UTF-8 bytes a character, these emoji 4 to
+  // 25, and "㍿" becomes "株式会社" (12 bytes) under NFKC. The stub reports, for each request it receives, the
+  // most the README's rule allows: the prompt bound and all of max_tokens.
+  const CONVERSATION = [
+    { role: "system", content: "あなたは丁寧なアシスタントです。㍿などの略語も説明してください。" },
+    { role: "user", content: "こんにちは！🍣🍜🎌 今日の東京の天気を教えてください。".repeat(20) },
+    { role: "assistant", content: [{ type: "text", text: "晴れです☀️" }, { type: "text", text: "👨‍👩‍👧‍👦".repeat(10) }] },
+    { role: "user", content: "ありがとう🙏" },
+  ];
+  const MAX_TOKENS = 16;
+  const cases = [
+    ["openai", "gpt-4o-mini", false],
+    ["anthropic", "claude-3-haiku-20240307", true],
+    ["deepseek", "deepseek-chat", false],
+  ] as const;
+
+  it.each(cases)("%s (%s, stream %s): 40 concurrent chats, budget 10.5 worst cases → 10 admitted, spend ≤ budget", async (provider, model, stream) => {
+    p.stubs[provider].behave({ usageFrom: mostUsage });
+    // A `name` is text the model sees too (Anthropic refuses names, so its conversation has none).
+    const messages = provider === "anthropic" ? CONVERSATION : [...CONVERSATION, { role: "user", content: "またね👋", name: "tanaka_san" }];
+    // The Anthropic stub receives the system message as `system`; mostPromptTokens counts it as that message.
+    const prompt = mostPromptTokens({ messages });
+    const price = DEFAULT_PRICES[`${provider}/${model}`];
+    const costOfOne = Math.ceil(prompt * price.input + MAX_TOKENS * price.output);
+    const budget = 10 * costOfOne + Math.floor(costOfOne / 2);
+    const { key, licenseId } = await licenseOn({ monthly_budget_micros: budget });
+
+    const responses = await Promise.all(Array.from({ length: 40 }, () => chat(key, { messages, api_provider: provider, max_tokens: MAX_TOKENS, stream })));
+    // An under-estimated reservation lets at least 11 in, which spends more than the budget.
+    expect(statusCounts(responses)).toEqual({ 200: 10, 402: 30 });
+    expect(p.stubs[provider].requests).toHaveLength(10);
+
+    const logs = await logsOf(licenseId);
+    expect(logs).toHaveLength(10);
+    for (const log of logs) expect(log).toMatchObject({ prompt_tokens: prompt, completion_tokens: MAX_TOKENS, cost_micros: costOfOne });
+    const month = await monthCounter(licenseId);
+    expect(month).toEqual({ requests: logs.length, cost_micros: logs.reduce((sum, log) => sum + log.cost_micros, 0), reserved_micros: 0, tokens: 10 * (prompt + MAX_TOKENS), pending: 0 });
+    expect(month.cost_micros).toBeLessThanOrEqual(budget);
+  });
+
+  it.each(cases)("%s (%s): the reservation is exactly that most: a budget of one call admits it, 1 micro-euro less refuses it", async (provider, model) => {
+    const messages = provider === "anthropic" ? CONVERSATION : [...CONVERSATION, { role: "user", content: "またね👋", name: "tanaka_san" }];
+    const price = DEFAULT_PRICES[`${provider}/${model}`];
+    const costOfOne = Math.ceil(mostPromptTokens({ messages }) * price.input + MAX_TOKENS * price.output);
+    const body = { messages, api_provider: provider, max_tokens: MAX_TOKENS };
+    const fits = await licenseOn({ monthly_budget_micros: costOfOne });
+    expect((await chat(fits.key, body)).status).toBe(200);
+    const short = await licenseOn({ monthly_budget_micros: costOfOne - 1 });
+    expect((await chat(short.key, body)).status).toBe(402);
+    expect(p.stubs[provider].requests).toHaveLength(1);
+  });
+});
+
+describe("the worst case reserved: prompt bound × input price + clamped max_tokens × output price", () => {
   it("a max_tokens above the plan's cap reserves only the cap (B3)", async () => {
-    // pro's cap is 2048: ceil(2048 × 0.552) = ceil(1130.496) = 1131 micro-euros, however large the request's max_tokens.
-    const fits = await licenseOn({ monthly_budget_micros: 1131 });
+    // pro's cap is 2048: ceil(26 × 0.138 + 2048 × 0.552) = ceil(1134.084) = 1135 micro-euros, however large the request's max_tokens.
+    const fits = await licenseOn({ monthly_budget_micros: 1135 });
     expect((await chat(fits.key, { messages: HI, max_tokens: 1_000_000 })).status).toBe(200);
     expect(p.stubs.openai.requests[0].body).toMatchObject({ max_tokens: 2048 });
-    const short = await licenseOn({ monthly_budget_micros: 1130 });
+    const short = await licenseOn({ monthly_budget_micros: 1134 });
     const refused = await chat(short.key, { messages: HI, max_tokens: 1_000_000 });
     expect(refused.status).toBe(402);
-    expect(refused.body).toEqual(BUDGET(0.00113));
+    expect(refused.body).toEqual(BUDGET(0.001134));
     expect(p.stubs.openai.requests).toHaveLength(1);
   });
 
-  it("the prompt counts: 4000 characters → 1000 tokens × 0.138 = 138 on top of 1000 × 0.552", async () => {
-    const messages = [{ role: "user", content: "z".repeat(4000) }];
-    const fits = await licenseOn({ monthly_budget_micros: 690 });
+  it.each([
+    // 4000 ASCII bytes + "user" + 20 template tokens = 4024: ceil(4024 × 0.138 + 552) = ceil(1107.312) = 1108.
+    ["4000 ASCII characters", 1108, "z".repeat(4000)],
+    // 3 UTF-8 bytes each: 3000 + 24 = 3024 tokens, ceil(969.312) = 970 (characters ÷ 4 would say 250).
+    ["1000 Japanese characters", 970, "日".repeat(1000)],
+    // "㍿" is 3 bytes but 12 in NFKC ("株式会社"): 12,000 + 24 = 12,024 tokens, ceil(2211.312) = 2212.
+    ["1000 characters that NFKC lengthens", 2212, "㍿".repeat(1000)],
+  ])("the prompt counts at its bound: %s reserve %d micro-euros", async (_label, reserved, content) => {
+    const messages = [{ role: "user", content }];
+    const fits = await licenseOn({ monthly_budget_micros: reserved });
     expect((await chat(fits.key, { messages })).status).toBe(200);
-    const short = await licenseOn({ monthly_budget_micros: 689 });
+    const short = await licenseOn({ monthly_budget_micros: reserved - 1 });
     expect((await chat(short.key, { messages })).status).toBe(402);
     expect(p.stubs.openai.requests).toHaveLength(1);
   });
 
-  it("the model's own prices: Anthropic's haiku reserves 1000 × 1.15 = 1150", async () => {
-    const fits = await licenseOn({ monthly_budget_micros: 1150 });
+  it("the model's own prices: Anthropic's haiku reserves ceil(26 × 0.23 + 1000 × 1.15) = ceil(1155.98) = 1156", async () => {
+    const fits = await licenseOn({ monthly_budget_micros: 1156 });
     expect((await chat(fits.key, { messages: HI, api_provider: "anthropic" })).status).toBe(200);
-    const short = await licenseOn({ monthly_budget_micros: 1149 });
+    const short = await licenseOn({ monthly_budget_micros: 1155 });
     expect((await chat(short.key, { messages: HI, api_provider: "anthropic" })).status).toBe(402);
     expect(p.stubs.anthropic.requests).toHaveLength(1);
   });

@@ -38,6 +38,11 @@ export interface StubBehaviour {
   /** Raw body text of the "error" answer; defaults to the flavour's 500 error JSON. */
   errorBody: string;
   breakAfterChunks: number;
+  /**
+   * When set, the usage reported for a request is computed from the JSON body the stub received (e.g. the most a
+   * provider may count for it), in place of `promptTokens` / `completionTokens`.
+   */
+  usageFrom?: (request: Record<string, unknown>) => { promptTokens: number; completionTokens: number };
 }
 
 export interface RecordedRequest {
@@ -352,6 +357,8 @@ async function handle(dialect: Dialect, ex: Exchange, behaviour: StubBehaviour, 
   if (!parsed.ok || !isRecord(parsed.value)) return sendJson(ex, 400, dialect.invalidJsonBody);
 
   const request = parsed.value;
+  // `behaviour` is this request's own snapshot, so the computed usage stays with this request.
+  if (behaviour.usageFrom) Object.assign(behaviour, behaviour.usageFrom(request));
   if (behaviour.mode === "hang") return; // The response's 'close' (client abort or close()) ends the exchange.
   await pause(behaviour.delayMs + Math.random() * behaviour.delayJitterMs, ex.gone);
   if (ex.gone.aborted) return;
