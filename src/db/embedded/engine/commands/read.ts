@@ -4,6 +4,7 @@ import { CommandError, failedToParse, toCommandError } from "../errors";
 import { encodeValue } from "../keys";
 import { fullContext, queryOptions } from "../mingo-context";
 import { ProcessingMode } from "mingo";
+import { preparePipeline } from "../regex.filter";
 import { compileProjection } from "../sort-project";
 import { cloneValue, collectPathValues, idFirst, isPlainObject } from "../values";
 import { checkHint, docOption, intOption, namespace, targetName, type CommandContext } from "./context";
@@ -78,7 +79,7 @@ export function aggregate(ctx: CommandContext): Document {
   if (!cursorOption) throw failedToParse("The 'cursor' option is required, except for aggregate with the explain argument");
 
   checkHint(ctx, ns, ctx.command.hint);
-  const stages = [...(pipeline as Document[])];
+  const stages = preparePipeline(pipeline as Document[]);
   let out: string | undefined;
   const last = stages[stages.length - 1];
   if (last && "$out" in last) {

@@ -1,5 +1,6 @@
 import type { Document } from "bson";
 import { CommandError, failedToParse, toCommandError } from "../errors";
+import { isRegexValue } from "../regex.filter";
 import { compileProjection } from "../sort-project";
 import { applyUpdate, buildUpsertDocument, isOperatorUpdate } from "../updater";
 import { idFirst, isPlainObject, newObjectId } from "../values";
@@ -39,7 +40,8 @@ export function insert(ctx: CommandContext): Document {
   let n = 0;
   const writeErrors = runBatch(ctx, documents, (raw) => {
     const doc = "_id" in raw ? idFirst(raw) : { _id: newObjectId(), ...raw };
-    if (Array.isArray(doc._id) || (doc._id instanceof RegExp)) throw new CommandError("BadValue", `can't use an array for _id`);
+    if (Array.isArray(doc._id)) throw new CommandError("BadValue", "can't use an array for _id");
+    if (isRegexValue(doc._id)) throw new CommandError("BadValue", "can't use a regex for _id");
     ctx.scope.insert(ns, doc);
     n++;
   });
