@@ -83,10 +83,10 @@ describe("regexes inside other operators", () => {
   });
 
   test("$pull with a regex removes the matching strings", async () => {
-    const c = t.db().collection("pull");
-    await c.insertOne({ _id: 1 as never, tags: ["x1", "y", "x2"] });
-    await c.updateOne({ _id: 1 as never }, { $pull: { tags: /^x/ } });
-    expect((await c.findOne({ _id: 1 as never }))?.tags).toEqual(["y"]);
+    const c = t.db().collection<{ _id: number; tags: string[] }>("pull");
+    await c.insertOne({ _id: 1, tags: ["x1", "y", "x2"] });
+    await c.updateOne({ _id: 1 }, { $pull: { tags: /^x/ } });
+    expect((await c.findOne({ _id: 1 }))?.tags).toEqual(["y"]);
   });
 
   test("updateMany and deleteMany select by regex", async () => {
