@@ -30,6 +30,11 @@ export interface EmbeddedMongoOptions {
   cursorTimeoutMs?: number;
   /** Largest accepted wire message (mongod: 48 MB). */
   maxMessageBytes?: number;
+  /**
+   * Time limit of a command that sets no maxTimeMS (default 30 s; mongod has none). Every command runs to completion
+   * on the process's one thread, so without a limit a single pathological scan would stall every other client.
+   */
+  defaultMaxTimeMs?: number;
 }
 
 export interface EmbeddedMongo {
@@ -59,7 +64,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     replSetName,
     startedAt: new Date(),
     connections: () => server?.connectionCount ?? 0,
-  }, { cursorTimeoutMs: options.cursorTimeoutMs });
+  }, { cursorTimeoutMs: options.cursorTimeoutMs, defaultMaxTimeMs: options.defaultMaxTimeMs });
   if (dataDir) {
     engine.restore(dataDir.recovered);
     logger.info({ dataDir: options.dataDir, collections: engine.catalog.allCollections().length }, "embedded engine recovered its data folder");

@@ -18,6 +18,8 @@ function runBatch<T>(ctx: CommandContext, items: T[], each: (item: T, index: num
       // A labelled error (WriteConflict in a transaction) must reach the driver as a command error: labels in
       // writeErrors are not read, and TransientTransactionError is what makes the driver retry the transaction.
       if (commandError.errorLabels.length > 0) throw commandError;
+      // An interruption fails the whole batch, as on mongod: the remaining statements would be past the limit too.
+      if (commandError.codeName === "MaxTimeMSExpired") throw commandError;
       writeErrors.push(commandError.toWriteError(i));
       if (ordered || ctx.scope.inTransaction) break;
     }
