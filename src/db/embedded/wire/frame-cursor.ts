@@ -1,5 +1,5 @@
 import { deserialize, type Document } from "bson";
-import { WireProtocolError } from "./errors";
+import { BsonObjectTooLargeError, WireProtocolError } from "./errors";
 
 /**
  * What the engine expects from every decoded document: JS numbers for int32/int64/double (mingo only compares
@@ -57,6 +57,8 @@ export class FrameCursor {
     const size = this.buf.readInt32LE(this.pos);
     if (size < MIN_BSON_BYTES) throw new WireProtocolError(`invalid BSON document size ${size}`);
     this.need(size, "BSON document");
+    // Checked after `need`: the document is whole, so the stream stays in sync and the message can be answered.
+    if (size > BsonObjectTooLargeError.MAX_INTERNAL_BYTES) throw new BsonObjectTooLargeError(size);
     let doc: Document;
     try {
       doc = deserialize(this.buf.subarray(this.pos, this.pos + size), DESERIALIZE_OPTIONS);
