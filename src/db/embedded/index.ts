@@ -6,6 +6,9 @@ import { DEFAULT_TRANSPORT_LIMITS } from "./server/transport.limits";
 
 export { DataDirLockedError, readDataDirOwner } from "./persistence";
 
+/** How long a connection may stay idle before the engine closes it, unless `idleTimeoutMs` says otherwise. */
+export const DEFAULT_ENGINE_IDLE_TIMEOUT_MS = DEFAULT_TRANSPORT_LIMITS.idleTimeoutMs;
+
 /**
  * The embedded MongoDB-wire-compatible engine: the real `mongodb` driver (and mongoose) talk to it over TCP.
  * It answers as a single-node replica set by default, so sessions and transactions behave as in production.
