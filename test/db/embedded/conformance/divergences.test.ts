@@ -117,6 +117,11 @@ describe("regular expressions (embedded: matched with RE2 in linear time, see en
     expect((await c.find({ s: { $regex: "(?<=USD)\\d+" } }).toArray()).map((d) => d.k)).toEqual(["price"]);
     expect((await c.find({ s: { $regex: "^[A-Z]+(?=100)" } }).toArray()).map((d) => d.k).sort()).toEqual(["other", "price"]);
   });
+  divergence("without the m option, $ also matches before a final newline, as in PCRE (embedded: RE2's $ is only the end of the string)", async () => {
+    const c = fresh();
+    await c.insertOne({ s: "abc\n" });
+    expect(await c.countDocuments({ s: { $regex: "abc$" } })).toBe(1);
+  });
 });
 
 describe("change streams and client bulkWrite", () => {
