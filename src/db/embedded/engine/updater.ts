@@ -66,14 +66,18 @@ export function applyUpdate(before: Document, update: Document | Document[], opt
 function prepareRegexes(update: Document, options: UpdateOptions): { update: Document; options: UpdateOptions } {
   const prepared: UpdateOptions = {
     ...options,
-    arrayFilters: options.arrayFilters?.map((filter) => (isPlainObject(filter) ? prepareFilter(filter) : filter)),
+    arrayFilters: Array.isArray(options.arrayFilters) ? options.arrayFilters.map((filter) => (isPlainObject(filter) ? prepareFilter(filter) : filter)) : options.arrayFilters,
     query: options.query ? prepareFilter(options.query) : undefined,
   };
   if (!isPlainObject(update.$pull)) return { update, options: prepared };
   const pull: Document = {};
   for (const [path, condition] of Object.entries(update.$pull)) {
-    // A document without operators is matched against the fields of each element: a filter, not a condition.
-    pull[path] = isPlainObject(condition) && !hasOperatorKeys(condition) ? prepareFilter(condition) : isRegexValue(condition) || isPlainObject(condition) ? prepareCondition(condition) : condition;
+    if (isPlainObject(condition) && !hasOperatorKeys(condition)) {
+      // A document without operators is matched against the fields of each element: a filter, not a condition.
+      pull[path] = prepareFilter(condition);
+    } else {
+      pull[path] = isRegexValue(condition) || isPlainObject(condition) ? prepareCondition(condition) : condition;
+    }
   }
   return { update: { ...update, $pull: pull }, options: prepared };
 }
