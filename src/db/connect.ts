@@ -2,7 +2,7 @@ import path from "node:path";
 import mongoose, { type Connection } from "mongoose";
 import type { Logger } from "pino";
 import type { Config } from "../config";
-import { DataDirLockedError, readDataDirOwner, startEmbeddedMongo, type EmbeddedMongo } from "./embedded";
+import { DEFAULT_ENGINE_IDLE_TIMEOUT_MS, DataDirLockedError, readDataDirOwner, startEmbeddedMongo, type EmbeddedMongo } from "./embedded";
 
 export type DatabaseType = "embedded" | "mongodb";
 
@@ -28,6 +28,7 @@ const SERVER_SELECTION_TIMEOUT_MS = 5000;
 const EMBEDDED_DATA_SUBFOLDER = "db";
 
 type DatabaseConfig = Pick<Config, "mongodbUri" | "mongodbDatabase" | "dataDir" | "embeddedDbPort">;
+type ConnectOptionsForDriver = Partial<ReturnType<typeof embeddedDriverOptions>>;
 
 export interface ConnectOptions {
   /**
@@ -57,7 +58,8 @@ export function embeddedDataDir(config: Pick<Config, "dataDir">): string {
 async function attachToRunningEngine(uri: string, dbName: string, logger: Logger): Promise<Database> {
   let connection: Connection;
   try {
-    connection = await openConnection(uri, dbName);
+    // The running engine's idle timeout is not known here; it is the default unless its operator changed it.
+    connection = await openConnection(uri, dbName, embeddedDriverOptions(DEFAULT_ENGINE_IDLE_TIMEOUT_MS));
   } catch (error) {
     throw new DatabaseStartError(`cannot reach the running platform's embedded engine at ${uri}: ${(error as Error).message}`, { cause: error });
   }
@@ -82,7 +84,7 @@ async function connectToMongoDb(uri: string, dbName: string, logger: Logger): Pr
 export async function connectToEmbeddedEngine(engine: EmbeddedMongo, dbName: string, logger: Logger): Promise<Database> {
   let connection: Connection;
   try {
-    connection = await openConnection(engine.uri, dbName);
+    connection = await openConnection(engine.uri, dbName, embeddedDriverOptions(engine.idleTimeoutMs));
   } catch (error) {
     await engine.stop();
     throw new DatabaseStartError(`cannot connect to the embedded engine at ${engine.uri}: ${(error as Error).message}`, {
@@ -120,12 +122,29 @@ async function startEngine(config: DatabaseConfig, logger: Logger): Promise<Embe
   }
 }
 
-async function openConnection(uri: string, dbName: string): Promise<Connection> {
+/** The driver's minimum heartbeat interval. */
+const MIN_HEARTBEAT_MS = 500;
+const DEFAULT_HEARTBEAT_MS = 10_000;
+
+/**
+ * Driver options for the embedded engine, which (unlike mongod) closes connections idle for `idleTimeoutMs`:
+ * pooled connections are retired by the driver after half that, so the pool never hands out a socket the engine is
+ * about to close, and the monitoring connection talks more often than the timeout, so it is never idle.
+ */
+export function embeddedDriverOptions(idleTimeoutMs: number): { maxIdleTimeMS: number; heartbeatFrequencyMS: number } {
+  return {
+    maxIdleTimeMS: Math.max(1, Math.floor(idleTimeoutMs / 2)),
+    heartbeatFrequencyMS: Math.max(MIN_HEARTBEAT_MS, Math.min(DEFAULT_HEARTBEAT_MS, Math.floor(idleTimeoutMs / 3))),
+  };
+}
+
+async function openConnection(uri: string, dbName: string, driverOptions: ConnectOptionsForDriver = {}): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     dbName,
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
     // Without buffering, a query made while the database is down fails at once instead of queueing.
     bufferCommands: false,
+    ...driverOptions,
   });
   try {
     return await connection.asPromise();

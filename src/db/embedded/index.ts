@@ -1,9 +1,13 @@
 import type { Document } from "bson";
 import { Engine } from "./engine/engine";
 import { DataDirectory, type JournalOp } from "./persistence";
-import { WireServer } from "./server/transport";
+import { WireServer, type TransportStats } from "./server/transport";
+import { DEFAULT_TRANSPORT_LIMITS } from "./server/transport.limits";
 
 export { DataDirLockedError, DataDirMissingFileError, readDataDirOwner } from "./persistence";
+
+/** How long a connection may stay idle before the engine closes it, unless `idleTimeoutMs` says otherwise. */
+export const DEFAULT_ENGINE_IDLE_TIMEOUT_MS = DEFAULT_TRANSPORT_LIMITS.idleTimeoutMs;
 
 /**
  * The embedded MongoDB-wire-compatible engine: the real `mongodb` driver (and mongoose) talk to it over TCP.
@@ -30,6 +34,17 @@ export interface EmbeddedMongoOptions {
   cursorTimeoutMs?: number;
   /** Largest accepted wire message (mongod: 48 MB). */
   maxMessageBytes?: number;
+  /**
+   * Time limit of a command that sets no maxTimeMS (default 30 s; mongod has none). Every command runs to completion
+   * on the process's one thread, so without a limit a single pathological scan would stall every other client.
+   */
+  defaultMaxTimeMs?: number;
+  /** A connection that completes no message for this long is closed (default 10 minutes; see transport.limits.ts). */
+  idleTimeoutMs?: number;
+  /** A message must arrive whole within this long of its first byte (default 30 s). */
+  frameTimeoutMs?: number;
+  /** Bytes of half-received messages all connections together may hold (default 256 MiB). */
+  maxPartialFrameBytes?: number;
 }
 
 export interface EmbeddedMongo {
@@ -38,6 +53,10 @@ export interface EmbeddedMongo {
   readonly port: number;
   /** Direct access for in-process tools and benchmarks (no TCP); not part of the MongoDB surface. */
   readonly engine: Engine;
+  /** After this long without a complete message the engine closes a connection: clients' pools must idle out sooner. */
+  readonly idleTimeoutMs: number;
+  /** The transport's counters (half-received bytes held, connections closed by the limits). */
+  transportStats(): Readonly<TransportStats>;
   /** Stops listening, closes connections, waits for the journal, snapshots and releases the data folder. */
   stop(): Promise<void>;
 }
@@ -59,7 +78,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     replSetName,
     startedAt: new Date(),
     connections: () => server?.connectionCount ?? 0,
-  }, { cursorTimeoutMs: options.cursorTimeoutMs });
+  }, { cursorTimeoutMs: options.cursorTimeoutMs, defaultMaxTimeMs: options.defaultMaxTimeMs });
   if (dataDir) {
     engine.restore(dataDir.recovered);
     logger.info({ dataDir: options.dataDir, collections: engine.catalog.allCollections().length }, "embedded engine recovered its data folder");
@@ -84,10 +103,16 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     );
   };
 
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_TRANSPORT_LIMITS.idleTimeoutMs;
   server = new WireServer({
     host,
     port: options.port ?? 0,
     maxMessageBytes: options.maxMessageBytes ?? 48_000_000,
+    limits: {
+      idleTimeoutMs,
+      frameTimeoutMs: options.frameTimeoutMs ?? DEFAULT_TRANSPORT_LIMITS.frameTimeoutMs,
+      maxPartialFrameBytes: options.maxPartialFrameBytes ?? DEFAULT_TRANSPORT_LIMITS.maxPartialFrameBytes,
+    },
     logger,
     handler: async (db, command, ctx) => {
       const execution = engine.execute(db, command, ctx);
@@ -116,6 +141,8 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     host: bound.host,
     port: bound.port,
     engine,
+    idleTimeoutMs,
+    transportStats: () => ({ ...(server as WireServer).stats }),
     stop() {
       stopping ??= (async () => {
         for (const timer of timers) clearInterval(timer);

@@ -5,11 +5,26 @@ import { idKeyOf } from "./collection";
 import { CursorRegistry } from "./cursors";
 import { CommandError, toCommandError } from "./errors";
 import { FailPoints, type InjectedFailure } from "./fail-points";
+import { deadlineFor } from "./operation.deadline";
 import { CommittedScope } from "./scope";
+import { DeadlineScope } from "./scope.deadline";
 import { bsonTypeOf, isPlainObject } from "./values";
 import { SessionRegistry } from "./sessions";
 import { COMMANDS, TRANSACTION_COMMANDS } from "./commands/table";
 import type { CommandContext, ServerInfo } from "./commands/context";
+
+export interface EngineOptions {
+  cursorTimeoutMs?: number;
+  transactionLifetimeMs?: number;
+  /**
+   * Time limit for a command that sets no maxTimeMS (mongod has none). Commands run synchronously on the
+   * process's only thread, so an unbounded scan would stall every other client and the platform's HTTP handling;
+   * 30 s is far above any query the platform makes and still bounds the damage of a pathological one.
+   */
+  defaultMaxTimeMs?: number;
+}
+
+export const DEFAULT_MAX_TIME_MS = 30_000;
 
 export interface ConnectionInfo {
   connectionId: number;
@@ -34,12 +49,15 @@ export class Engine {
   readonly sessions: SessionRegistry;
   readonly failPoints = new FailPoints();
 
+  private readonly defaultMaxTimeMs: number;
+
   constructor(
     private readonly server: ServerInfo,
-    options: { cursorTimeoutMs?: number; transactionLifetimeMs?: number } = {},
+    options: EngineOptions = {},
   ) {
     this.cursors = new CursorRegistry(options.cursorTimeoutMs);
     this.sessions = new SessionRegistry(this.catalog, options.transactionLifetimeMs);
+    this.defaultMaxTimeMs = options.defaultMaxTimeMs ?? DEFAULT_MAX_TIME_MS;
   }
 
   execute(db: string, command: Document, connection: ConnectionInfo): Execution {
@@ -51,6 +69,8 @@ export class Engine {
     }
     const committed = new CommittedScope(this.catalog);
     try {
+      // The clock starts here, as mongod's starts when the operation begins.
+      const deadline = deadlineFor(command, this.defaultMaxTimeMs);
       const handler = COMMANDS[name];
       if (!handler) throw new CommandError("CommandNotFound", `no such command: '${name}'`);
       rejectDecimal128(command);
@@ -62,7 +82,8 @@ export class Engine {
       const ctx: CommandContext = {
         db,
         command,
-        scope: transaction ?? committed,
+        scope: new DeadlineScope(transaction ?? committed, deadline),
+        deadline,
         journal: committed.journal,
         catalog: this.catalog,
         cursors: this.cursors,

@@ -30,6 +30,22 @@ export const ErrorCodes = {
   OperationNotSupportedInTransaction: 263,
   Location31254: 31254,
   DuplicateKey: 11000,
+  MaxTimeMSExpired: 50,
+  BSONObjectTooLarge: 10334,
+  Location17419: 17419,
+  Location17420: 17420,
+  Location31024: 31024,
+  Location51075: 51075,
+  Location51091: 51091,
+  Location51103: 51103,
+  Location51104: 51104,
+  Location51105: 51105,
+  Location51106: 51106,
+  Location51107: 51107,
+  Location51108: 51108,
+  Location51109: 51109,
+  Location51110: 51110,
+  Location51111: 51111,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

@@ -3,6 +3,8 @@ import { Query } from "mingo/query";
 import { CommandError, toCommandError } from "./errors";
 import { compareKeys, encodeValue } from "./keys";
 import { fullContext, queryContext, queryOptions } from "./mingo-context";
+import { Re2Regex } from "./regex.compile";
+import { prepareFilter, REGEX_OPERATOR } from "./regex.filter";
 import { bsonTypeOf, compareNumbers, getPathSimple, isNumeric, isPlainObject, toNumber, type Path } from "./values";
 
 const ASTRAL = /[\ud800-\udfff]/;
@@ -17,19 +19,20 @@ const ASTRAL = /[\ud800-\udfff]/;
  */
 export type Predicate = (doc: Document) => boolean;
 
-type Comparison = "$eq" | "$ne" | "$gt" | "$gte" | "$lt" | "$lte" | "$in" | "$nin" | "$exists";
+type Comparison = "$eq" | "$ne" | "$gt" | "$gte" | "$lt" | "$lte" | "$in" | "$nin" | "$exists" | typeof REGEX_OPERATOR;
 interface Condition {
   path: Path;
   op: Comparison;
   operand: unknown;
 }
 
-const NATIVE_OPERATORS = new Set<string>(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists"]);
+const NATIVE_OPERATORS = new Set<string>(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", REGEX_OPERATOR]);
 const FULL_CONTEXT_OPERATORS = /"\$(expr|where|jsonSchema)"/;
 
-export function compileFilter(filter: Document | undefined | null): Predicate {
-  if (!filter || Object.keys(filter).length === 0) return () => true;
-  if (!isPlainObject(filter)) throw new CommandError("TypeMismatch", "filter must be an object");
+export function compileFilter(rawFilter: Document | undefined | null): Predicate {
+  if (!rawFilter || Object.keys(rawFilter).length === 0) return () => true;
+  if (!isPlainObject(rawFilter)) throw new CommandError("TypeMismatch", "filter must be an object");
+  const filter = prepareFilter(rawFilter);
   const conditions = nativeConditions(filter);
   let mingoQuery: Query | undefined;
   const viaMingo = (doc: Document): boolean => {
@@ -88,6 +91,8 @@ function nativeConditions(filter: Document): Condition[] | undefined {
         if (!Array.isArray(operand) || !operand.every(isSimpleScalar)) return false;
       } else if (op === "$exists") {
         if (typeof operand !== "boolean" && typeof operand !== "number") return false;
+      } else if (op === REGEX_OPERATOR) {
+        if (!(operand instanceof Re2Regex)) return false;
       } else if (!isSimpleScalar(operand)) return false;
       out.push({ path, op: op as Comparison, operand });
     }
@@ -128,6 +133,16 @@ function evaluate(condition: Condition, doc: Document): boolean | undefined {
   switch (condition.op) {
     case "$exists":
       return present === Boolean(condition.operand);
+    case REGEX_OPERATOR: {
+      const regex = condition.operand as Re2Regex;
+      if (typeof value === "string") return regex.test(value);
+      // As on mongod, a stored regex matches only when it is the same regex.
+      if (bsonTypeOf(value) === "BSONRegExp") {
+        const stored = value as { pattern: string; options: string };
+        return stored.pattern === regex.pattern && stored.options === regex.options;
+      }
+      return false;
+    }
     case "$eq":
       return equalsScalar(value, present, condition.operand);
     case "$ne":

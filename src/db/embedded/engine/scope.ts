@@ -4,6 +4,7 @@ import type { Catalog } from "./catalog";
 import { splitNamespace } from "./catalog";
 import { idKeyOf, type Collection } from "./collection";
 import { compileFilter } from "./matcher";
+import type { Deadline } from "./operation.deadline";
 import { planQuery } from "./planner";
 import { sortDocuments } from "./sort-project";
 
@@ -14,6 +15,8 @@ export interface QueryShape {
   sort?: Document;
   /** Stop once this many matches are found (skip + limit), when the plan yields them in order. */
   stopAfter?: number;
+  /** The command's time limit, checked for every document or index key visited. */
+  deadline?: Deadline;
 }
 
 /**
@@ -45,6 +48,7 @@ export function queryCommitted(collection: Collection, shape: QueryShape, skip?:
     const limit = unsorted && shape.stopAfter !== undefined ? shape.stopAfter : Number.POSITIVE_INFINITY;
     for (const [idKey, doc] of collection.docs) {
       if (entries.length >= limit) break;
+      shape.deadline?.visit();
       if (skip?.(idKey)) continue;
       stats.scannedObjects++;
       if (matches(doc)) entries.push([idKey, doc]);
@@ -58,6 +62,7 @@ export function queryCommitted(collection: Collection, shape: QueryShape, skip?:
     const ids = low === high ? (plan.index.lookup(low) ?? []) : plan.index.range(low, high, plan.reverse);
     for (const idKey of ids) {
       stats.scanned++;
+      shape.deadline?.visit();
       if (dedupe) {
         if (seen.has(idKey)) continue;
         seen.add(idKey);

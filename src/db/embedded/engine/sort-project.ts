@@ -3,6 +3,7 @@ import { Query } from "mingo/query";
 import { CommandError, toCommandError } from "./errors";
 import { encodeValue } from "./keys";
 import { fullContext, queryOptions } from "./mingo-context";
+import { prepareCondition } from "./regex.filter";
 import { collectPathValues, idFirst, isPlainObject } from "./values";
 
 /** Sorts documents by a MongoDB sort spec (arrays sort by their smallest element ascending, largest descending). */
@@ -55,15 +56,26 @@ export function compileProjection(projection: Document | undefined): Projector |
       return inclusion ? (doc) => include(doc, set, excludeId) : (doc) => exclude(doc, set, excludeId);
     }
   }
+  const prepared = prepareProjection(projection);
   return (doc) => {
     try {
-      const cursor = new Query({}, queryOptions(fullContext)).find<Document>([doc], projection);
+      const cursor = new Query({}, queryOptions(fullContext)).find<Document>([doc], prepared);
       const result = cursor.next();
       return result ? idFirst(result) : {};
     } catch (error) {
       throw toCommandError(error);
     }
   };
+}
+
+/** `$elemMatch` projections are queries: their regexes are compiled for RE2 like a filter's. */
+function prepareProjection(projection: Document): Document {
+  const out: Document = {};
+  for (const field of Object.keys(projection)) {
+    const spec: unknown = projection[field];
+    out[field] = isPlainObject(spec) && isPlainObject(spec.$elemMatch) ? { ...spec, ...(prepareCondition({ $elemMatch: spec.$elemMatch }) as Document) } : spec;
+  }
+  return out;
 }
 
 function isFlag(value: unknown): boolean {

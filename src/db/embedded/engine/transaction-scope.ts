@@ -42,7 +42,10 @@ export class TransactionScope implements Scope {
     if (!changes || changes.size === 0) return committed.sorted ? committed.entries : sortEntries(committed.entries, shape.sort);
     const matches = compileFilter(shape.filter);
     const entries = [...committed.entries];
-    for (const [idKey, change] of changes) if (change.after && matches(change.after)) entries.push([idKey, change.after]);
+    for (const [idKey, change] of changes) {
+      shape.deadline?.visit();
+      if (change.after && matches(change.after)) entries.push([idKey, change.after]);
+    }
     return sortEntries(entries, shape.sort);
   }
 

@@ -4,6 +4,7 @@ import { update as mingoUpdate } from "mingo/updater";
 import { CommandError, failedToParse, toCommandError } from "./errors";
 import { compareValues, encodeValue } from "./keys";
 import { fullContext, queryOptions } from "./mingo-context";
+import { isRegexValue, prepareCondition, prepareFilter } from "./regex.filter";
 import { bsonTypeOf, cloneValue, describeValue, forEachFieldCondition, idFirst, isNumeric, isPlainObject, newObjectId, toNumber } from "./values";
 
 /**
@@ -44,17 +45,41 @@ export function applyUpdate(before: Document, update: Document | Document[], opt
   else if (!isOperatorUpdate(update)) result = applyReplacement(before, update);
   else {
     validateOperators(update);
+    const prepared = prepareRegexes(update, options);
     try {
-      result = applyNative(before, update, options);
+      result = applyNative(before, prepared.update, prepared.options);
     } catch (error) {
       if (!(error instanceof NeedsMingo)) throw error;
-      result = applyWithMingo(before, update, options);
+      result = applyWithMingo(before, prepared.update, prepared.options);
     }
   }
   if ("_id" in before && encodeValue(result.doc._id) !== encodeValue(before._id)) {
     throw new CommandError("ImmutableField", `Performing an update on the path '_id' would modify the immutable field '_id'`);
   }
   return { doc: idFirst(result.doc), modified: result.modified };
+}
+
+/**
+ * The conditions an update evaluates (`$pull` conditions, arrayFilters, the query behind a positional `$`) with
+ * their regexes compiled for RE2, as queries get them (see regex.filter.ts).
+ */
+function prepareRegexes(update: Document, options: UpdateOptions): { update: Document; options: UpdateOptions } {
+  const prepared: UpdateOptions = {
+    ...options,
+    arrayFilters: Array.isArray(options.arrayFilters) ? options.arrayFilters.map((filter) => (isPlainObject(filter) ? prepareFilter(filter) : filter)) : options.arrayFilters,
+    query: options.query ? prepareFilter(options.query) : undefined,
+  };
+  if (!isPlainObject(update.$pull)) return { update, options: prepared };
+  const pull: Document = {};
+  for (const [path, condition] of Object.entries(update.$pull)) {
+    if (isPlainObject(condition) && !hasOperatorKeys(condition)) {
+      // A document without operators is matched against the fields of each element: a filter, not a condition.
+      pull[path] = prepareFilter(condition);
+    } else {
+      pull[path] = isRegexValue(condition) || isPlainObject(condition) ? prepareCondition(condition) : condition;
+    }
+  }
+  return { update: { ...update, $pull: pull }, options: prepared };
 }
 
 function applyReplacement(before: Document, replacement: Document): UpdateResult {

@@ -2,6 +2,10 @@ import net from "node:net";
 import type { Document } from "bson";
 import { decodeMessage, encodeMsgReply, encodeOpReply, type IncomingMessage } from "../wire/codec";
 import { FrameReader } from "../wire/frame-reader";
+import { OP_QUERY } from "../wire/header";
+import { DEFAULT_TRANSPORT_LIMITS, emptyTransportStats, type TransportLimits, type TransportStats } from "./transport.limits";
+
+export type { TransportLimits, TransportStats } from "./transport.limits";
 
 export interface CommandContext {
   connectionId: number;
@@ -25,6 +29,8 @@ export interface WireServerOptions {
   logger?: WireLogger;
   /** Called once per connection, after its socket closed and its last command finished. */
   onConnectionClosed?: (connectionId: number) => void;
+  /** Timeouts and the memory budget of half-received messages (defaults in transport.limits.ts). */
+  limits?: Partial<TransportLimits>;
 }
 
 interface Connection {
@@ -38,6 +44,13 @@ interface Connection {
    * closes, the messages it already sent still run (a w:0 write or endSessions right before disconnecting).
    */
   dropped: boolean;
+  /** This connection's half-received bytes, as counted in `stats.partialFrameBytes`. */
+  heldBytes: number;
+  /** Messages received and not yet answered: a connection with work in flight is not idle. */
+  inFlight: number;
+  /** Runs while a message is partly received: it must complete within `frameTimeoutMs`. */
+  frameTimer: NodeJS.Timeout | undefined;
+  idleTimer: NodeJS.Timeout | undefined;
 }
 
 const CMD_SUFFIX = ".$cmd";
@@ -50,9 +63,12 @@ export class WireServer {
   private readonly lifetimes = new Set<Promise<void>>();
   private nextConnectionId = 1;
   private readonly log: WireLogger;
+  private readonly limits: TransportLimits;
+  readonly stats: TransportStats = emptyTransportStats();
 
   constructor(private readonly opts: WireServerOptions) {
     this.log = opts.logger ?? NO_LOGGER;
+    this.limits = { ...DEFAULT_TRANSPORT_LIMITS, ...opts.limits };
   }
 
   get connectionCount(): number {
@@ -101,14 +117,26 @@ export class WireServer {
       reader: new FrameReader(this.opts.maxMessageBytes),
       queue: Promise.resolve(),
       dropped: false,
+      heldBytes: 0,
+      inFlight: 0,
+      frameTimer: undefined,
+      idleTimer: undefined,
     };
     this.connections.add(conn);
+    // unref: an idle client must not keep the process alive.
+    conn.idleTimer = setTimeout(() => this.onIdle(conn), this.limits.idleTimeoutMs).unref();
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.receive(conn, chunk));
     // ECONNRESET and friends are the client's business; the close handler below does the cleanup.
     socket.on("error", (err) => this.log.debug?.({ err, connectionId }, "wire socket error"));
 
-    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    const closed = new Promise<void>((resolve) =>
+      socket.once("close", () => {
+        // A half-received message is let go the moment its socket closes, whoever closed it.
+        this.release(conn);
+        resolve();
+      }),
+    );
     const lifetime = closed
       .then(() => {
         this.connections.delete(conn);
@@ -120,25 +148,89 @@ export class WireServer {
   }
 
   private receive(conn: Connection, chunk: Buffer): void {
+    if (conn.dropped) return;
     let messages: IncomingMessage[];
     try {
-      messages = conn.reader.push(chunk).map((frame) => decodeMessage(frame));
+      const frames = conn.reader.push(chunk);
+      this.account(conn, frames.length);
+      messages = frames.map((frame) => decodeMessage(frame));
     } catch (err) {
       // Garbage, an oversized frame, a bad checksum or an unsupported opcode: the stream cannot be resynchronised.
       this.log.warn({ err, ...conn.ctx }, "closing connection after a wire protocol error");
       this.drop(conn);
       return;
     }
+    if (this.stats.partialFrameBytes > this.limits.maxPartialFrameBytes) {
+      this.stats.overBudget++;
+      this.log.warn({ ...conn.ctx, partialFrameBytes: this.stats.partialFrameBytes }, "closing connection: half-received messages exceed the memory budget");
+      this.drop(conn);
+      return;
+    }
+    if (messages.length > 0) conn.idleTimer?.refresh();
     for (const message of messages) {
+      conn.inFlight++;
       conn.queue = conn.queue
         .then(() => this.process(conn, message))
         // process() answers every failure itself; this only keeps a bug from becoming an unhandled rejection.
-        .catch((err: unknown) => this.log.warn({ err, ...conn.ctx }, "unexpected failure while serving a message"));
+        .catch((err: unknown) => this.log.warn({ err, ...conn.ctx }, "unexpected failure while serving a message"))
+        .finally(() => {
+          conn.inFlight--;
+          conn.idleTimer?.refresh();
+        });
     }
+  }
+
+  /** Keeps the half-received byte count and the frame timer in step with the reader after a chunk. */
+  private account(conn: Connection, completedFrames: number): void {
+    const pending = conn.reader.pendingBytes;
+    this.stats.partialFrameBytes += pending - conn.heldBytes;
+    conn.heldBytes = pending;
+    if (pending === 0) {
+      clearTimeout(conn.frameTimer);
+      conn.frameTimer = undefined;
+    } else if (conn.frameTimer === undefined || completedFrames > 0) {
+      // A new message started (the first bytes, or the rest of a chunk that completed the previous one).
+      clearTimeout(conn.frameTimer);
+      conn.frameTimer = setTimeout(() => this.onFrameTimeout(conn), this.limits.frameTimeoutMs).unref();
+    }
+  }
+
+  private onFrameTimeout(conn: Connection): void {
+    this.stats.frameTimeouts++;
+    this.log.warn({ ...conn.ctx, heldBytes: conn.heldBytes }, "closing connection: a message did not arrive whole in time");
+    this.drop(conn);
+  }
+
+  private onIdle(conn: Connection): void {
+    // Work in flight is not idleness, and a half-received message is the frame timer's business.
+    if (conn.inFlight > 0 || conn.heldBytes > 0) {
+      conn.idleTimer?.refresh();
+      return;
+    }
+    this.stats.idleClosed++;
+    this.log.debug?.({ ...conn.ctx }, "closing idle connection");
+    this.drop(conn);
+  }
+
+  /** Frees what a connection holds between messages: its half-received bytes and its timers. Idempotent. */
+  private release(conn: Connection): void {
+    clearTimeout(conn.frameTimer);
+    clearTimeout(conn.idleTimer);
+    conn.frameTimer = undefined;
+    conn.idleTimer = undefined;
+    this.stats.partialFrameBytes -= conn.heldBytes;
+    conn.heldBytes = 0;
+    conn.reader.clear();
   }
 
   private async process(conn: Connection, message: IncomingMessage): Promise<void> {
     if (conn.dropped) return;
+    if (message.kind === "rejected") {
+      const { code, codeName, errmsg } = message.error;
+      const encode = message.opCode === OP_QUERY ? encodeOpReply : encodeMsgReply;
+      if (!message.moreToCome) await this.send(conn, message.requestId, failure(code, codeName, errmsg), encode);
+      return;
+    }
     if (message.kind === "msg") {
       const db: unknown = message.body.$db;
       const reply =
@@ -190,6 +282,7 @@ export class WireServer {
 
   private drop(conn: Connection): void {
     conn.dropped = true;
+    this.release(conn);
     conn.socket.destroy();
   }
 

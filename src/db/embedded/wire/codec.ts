@@ -1,14 +1,26 @@
 import { serialize, type Document } from "bson";
-import { WireProtocolError } from "./errors";
+import { BsonObjectTooLargeError, WireProtocolError } from "./errors";
 import { HEADER_BYTES, OP_MSG, OP_QUERY, OP_REPLY, writeHeader } from "./header";
 import { decodeOpMsg, type OpMsgMessage } from "./op-msg";
 import { decodeOpQuery, type OpQueryMessage } from "./op-query";
 
-export { WireProtocolError } from "./errors";
+export { BsonObjectTooLargeError, WireProtocolError } from "./errors";
 export type { OpMsgMessage } from "./op-msg";
 export type { OpQueryMessage } from "./op-query";
 
-export type IncomingMessage = OpMsgMessage | OpQueryMessage;
+/** A well-framed message the server refuses with an error reply (the connection stays usable). */
+export interface RejectedMessage {
+  kind: "rejected";
+  requestId: number;
+  /** OP_MSG or OP_QUERY: decides the shape of the reply. */
+  opCode: number;
+  moreToCome: boolean;
+  error: { code: number; codeName: string; errmsg: string };
+}
+
+export type IncomingMessage = OpMsgMessage | OpQueryMessage | RejectedMessage;
+
+const MORE_TO_COME = 1 << 1;
 
 /** Opcodes we refuse by name, so the log says what the client tried. */
 const UNSUPPORTED_OPCODES: Readonly<Record<number, string>> = {
@@ -33,6 +45,21 @@ export function decodeMessage(frame: Buffer): IncomingMessage {
   }
   const requestId = frame.readInt32LE(4);
   const opCode = frame.readInt32LE(12);
+  try {
+    return decodeKnown(frame, requestId, opCode);
+  } catch (error) {
+    if (!(error instanceof BsonObjectTooLargeError)) throw error;
+    return {
+      kind: "rejected",
+      requestId,
+      opCode,
+      moreToCome: opCode === OP_MSG && (frame.readUInt32LE(HEADER_BYTES) & MORE_TO_COME) !== 0,
+      error: { code: 10334, codeName: "BSONObjectTooLarge", errmsg: error.message },
+    };
+  }
+}
+
+function decodeKnown(frame: Buffer, requestId: number, opCode: number): IncomingMessage {
   switch (opCode) {
     case OP_MSG:
       return decodeOpMsg(frame, requestId);

@@ -1,11 +1,13 @@
 import { deserialize, type Document } from "bson";
-import { WireProtocolError } from "./errors";
+import { BsonObjectTooLargeError, WireProtocolError } from "./errors";
 
 /**
  * What the engine expects from every decoded document: JS numbers for int32/int64/double (mingo only compares
- * numbers), bson Binary rather than Node Buffers (so UUIDs keep their subtype), and JS RegExp (mingo's $regex).
+ * numbers), bson Binary rather than Node Buffers (so UUIDs keep their subtype), and BSONRegExp rather than JS
+ * RegExp: the engine compiles regexes for RE2 itself (V8's backtracking matcher can stall the engine), and bson's
+ * RegExp conversion loses mongod's `x` flag, turns `s` into `g`, and throws on PCRE-only syntax.
  */
-const DESERIALIZE_OPTIONS = { promoteValues: true, promoteBuffers: false, bsonRegExp: false } as const;
+const DESERIALIZE_OPTIONS = { promoteValues: true, promoteBuffers: false, bsonRegExp: true } as const;
 
 /** Smallest BSON document: int32 size plus the terminating NUL. */
 const MIN_BSON_BYTES = 5;
@@ -55,6 +57,8 @@ export class FrameCursor {
     const size = this.buf.readInt32LE(this.pos);
     if (size < MIN_BSON_BYTES) throw new WireProtocolError(`invalid BSON document size ${size}`);
     this.need(size, "BSON document");
+    // Checked after `need`: the document is whole, so the stream stays in sync and the message can be answered.
+    if (size > BsonObjectTooLargeError.MAX_INTERNAL_BYTES) throw new BsonObjectTooLargeError(size);
     let doc: Document;
     try {
       doc = deserialize(this.buf.subarray(this.pos, this.pos + size), DESERIALIZE_OPTIONS);

@@ -15,6 +15,18 @@ export class FrameReader {
 
   constructor(private readonly maxMessageBytes: number) {}
 
+  /** Bytes held for a message that has not fully arrived yet. */
+  get pendingBytes(): number {
+    return this.buffered;
+  }
+
+  /** Drops whatever is buffered (the connection is gone): the memory of a half-received message is let go at once. */
+  clear(): void {
+    this.chunks = [];
+    this.buffered = 0;
+    this.pendingLength = undefined;
+  }
+
   /**
    * Returns every message completed by this chunk, header included. Throws WireProtocolError as soon as a length
    * prefix is out of bounds, before any of that message's body is buffered; the stream is unusable after that.

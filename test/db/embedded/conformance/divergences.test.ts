@@ -105,6 +105,25 @@ describe("search, geo, explain", () => {
   });
 });
 
+describe("regular expressions (embedded: matched with RE2 in linear time, see engine/regex.test.ts)", () => {
+  divergence("a backreference in $regex matches (embedded: refused with 51091, RE2 has no backreferences)", async () => {
+    const c = fresh();
+    await c.insertMany([{ k: "double", s: "abab" }, { k: "single", s: "abcd" }]);
+    expect((await c.find({ s: { $regex: "^(ab)\\1$" } }).toArray()).map((d) => d.k)).toEqual(["double"]);
+  });
+  divergence("lookahead and lookbehind in $regex match (embedded: refused with 51091, RE2 has no lookaround)", async () => {
+    const c = fresh();
+    await c.insertMany([{ k: "price", s: "USD100" }, { k: "other", s: "EUR100" }]);
+    expect((await c.find({ s: { $regex: "(?<=USD)\\d+" } }).toArray()).map((d) => d.k)).toEqual(["price"]);
+    expect((await c.find({ s: { $regex: "^[A-Z]+(?=100)" } }).toArray()).map((d) => d.k).sort()).toEqual(["other", "price"]);
+  });
+  divergence("without the m option, $ also matches before a final newline, as in PCRE (embedded: RE2's $ is only the end of the string)", async () => {
+    const c = fresh();
+    await c.insertOne({ s: "abc\n" });
+    expect(await c.countDocuments({ s: { $regex: "abc$" } })).toBe(1);
+  });
+});
+
 describe("change streams and client bulkWrite", () => {
   divergence("watch() delivers an insert event (embedded: 59, change streams unsupported)", async () => {
     const c = fresh();

@@ -4,6 +4,7 @@ import type { Catalog } from "../catalog";
 import { CommandError } from "../errors";
 import type { CursorRegistry } from "../cursors";
 import type { FailPoints } from "../fail-points";
+import type { Deadline } from "../operation.deadline";
 import type { Scope } from "../scope";
 import type { SessionRegistry } from "../sessions";
 
@@ -13,6 +14,8 @@ export interface CommandContext {
   command: Document;
   /** Where reads and document writes go: the committed store, or the session's transaction. */
   scope: Scope;
+  /** The command's time limit (maxTimeMS, or the engine's default); the scope's scans check it. */
+  deadline: Deadline;
   /** DDL changes (collections, indexes) are journalled here; document writes are journalled by the scope. */
   journal: JournalOp[];
   catalog: Catalog;

@@ -4,6 +4,8 @@ import { CommandError, failedToParse, toCommandError } from "../errors";
 import { encodeValue } from "../keys";
 import { fullContext, queryOptions } from "../mingo-context";
 import { ProcessingMode } from "mingo";
+import { preparePipeline } from "../regex.filter";
+import type { Deadline } from "../operation.deadline";
 import { compileProjection } from "../sort-project";
 import { cloneValue, collectPathValues, idFirst, isPlainObject } from "../values";
 import { checkHint, docOption, intOption, namespace, targetName, type CommandContext } from "./context";
@@ -78,7 +80,7 @@ export function aggregate(ctx: CommandContext): Document {
   if (!cursorOption) throw failedToParse("The 'cursor' option is required, except for aggregate with the explain argument");
 
   checkHint(ctx, ns, ctx.command.hint);
-  const stages = [...(pipeline as Document[])];
+  const stages = preparePipeline(pipeline as Document[]);
   let out: string | undefined;
   const last = stages[stages.length - 1];
   if (last && "$out" in last) {
@@ -105,7 +107,9 @@ export function aggregate(ctx: CommandContext): Document {
       // Copies, because later stages may modify joined documents in place.
       collectionResolver: (name: string) => ctx.scope.all(`${ctx.db}.${name}`).map(cloneValue),
     });
-    results = (stages.length > 0 ? (aggregator.run(input) as Document[]) : input).map((doc) => (isPlainObject(doc) ? idFirst(doc) : doc));
+    // Documents are handed to the pipeline one by one against the deadline: stages run lazily, so a slow stage
+    // (a $lookup per document) is interrupted between documents too.
+    results = (stages.length > 0 ? (aggregator.run(paced(input, ctx.deadline)) as Document[]) : input).map((doc) => (isPlainObject(doc) ? idFirst(doc) : doc));
   } catch (error) {
     throw toCommandError(error);
   }
@@ -115,6 +119,13 @@ export function aggregate(ctx: CommandContext): Document {
     return ctx.cursors.open(ns, [], 0, true);
   }
   return ctx.cursors.open(ns, results, intOption({ ...ctx, command: cursorOption }, "batchSize"), false);
+}
+
+function* paced(docs: Document[], deadline: Deadline): Generator<Document> {
+  for (const doc of docs) {
+    deadline.visit();
+    yield doc;
+  }
 }
 
 /** `$out`: replaces the target collection's documents with the pipeline's output. */

@@ -1,5 +1,7 @@
 import type { Document } from "bson";
+import { checkDocumentSize } from "../document.limits";
 import { CommandError, failedToParse, toCommandError } from "../errors";
+import { isRegexValue } from "../regex.filter";
 import { compileProjection } from "../sort-project";
 import { applyUpdate, buildUpsertDocument, isOperatorUpdate } from "../updater";
 import { idFirst, isPlainObject, newObjectId } from "../values";
@@ -17,6 +19,8 @@ function runBatch<T>(ctx: CommandContext, items: T[], each: (item: T, index: num
       // A labelled error (WriteConflict in a transaction) must reach the driver as a command error: labels in
       // writeErrors are not read, and TransientTransactionError is what makes the driver retry the transaction.
       if (commandError.errorLabels.length > 0) throw commandError;
+      // An interruption fails the whole batch, as on mongod: the remaining statements would be past the limit too.
+      if (commandError.codeName === "MaxTimeMSExpired") throw commandError;
       writeErrors.push(commandError.toWriteError(i));
       if (ordered || ctx.scope.inTransaction) break;
     }
@@ -39,7 +43,9 @@ export function insert(ctx: CommandContext): Document {
   let n = 0;
   const writeErrors = runBatch(ctx, documents, (raw) => {
     const doc = "_id" in raw ? idFirst(raw) : { _id: newObjectId(), ...raw };
-    if (Array.isArray(doc._id) || (doc._id instanceof RegExp)) throw new CommandError("BadValue", `can't use an array for _id`);
+    if (Array.isArray(doc._id)) throw new CommandError("BadValue", "can't use an array for _id");
+    if (isRegexValue(doc._id)) throw new CommandError("BadValue", "can't use a regex for _id");
+    checkDocumentSize(doc, "insert");
     ctx.scope.insert(ns, doc);
     n++;
   });
@@ -68,11 +74,13 @@ export function update(ctx: CommandContext): Document {
       const result = applyUpdate(before, change, { inserting: false, arrayFilters: statement.arrayFilters, query });
       n++;
       if (!result.modified) continue;
+      checkDocumentSize(result.doc, "update");
       ctx.scope.replace(ns, idKey, result.doc);
       nModified++;
     }
     if (targets.length === 0 && statement.upsert === true) {
       const doc = buildUpsertDocument(query, change, statement.arrayFilters);
+      checkDocumentSize(doc, "upsert");
       ctx.scope.insert(ns, doc);
       upserted.push({ index, _id: doc._id });
       n++;
@@ -125,11 +133,15 @@ export function findAndModify(ctx: CommandContext): Document {
     if (target) {
       const [idKey, before] = target;
       const result = applyUpdate(before, change, { inserting: false, arrayFilters: ctx.command.arrayFilters, query });
-      if (result.modified) ctx.scope.replace(ns, idKey, result.doc);
+      if (result.modified) {
+        checkDocumentSize(result.doc, "update");
+        ctx.scope.replace(ns, idKey, result.doc);
+      }
       return { lastErrorObject: { n: 1, updatedExisting: true }, value: shown(returnNew ? result.doc : before), ok: 1 };
     }
     if (ctx.command.upsert !== true) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
     const doc = buildUpsertDocument(query, change, ctx.command.arrayFilters);
+    checkDocumentSize(doc, "upsert");
     ctx.scope.insert(ns, doc);
     return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: shown(returnNew ? doc : null), ok: 1 };
   } catch (error) {
