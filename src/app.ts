@@ -6,10 +6,11 @@ import { createModels } from "./db/models";
 import { registerGraphQL } from "./graphql/graphql.route";
 import { startReservationSweeper } from "./ai/reservation-sweeper";
 import { buildApiSchema } from "./graphql/schema";
-import { answerClientError, answerFrameworkError } from "./rest/client-errors";
+import { answerClientError, answerFrameworkError, clientErrorBody } from "./rest/client-errors";
 import { addPreflight, CORS_HEADERS } from "./rest/cors";
 import { refuseOtherMethods } from "./rest/method-not-allowed";
-import { pluginRoutes } from "./rest/plugin.routes";
+import { apiSurface } from "./rest/api.plugin";
+import { v1Surface } from "./rest/v1.plugin";
 import { defaultPlaygroundDir, registerPlayground } from "./playground/playground.route";
 import { createServices, type Services } from "./services";
 import { healthRoutes } from "./modules/health/health.route";
@@ -26,9 +27,6 @@ export interface AppDependencies {
 
 // The plugin REST contract caps bodies at 1 MiB (§1.7).
 const BODY_LIMIT_BYTES = 1024 * 1024;
-
-// The closed vocabulary of REST error codes (plugin REST contract §1.4) for statuses Fastify raises itself.
-const CODE_BY_STATUS: Record<number, string> = { 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 429: "RATE_LIMITED" };
 
 export async function buildApp({ config, logger, db, services: given }: AppDependencies): Promise<FastifyInstance> {
   const services = given ?? createServices(createModels(db.connection), config);
@@ -52,7 +50,8 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   addErrorReplies(app);
   addPreflight(app);
   await app.register(healthRoutes, { db, version: APP_VERSION, throttle: { services, enabled: config.throttle } });
-  await app.register(pluginRoutes, { services, throttle: config.throttle });
+  await app.register(apiSurface, { services, throttle: config.throttle });
+  await app.register(v1Surface, { services });
   await registerGraphQL(app, { schema: await buildApiSchema(), services, config });
   refuseOtherMethods(app, "/graphql", ["GET", "POST"]);
   for (const url of ["/api/health", "/admin/health"]) refuseOtherMethods(app, url, ["GET"]);
@@ -87,24 +86,10 @@ function addErrorReplies(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply.code(status).send(describeClientError(error, status));
+      return reply.code(status).send(clientErrorBody(error, status));
     }
     request.log.error({ err: error, request_id: request.id }, "unexpected error while handling a request");
     // The request id travels in the x-request-id header; the body is exactly the contract's.
     return reply.code(500).send({ error: "Internal server error", code: "INTERNAL_ERROR" });
   });
-}
-
-// Client errors describe the caller's input, so their message is safe to return; the wording of the
-// contract's own cases is fixed because plugins compare it.
-function describeClientError(error: FastifyError, status: number): { error: string; code: string } {
-  switch (error.code) {
-    case "FST_ERR_CTP_INVALID_JSON_BODY":
-    case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return { error: "Invalid JSON body", code: "INVALID_INPUT" };
-    case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return { error: "Request body too large", code: "INVALID_INPUT" };
-    default:
-      return { error: error.message, code: CODE_BY_STATUS[status] ?? "INVALID_INPUT" };
-  }
 }

@@ -1,6 +1,7 @@
 import { AiProxyService } from "./ai/ai-proxy.service";
 import { PriceList } from "./ai/price-table";
 import { ProviderRegistry } from "./ai/provider-registry";
+import { systemClock, type Clock } from "./clock";
 import type { ResolvedConfig } from "./config";
 import type { Models } from "./db/models";
 import { ActivityService } from "./modules/activity/activity.service";
@@ -9,6 +10,7 @@ import { CustomerService } from "./modules/customers/customer.service";
 import { ActivationService } from "./modules/licenses/activation.service";
 import { LicenseCountersService } from "./modules/licenses/license-counters.service";
 import { LicenseCheckService } from "./modules/licenses/license-check.service";
+import { LicenseGate } from "./modules/licenses/license-gate.service";
 import { LicenseService } from "./modules/licenses/license.service";
 import { PaymentService } from "./modules/payments/payment.service";
 import { PlanService } from "./modules/plans/plan.service";
@@ -29,6 +31,7 @@ export interface Services {
   customers: CustomerService;
   licenses: LicenseService;
   licenseCheck: LicenseCheckService;
+  licenseGate: LicenseGate;
   activations: ActivationService;
   licenseCounters: LicenseCountersService;
   admins: AdminTokenService;
@@ -45,14 +48,22 @@ export interface Services {
 }
 
 /** What the services take from the configuration. */
-export type ServiceConfig = Pick<ResolvedConfig, "appSecret" | "licenseCacheTtlMs" | "ai">;
+export type ServiceConfig = Pick<ResolvedConfig, "appSecret" | "licenseCacheTtlMs" | "ai" | "throttle">;
 
-export function createServices(models: Models, config: ServiceConfig): Services {
+export interface ServiceOptions {
+  /** The time the throttling windows are counted in (tests pin it; everything else reads the system clock). */
+  clock?: Clock;
+}
+
+export function createServices(models: Models, config: ServiceConfig, options: ServiceOptions = {}): Services {
+  const clock = options.clock ?? systemClock;
   const secrets = new Secrets(config.appSecret);
   const activity = new ActivityService(models);
   const plans = new PlanService(models, activity);
   const licenses = new LicenseService(models, secrets, plans, activity);
-  const throttle = new ThrottleService(models);
+  const throttle = new ThrottleService(models, clock);
+  const licenseCheck = new LicenseCheckService(models, licenses, activity, config.licenseCacheTtlMs);
+  const failedLookups = new FailedLookupGuard(models, clock);
   const activations = new ActivationService(models, activity);
   const quota = new UsageQuotaService(models);
   const providers = new ProviderRegistry(models, secrets, config.ai);
@@ -64,7 +75,8 @@ export function createServices(models: Models, config: ServiceConfig): Services 
     plans,
     customers: new CustomerService(models, activity),
     licenses,
-    licenseCheck: new LicenseCheckService(models, licenses, activity, config.licenseCacheTtlMs),
+    licenseCheck,
+    licenseGate: new LicenseGate(licenseCheck, failedLookups, config.throttle),
     activations,
     licenseCounters: new LicenseCountersService(models),
     admins: new AdminTokenService(models, activity),
@@ -73,7 +85,7 @@ export function createServices(models: Models, config: ServiceConfig): Services 
     usageReport: new UsageReportService(models),
     payments: new PaymentService(models),
     throttle,
-    failedLookups: new FailedLookupGuard(throttle),
+    failedLookups,
     quota,
     providers,
     prices,

@@ -2,6 +2,7 @@ import type { Actor } from "../modules/activity/activity.service";
 import type { LicenseGrant } from "../modules/licenses/license-check.service";
 import type { ActivationOutcome, ActivationService } from "../modules/licenses/activation.service";
 import type { Plan } from "../modules/plans/plan.model";
+import { includesAi } from "../modules/plans/plan.policy";
 import { UsageStatus } from "../modules/usage/usage-log.model";
 import type { Reservation, UsageQuotaService } from "../modules/usage/usage-quota.service";
 import type { LimitFactor } from "../modules/usage/usage-report.service";
@@ -75,7 +76,7 @@ export class AiProxyService {
   /** `rawSite`: the calling site as sent (header or body), activated like /api/validate does (§6.4 row 15). */
   async admit(grant: LicenseGrant, draft: ChatDraft, options: { rawSite?: unknown; actor: Actor }): Promise<{ ok: true; admission: Admission } | { ok: false; refusal: ChatRefusal }> {
     const { license, plan } = grant;
-    if (!plan.features.includes("ai_included")) return { ok: false, refusal: { kind: "ai_not_included", plan } };
+    if (!includesAi(plan)) return { ok: false, refusal: { kind: "ai_not_included", plan } };
     const { call } = draft;
     const worstCase = this.prices.costMicros(plan, call.provider, call.model, worstCaseUsage(call.messages, call.maxTokens));
     if (draft.problem) {

@@ -1,6 +1,7 @@
 import type { Plan } from "../modules/plans/plan.model";
 import { checkMessages, type ChatMessage } from "./chat-messages";
-import { allowedModels, DEFAULT_MODELS, isProvider, type Provider } from "./providers";
+import { modelsAllowed, requestedModel } from "../modules/plans/plan.policy";
+import { isProvider, type Provider } from "./providers";
 
 export type { ChatMessage } from "./chat-messages";
 
@@ -57,10 +58,10 @@ export function draftChat(body: Record<string, unknown> | null, plan: Plan): Cha
   const withName = provider === "anthropic" ? messages.findIndex((message) => message.name !== undefined) : -1;
   if (withName >= 0) problems.push(invalid(`Invalid messages[${withName}].name: anthropic does not accept it`));
 
-  const model = typeof fields.model === "string" ? fields.model : DEFAULT_MODELS[provider];
+  const model = requestedModel(provider, fields.model);
   if (fields.model !== undefined && fields.model !== null && typeof fields.model !== "string") problems.push(invalid("Invalid model"));
   else if (isProvider(requested)) {
-    const allowed = allowedModels(plan.allowed_models, provider);
+    const allowed = modelsAllowed(plan, provider);
     if (!allowed.includes(model)) {
       problems.push({ code: "MODEL_NOT_ALLOWED", error: "Model not allowed for your plan", details: { provider, model, allowed_models: allowed } });
     }

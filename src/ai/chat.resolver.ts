@@ -2,7 +2,7 @@ import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { DomainError, forbidden } from "../errors";
 import type { GraphQLContext } from "../graphql/context";
 import { actorOf } from "../graphql/principal";
-import { microsToEur4 } from "../modules/usage/usage-report.service";
+import { microsToEur4 } from "../money";
 import type { ChatRefusal } from "./ai-proxy.service";
 import { draftChat } from "./chat-request";
 import { ChatInput, ChatResult } from "./chat.types";
@@ -13,11 +13,10 @@ export class ChatResolver {
   @Mutation(() => ChatResult, { description: "Calls an AI provider on the platform's keys for the calling license key (plans with ai_included)" })
   async chat(@Arg("input", () => ChatInput) input: ChatInput, @Ctx() ctx: GraphQLContext): Promise<ChatResult> {
     if (ctx.principal.kind !== "license") throw forbidden();
-    const verdict = await ctx.services.licenseCheck.check(ctx.principal.key);
-    if (!verdict.valid) throw new DomainError("FORBIDDEN", verdict.detail, { reason: verdict.code });
+    const { license, plan, customer } = ctx.principal;
     const proxy = ctx.services.aiProxy;
     const body = { messages: input.messages.map(({ role, content }) => ({ role, content })), api_provider: input.provider, model: input.model, max_tokens: input.maxTokens, temperature: input.temperature };
-    const admitted = await proxy.admit(verdict, draftChat(body, verdict.plan), { actor: actorOf(ctx.principal, ctx.ip) });
+    const admitted = await proxy.admit({ valid: true, license, plan, customer }, draftChat(body, plan), { actor: actorOf(ctx.principal, ctx.ip) });
     if (!admitted.ok) throw refusalError(admitted.refusal);
     const { call } = admitted.admission;
     try {

@@ -19,9 +19,3 @@ export const DEFAULT_BASE_URLS: Record<Provider, string> = {
   anthropic: "https://api.anthropic.com",
   deepseek: "https://api.deepseek.com/v1",
 };
-
-/** The models a plan allows for a provider: its allow-list, or the provider's default model when the list is empty. */
-export function allowedModels(allowList: Record<string, string[]> | undefined, provider: Provider): string[] {
-  const listed = allowList?.[provider] ?? [];
-  return listed.length > 0 ? listed : [DEFAULT_MODELS[provider]];
-}

@@ -2,15 +2,21 @@ import { GraphQLError } from "graphql";
 import type { Services } from "../services";
 import type { Principal } from "./principal";
 
-function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+function unauthenticated(message: string, reason?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", ...(reason ? { reason } : {}), http: { status: 401 } } });
+}
+
+function rateLimited(message: string, retryAfter: number): GraphQLError {
+  return new GraphQLError(`Rate limit exceeded: ${message}`, {
+    extensions: { code: "RATE_LIMITED", retryAfter, http: { status: 429, headers: new Map([["retry-after", String(retryAfter)]]) } },
+  });
 }
 
 /**
  * The caller of a request, from `Authorization: Bearer <admin token>` or `X-License-Key: <key>`. A credential
  * that is present but wrong is an error (never silently anonymous), answered the same for every kind of wrong.
  */
-export async function principalFromHeaders(headers: Record<string, string | string[] | undefined>, services: Services): Promise<Principal> {
+export async function principalFromHeaders(headers: Record<string, string | string[] | undefined>, ip: string, services: Services): Promise<Principal> {
   const authorization = single(headers.authorization);
   const licenseKey = single(headers["x-license-key"]);
   if (authorization !== undefined && licenseKey !== undefined) throw unauthenticated("Send either an admin token or a license key, not both");
@@ -21,9 +27,12 @@ export async function principalFromHeaders(headers: Record<string, string | stri
     return { kind: "admin", admin, role: admin.role };
   }
   if (licenseKey !== undefined) {
-    const license = await services.licenses.findByKey(licenseKey);
-    if (!license) throw unauthenticated("Invalid license key");
-    return { kind: "license", license, key: licenseKey };
+    // The same gate as every other surface: guarded, and only a license that passes the check is a holder.
+    const verdict = await services.licenseGate.admit(licenseKey, ip);
+    if (verdict.valid) return { kind: "license", license: verdict.license, plan: verdict.plan, customer: verdict.customer, key: licenseKey };
+    if (verdict.code === "LOOKUPS_BLOCKED") throw rateLimited(verdict.message, verdict.retryAfter);
+    // The failed check is named, as the plugin's REST routes name it (contract §2.4).
+    throw unauthenticated(verdict.detail === "License expired" ? "License expired" : "Invalid or inactive license", verdict.code);
   }
   return { kind: "anonymous" };
 }

@@ -44,7 +44,7 @@ export async function registerGraphQL(app: FastifyInstance, options: GraphQLRout
     preValidation: documentTextGuard(),
     handler: fastifyApolloHandler(apollo, {
       context: async (request): Promise<GraphQLContext> => ({
-        principal: await principalFromHeaders(request.headers, options.services),
+        principal: await principalFromHeaders(request.headers, request.ip, options.services),
         services: options.services,
         loaders: createLoaders(options.services),
         requestId: request.id,

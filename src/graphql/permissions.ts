@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import { allow, chain, deny, or, rule, shield } from "graphql-shield";
-import { allowedModels, DEFAULT_MODELS, isProvider } from "../ai/providers";
+import { isProvider } from "../ai/providers";
+import { includesAi, modelsAllowed, requestedModel } from "../modules/plans/plan.policy";
 import type { mongoose } from "@typegoose/typegoose";
 import { AdminRole } from "../modules/admins/admin.model";
 import type { GraphQLContext } from "./context";
@@ -58,9 +59,9 @@ const isSelf = rule("isSelf", { cache: "strict" })((parent: { _id?: mongoose.Typ
 /** The caller's plan includes AI (DOMAIN.md: the AI proxy needs `ai_included`). */
 const planIncludesAi = rule("planIncludesAi", { cache: "contextual" })(async (_parent, _args, ctx: GraphQLContext) => {
   if (ctx.principal.kind !== "license") return false;
-  const plan = await ctx.loaders.plan.load(ctx.principal.license.plan_id.toHexString());
-  if (plan?.features.includes("ai_included")) return true;
-  return new GraphQLError("AI not included in your plan", { extensions: { code: "FORBIDDEN", reason: "AI_NOT_INCLUDED", plan: plan?.name ?? null } });
+  const { plan } = ctx.principal;
+  if (includesAi(plan)) return true;
+  return new GraphQLError("AI not included in your plan", { extensions: { code: "FORBIDDEN", reason: "AI_NOT_INCLUDED", plan: plan.name } });
 });
 /** The model asked for (or the provider's default) is in the caller's plan's allow-list; reads `args`, so `strict`. */
 const modelAllowed = rule("modelAllowed", { cache: "strict" })(
@@ -68,9 +69,8 @@ const modelAllowed = rule("modelAllowed", { cache: "strict" })(
     const provider = args.input?.provider ?? "openai";
     // An unknown provider is the input validation's to refuse, with its own message.
     if (ctx.principal.kind !== "license" || !isProvider(provider)) return ctx.principal.kind === "license";
-    const model = typeof args.input?.model === "string" ? args.input.model : DEFAULT_MODELS[provider];
-    const plan = await ctx.loaders.plan.load(ctx.principal.license.plan_id.toHexString());
-    const allowed = allowedModels(plan?.allowed_models, provider);
+    const model = requestedModel(provider, args.input?.model);
+    const allowed = modelsAllowed(ctx.principal.plan, provider);
     if (allowed.includes(model)) return true;
     return new GraphQLError("Model not allowed for your plan", { extensions: { code: "FORBIDDEN", reason: "MODEL_NOT_ALLOWED", provider, model, allowed_models: allowed } });
   },

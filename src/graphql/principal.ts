@@ -1,19 +1,20 @@
 import type { Admin, AdminRole } from "../modules/admins/admin.model";
-import type { Actor } from "../modules/activity/activity.service";
-import type { License } from "../modules/licenses/license.model";
+import { adminActor, licenseActor, type Actor } from "../modules/activity/activity.service";
+import type { LicenseGrant } from "../modules/licenses/license-check.service";
 
 /** Who is calling: nobody, an admin token (with its role), or the holder of a license key. */
 export type Principal =
   | { kind: "anonymous" }
   | { kind: "admin"; admin: Admin; role: AdminRole }
-  | { kind: "license"; license: License; key: string };
+  /** Only ever made from a license that passed the check (the license gate), with the plan it was checked on. */
+  | ({ kind: "license"; key: string } & Omit<LicenseGrant, "valid">);
 
 export function actorOf(principal: Principal, ip: string | null): Actor {
   switch (principal.kind) {
     case "admin":
-      return { label: `admin:${principal.admin._id.toHexString()}`, ip };
+      return adminActor(principal.admin, ip);
     case "license":
-      return { label: `license:${principal.license._id.toHexString()}`, ip };
+      return licenseActor(principal.license, ip);
     default:
       return { label: "anonymous", ip };
   }

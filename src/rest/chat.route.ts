@@ -3,40 +3,34 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Admission, AiProxyService, ChatOrigin, ChatRefusal, ChatUsage } from "../ai/ai-proxy.service";
 import { draftChat } from "../ai/chat-request";
 import { UpstreamStatusError, UpstreamUnreachableError } from "../ai/upstream";
-import { MICROS_PER_EUR, microsToEur4 } from "../modules/usage/usage-report.service";
+import { licenseActor } from "../modules/activity/activity.service";
+import { retryAfterSeconds } from "../modules/usage/usage-windows";
+import { microsToEur, microsToEur4 } from "../money";
 import { abortWhenCallerLeaves, eventStreamHeaders } from "./caller-gone";
 import { readJsonBody, siteHeaderOf } from "./body";
-import { requireLicense } from "./license-auth";
-import type { ThrottleDeps } from "./throttle";
+import { grantOf } from "./route-config";
+import { activationRefusalJson } from "./serializers";
+import { ROUTE_LIMITS, type ThrottleDeps } from "./throttle";
 
 /** The plugin sends whole conversations: 5 MiB instead of the 1 MiB of other routes (contract §1.7). */
 const CHAT_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
-const THROTTLE = { scope: "chat", limits: [{ max: 100, per: "hour" }] } as const;
+const CONFIG = { license: { scope: "chat", limits: ROUTE_LIMITS.chat }, failure: { error: "Request failed" } };
 
 /** POST /api/chat (contract §6.4): checks in the contract's order, then the provider call, JSON or streamed. */
 export async function chatRoute(app: FastifyInstance, deps: ThrottleDeps): Promise<void> {
-  app.post("/api/chat", { bodyLimit: CHAT_BODY_LIMIT_BYTES }, async (request, reply) => {
-    try {
-      return await chat(request, reply, deps);
-    } catch (error) {
-      request.log.error({ err: error }, "chat failed");
-      if (reply.sent || reply.raw.headersSent) return reply;
-      return reply.code(500).send({ error: "Request failed", code: "INTERNAL_ERROR" });
-    }
-  });
+  app.post("/api/chat", { bodyLimit: CHAT_BODY_LIMIT_BYTES, config: CONFIG }, async (request, reply) => chat(request, reply, deps));
 }
 
 async function chat(request: FastifyRequest, reply: FastifyReply, deps: ThrottleDeps): Promise<unknown> {
   const proxy = deps.services.aiProxy;
-  const grant = await requireLicense(request, reply, deps, THROTTLE);
-  if (!grant) return reply;
+  const grant = grantOf(request);
   const body = readJsonBody(request);
   if (!body.ok) return reply.code(400).send({ error: "Invalid JSON body", code: "INVALID_INPUT" });
 
   const draft = draftChat(body.value, grant.plan);
   const headerSite = siteHeaderOf(request);
   const rawSite = headerSite !== undefined && headerSite !== "" ? headerSite : body.value?.site_url;
-  const admitted = await proxy.admit(grant, draft, { rawSite, actor: { label: `license:${grant.license._id.toHexString()}`, ip: request.ip } });
+  const admitted = await proxy.admit(grant, draft, { rawSite, actor: licenseActor(grant.license, request.ip) });
   if (!admitted.ok) return sendRefusal(reply, admitted.refusal);
   const { admission } = admitted;
 
@@ -110,10 +104,10 @@ function sendRefusal(reply: FastifyReply, refusal: ChatRefusal): FastifyReply {
       return sendLimit(reply, refusal);
     case "invalid":
       return reply.code(refusal.problem.code === "MODEL_NOT_ALLOWED" ? 403 : 400).send({ error: refusal.problem.error, code: refusal.problem.code, ...refusal.problem.details });
-    case "site":
-      return refusal.outcome.code === "INVALID_INPUT"
-        ? reply.code(400).send({ error: "Invalid site_url", code: "INVALID_INPUT" })
-        : reply.code(403).send({ error: "Site limit reached", code: "TOO_MANY_SITES", max_sites: refusal.outcome.seats.maxSites, active_sites: refusal.outcome.seats.activeSites });
+    case "site": {
+      const { status, body } = activationRefusalJson(refusal.outcome);
+      return reply.code(status).send(body);
+    }
     case "not_configured":
       return reply.code(503).send({ error: `${refusal.provider} not configured`, code: "PROVIDER_NOT_CONFIGURED" });
   }
@@ -124,13 +118,13 @@ function sendLimit(reply: FastifyReply, refusal: Extract<ChatRefusal, { kind: "l
   if (refusal.limit === "monthly_budget") {
     return reply.code(402).send({
       error: "Monthly budget exceeded",
-      budget_eur: plan.monthly_budget_micros / MICROS_PER_EUR,
+      budget_eur: microsToEur(plan.monthly_budget_micros),
       message: "API budget limit reached. Upgrade your plan or wait for next month.",
       reset_time: "Next month",
       code: "BUDGET_EXCEEDED",
     });
   }
-  const retryAfter = Math.max(1, Math.ceil((refusal.resetAt.getTime() - Date.now()) / 1000));
+  const retryAfter = retryAfterSeconds(refusal.resetAt);
   reply.code(429).header("retry-after", String(retryAfter));
   if (refusal.limit === "monthly_requests") return reply.send({ error: "Monthly usage limit exceeded", limit: plan.monthly_requests, reset_time: "Next month", code: "MONTHLY_LIMIT" });
   if (refusal.limit === "requests_per_minute") {

@@ -32,3 +32,23 @@ export function answerFrameworkError(error: FastifyError, _request: FastifyReque
     .headers(CORS_HEADERS)
     .send({ error: error.code === "FST_ERR_BAD_URL" ? "Invalid URL" : "Bad request", code: "INVALID_INPUT" });
 }
+
+// The closed vocabulary of REST error codes (plugin REST contract §1.4) for statuses Fastify raises itself.
+const CODE_BY_STATUS: Record<number, string> = { 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 429: "RATE_LIMITED" };
+
+/**
+ * The body of a 4xx that Fastify raised (a body too large, a malformed one). Client errors describe the caller's
+ * input, so their message is safe to return; the wording of the contract's own cases is fixed because plugins
+ * compare it.
+ */
+export function clientErrorBody(error: FastifyError, status: number): { error: string; code: string } {
+  switch (error.code) {
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return { error: "Invalid JSON body", code: "INVALID_INPUT" };
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return { error: "Request body too large", code: "INVALID_INPUT" };
+    default:
+      return { error: error.message, code: CODE_BY_STATUS[status] ?? "INVALID_INPUT" };
+  }
+}

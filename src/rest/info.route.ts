@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { APP_VERSION } from "../version";
-import { countRequest, ROUTE_LIMITS, type ThrottleDeps } from "./throttle";
+import { ROUTE_LIMITS } from "./throttle";
 
 const INFO = {
   message: "Chatello SaaS API",
@@ -17,6 +17,6 @@ const INFO = {
 };
 
 /** GET / (contract §6.1): API information, no database access. */
-export async function infoRoute(app: FastifyInstance, deps: ThrottleDeps): Promise<void> {
-  app.get("/", async (request, reply) => ((await countRequest(request, reply, deps, { scope: "info", limits: ROUTE_LIMITS.info })) ? INFO : reply));
+export async function infoRoute(app: FastifyInstance): Promise<void> {
+  app.get("/", { config: { throttle: { scope: "info", limits: ROUTE_LIMITS.info } } }, async () => INFO);
 }

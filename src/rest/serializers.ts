@@ -1,8 +1,9 @@
 import type { Customer } from "../modules/customers/customer.model";
 import type { Activation } from "../modules/licenses/activation.model";
-import type { SeatCounts } from "../modules/licenses/activation.service";
+import type { ActivationRefusal, SeatCounts } from "../modules/licenses/activation.service";
 import type { License } from "../modules/licenses/license.model";
 import type { Plan } from "../modules/plans/plan.model";
+import { centsToEur } from "../money";
 
 /** Wire shapes of the plugin contract (snake_case, euros as numbers, ISO timestamps with Z). */
 export const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
@@ -31,7 +32,7 @@ export function planJson(plan: Plan): Record<string, unknown> {
     features: plan.features,
     monthly_requests: plan.monthly_requests,
     max_sites: plan.max_sites,
-    price: plan.price_cents / 100,
+    price: centsToEur(plan.price_cents),
     currency: plan.currency ?? null,
     is_lifetime: isLifetime(plan),
   };
@@ -65,4 +66,10 @@ export function siteJson(activation: Activation): Record<string, unknown> {
     last_seen_at: iso(activation.last_seen_at),
     is_development: activation.is_development,
   };
+}
+
+/** An activation the contract refuses: 400 for a bad site, 403 with the seat counts when every seat is taken (§5). */
+export function activationRefusalJson(refusal: ActivationRefusal): { status: 400 | 403; body: Record<string, unknown> } {
+  if (refusal.code === "INVALID_INPUT") return { status: 400, body: { error: refusal.error, code: refusal.code } };
+  return { status: 403, body: { error: refusal.error, code: refusal.code, max_sites: refusal.seats.maxSites, active_sites: refusal.seats.activeSites } };
 }

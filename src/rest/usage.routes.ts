@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { isProvider } from "../ai/providers";
 import {
   HISTORY_DEFAULT_DAYS,
@@ -11,19 +11,19 @@ import {
   type RecentRequest,
   type UsageHistory,
 } from "../modules/usage/usage-report.service";
+import { centsToEur } from "../money";
 import { licenseKeyOf } from "./body";
-import { requireLicense } from "./license-auth";
 import { refuseOtherMethods } from "./method-not-allowed";
-import { countRequest, ROUTE_LIMITS, sendRateLimited, type RouteThrottle, type ThrottleDeps } from "./throttle";
+import { grantOf } from "./route-config";
+import { ROUTE_LIMITS, sendRateLimited, type ThrottleDeps } from "./throttle";
 
-// The routes' limits (contract §1.1). Here rather than in throttle.ts's ROUTE_LIMITS only because that file is
-// being written concurrently; moving them there changes nothing else.
-const THROTTLES = {
-  current: { scope: "usage-current", limits: ROUTE_LIMITS.usageCurrent },
-  history: { scope: "usage-history", limits: ROUTE_LIMITS.usageHistory },
-  limits: { scope: "limits-check", limits: ROUTE_LIMITS.limitsCheck },
-  legacy: { scope: "usage-legacy", limits: ROUTE_LIMITS.legacyUsage },
-} as const satisfies Record<string, RouteThrottle>;
+const CONFIG = {
+  current: { license: { scope: "usage-current", limits: ROUTE_LIMITS.usageCurrent }, failure: { error: "Failed to get current usage" } },
+  history: { license: { scope: "usage-history", limits: ROUTE_LIMITS.usageHistory }, failure: { error: "Failed to get usage history" } },
+  limits: { license: { scope: "limits-check", limits: ROUTE_LIMITS.limitsCheck }, failure: { error: "Failed to check limits" } },
+  // Counted on arrival, by X-License-Key when sent, else by IP (§6.8).
+  legacy: { throttle: { scope: "usage-legacy", limits: ROUTE_LIMITS.legacyUsage }, failure: { error: "Failed to get usage stats" } },
+} as const;
 
 // The code /api/limits/check adds when a factor blocks (§6.7).
 const LIMIT_CODES: Record<LimitFactor, string> = {
@@ -40,15 +40,13 @@ type Query = Record<string, string | string[] | undefined>;
  * §6.5–6.8). The figures come from UsageReportService; this file only reads input and shapes the wire bodies.
  * The router matches the static /api/usage/current and /api/usage/history before the parametric legacy path.
  */
-export async function usageRoutes(app: FastifyInstance, deps: ThrottleDeps): Promise<void> {
-  const { services } = deps;
-  app.get("/api/usage/current", async (request, reply) => guarded(reply, request, "Failed to get current usage", async () => {
-    const grant = await requireLicense(request, reply, deps, THROTTLES.current);
-    if (!grant) return reply;
+export async function usageRoutes(app: FastifyInstance, { services }: ThrottleDeps): Promise<void> {
+  app.get("/api/usage/current", { config: CONFIG.current }, async (request, reply) => {
+    const { license, plan } = grantOf(request);
     const now = new Date();
     let usage: CurrentUsage;
     try {
-      usage = await services.usageReport.current(grant.license, grant.plan, now);
+      usage = await services.usageReport.current(license, plan, now);
     } catch (error) {
       // The contract tells "cannot compute the statistics" apart from any other failure of the route.
       request.log.error({ err: error }, "usage statistics failed");
@@ -57,56 +55,46 @@ export async function usageRoutes(app: FastifyInstance, deps: ThrottleDeps): Pro
     return {
       status: "success",
       license_key: licenseKeyOf(request),
-      plan: { name: grant.plan.name, display_name: grant.plan.display_name, price: grant.plan.price_cents / 100 },
-      current_usage: currentUsageJson(usage, grant.license._id.toHexString(), grant.plan.name),
+      plan: { name: plan.name, display_name: plan.display_name, price: centsToEur(plan.price_cents) },
+      current_usage: currentUsageJson(usage, license._id.toHexString(), plan.name),
       warnings: usage.warnings,
       timestamp: now.toISOString(),
     };
-  }));
+  });
 
-  app.get<{ Querystring: Query }>("/api/usage/history", async (request, reply) => guarded(reply, request, "Failed to get usage history", async () => {
-    const grant = await requireLicense(request, reply, deps, THROTTLES.history);
-    if (!grant) return reply;
+  app.get<{ Querystring: Query }>("/api/usage/history", { config: CONFIG.history }, async (request, reply) => {
+    const { license } = grantOf(request);
     const rawDays = first(request.query.days);
     const days = rawDays === undefined ? HISTORY_DEFAULT_DAYS : parseDays(rawDays);
     if (days === null) return reply.code(400).send({ error: "Invalid days parameter", code: "INVALID_INPUT" });
     const provider = first(request.query.provider);
     const now = new Date();
-    const history = await services.usageReport.history(grant.license._id, { days, provider: isProvider(provider) ? provider : undefined }, now);
+    const history = await services.usageReport.history(license._id, { days, provider: isProvider(provider) ? provider : undefined }, now);
     return { status: "success", license_key: licenseKeyOf(request), ...historyJson(history), timestamp: now.toISOString() };
-  }));
+  });
 
-  app.get("/api/limits/check", async (request, reply) => guarded(reply, request, "Failed to check limits", async () => {
-    const grant = await requireLicense(request, reply, deps, THROTTLES.limits);
-    if (!grant) return reply;
+  app.get("/api/limits/check", { config: CONFIG.limits }, async (request, reply) => {
+    const { license, plan } = grantOf(request);
     const now = new Date();
-    const status = await services.usageReport.limits(grant.license, grant.plan, now);
+    const status = await services.usageReport.limits(license, plan, now);
     const body: Record<string, unknown> = { status: "success", license_key: licenseKeyOf(request), ...limitsJson(status), timestamp: now.toISOString() };
     const [firstFactor] = status.blocking;
     if (firstFactor === undefined) return body;
     // An exhausted budget outranks the request limits: waiting a minute or an hour would not help.
     const budget = status.blocking.includes("monthly_budget");
     return reply.code(budget ? 402 : 429).send({ ...body, code: LIMIT_CODES[budget ? "monthly_budget" : firstFactor] });
-  }));
+  });
 
-  app.get<{ Params: { license_key: string } }>("/api/usage/:license_key", async (request, reply) => guarded(reply, request, "Failed to get usage stats", async () => {
-    // The router has already percent-decoded the key. The key alone grants access (v2.1): no status or expiry check.
-    // Throttled on arrival, by X-License-Key when sent, else by IP (§6.8).
-    if (!(await countRequest(request, reply, deps, THROTTLES.legacy))) return reply;
+  app.get<{ Params: { license_key: string } }>("/api/usage/:license_key", { config: CONFIG.legacy }, async (request, reply) => {
+    // The router has already percent-decoded the key. The key alone grants access (v2.1): a license that exists is
+    // answered whatever its status; the gate still guards the lookup (the failed-lookup guard covers path keys, §1.5).
     const key = request.params.license_key;
-    // The failed-lookup guard covers keys sent in the path too (§1.5).
-    const blockedUntil = deps.enabled ? await services.failedLookups.blockedUntil(request.ip) : undefined;
-    if (blockedUntil) {
-      await sendRateLimited(reply, services.failedLookups.message, blockedUntil);
-      return reply;
-    }
-    const license = await services.licenses.findByKey(key);
-    if (!license) {
-      if (deps.enabled) await services.failedLookups.recordFailure(request.ip);
-      return reply.code(404).send({ error: "License not found", code: "LICENSE_NOT_FOUND" });
-    }
+    const found = await services.licenseGate.identify(key, request.ip);
+    if ("until" in found) return sendRateLimited(reply, found.message, found.retryAfter);
+    const { license } = found;
+    if (!license) return reply.code(404).send({ error: "License not found", code: "LICENSE_NOT_FOUND" });
     return legacyJson(key, await services.usageReport.legacy(license, new Date()));
-  }));
+  });
 
   for (const url of ["/api/usage/current", "/api/usage/history", "/api/limits/check", "/api/usage/:license_key"]) refuseOtherMethods(app, url, ["GET"]);
 }
@@ -206,14 +194,4 @@ function legacyJson(key: string, usage: LegacyUsage): Record<string, unknown> {
 /** A repeated query parameter counts by its first value, as v2.1 (Flask) read it. */
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** Unexpected failures get the route's own 500 body, never a stack trace. */
-async function guarded(reply: FastifyReply, request: FastifyRequest, message: string, handler: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return await handler();
-  } catch (error) {
-    request.log.error({ err: error }, message);
-    return reply.code(500).send({ error: message, code: "INTERNAL_ERROR" });
-  }
 }

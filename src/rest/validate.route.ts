@@ -1,30 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { licenseActor } from "../modules/activity/activity.service";
 import { lenientSiteUrl, licenseKeyOf, siteHeaderOf } from "./body";
-import { customerJson, foundersDealJson, iso, licenseJson, planJson, seatsJson } from "./serializers";
-import { countRequest, guardLookup, noteLookup, ROUTE_LIMITS, type ThrottleDeps } from "./throttle";
+import { activationRefusalJson, customerJson, foundersDealJson, iso, licenseJson, planJson, seatsJson } from "./serializers";
+import { ROUTE_LIMITS, sendRateLimited, type ThrottleDeps } from "./throttle";
 
-/** POST /api/validate (contract §6.3): its own order of checks and statuses, and an optional site activation. */
+/**
+ * POST /api/validate (contract §6.3): counted on arrival (row 0), then its own order of checks and statuses, and an
+ * optional site activation. It renders the license gate's verdict its own way (400/404 with `valid: false`).
+ */
 export async function validateRoute(app: FastifyInstance, deps: ThrottleDeps): Promise<void> {
-  app.post("/api/validate", async (request, reply) => {
-    try {
-      // Row 0: this route counts every request on arrival, before its own checks.
-      if (!(await countRequest(request, reply, deps, { scope: "validate", limits: ROUTE_LIMITS.validate }))) return reply;
-      return await validate(request, reply, deps);
-    } catch (error) {
-      request.log.error({ err: error }, "license validation failed");
-      return reply.code(500).send({ valid: false, error: "Validation failed", code: "INTERNAL_ERROR" });
-    }
-  });
+  const config = { throttle: { scope: "validate", limits: ROUTE_LIMITS.validate }, failure: { valid: false, error: "Validation failed" } };
+  app.post("/api/validate", { config }, async (request, reply) => validate(request, reply, deps));
 }
 
-async function validate(request: FastifyRequest, reply: FastifyReply, deps: ThrottleDeps): Promise<unknown> {
-  const { services } = deps;
+async function validate(request: FastifyRequest, reply: FastifyReply, { services }: ThrottleDeps): Promise<unknown> {
   const key = licenseKeyOf(request);
   if (key === undefined) return reply.code(400).send({ error: "License key required in X-License-Key header", code: "LICENSE_REQUIRED" });
-  if (!(await guardLookup(request, reply, deps))) return reply;
-  const verdict = await services.licenseCheck.check(key);
-  await noteLookup(request, deps, verdict);
+  const verdict = await services.licenseGate.admit(key, request.ip);
   if (!verdict.valid) {
+    if (verdict.code === "LOOKUPS_BLOCKED") return sendRateLimited(reply, verdict.message, verdict.retryAfter);
     return reply.code(verdict.code === "LICENSE_NOT_FOUND" ? 404 : 400).send({ valid: false, error: verdict.detail, code: verdict.code });
   }
   const { license, plan, customer } = verdict;
@@ -34,10 +28,10 @@ async function validate(request: FastifyRequest, reply: FastifyReply, deps: Thro
   const headerSite = siteHeaderOf(request);
   const rawSite = headerSite !== undefined && headerSite !== "" ? headerSite : lenientSiteUrl(request);
   if (rawSite !== undefined && rawSite !== null) {
-    const outcome = await services.activations.activate(license, plan, rawSite, { label: `license:${license._id.toHexString()}`, ip: request.ip });
-    if (!outcome.ok && outcome.code === "INVALID_INPUT") return reply.code(400).send({ valid: false, error: "Invalid site_url", code: "INVALID_INPUT" });
+    const outcome = await services.activations.activate(license, plan, rawSite, licenseActor(license, request.ip));
     if (!outcome.ok) {
-      return reply.code(403).send({ valid: false, error: "Site limit reached", code: "TOO_MANY_SITES", max_sites: outcome.seats.maxSites, active_sites: outcome.seats.activeSites });
+      const refusal = activationRefusalJson(outcome);
+      return reply.code(refusal.status).send({ valid: false, ...refusal.body });
     }
     site = {
       site_url: outcome.activation.site,

@@ -9,6 +9,7 @@ import { createModels } from "../../src/db/models";
 import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
 import { AdminRole } from "../../src/modules/admins/admin.model";
 import { SetupService } from "../../src/modules/setup/setup.service";
+import type { Clock } from "../../src/clock";
 import { createServices, type Services } from "../../src/services";
 
 export const TEST_APP_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
@@ -39,12 +40,12 @@ export interface TestPlatform {
 }
 
 /** The whole platform on an in-memory embedded engine, listening on 127.0.0.1 (real HTTP, real TCP to the engine). */
-export async function startTestPlatform(options: { env?: Record<string, string>; seed?: boolean } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(options: { env?: Record<string, string>; seed?: boolean; clock?: Clock } = {}): Promise<TestPlatform> {
   const config = testConfig(options.env);
   const engine = await startEmbeddedMongo();
   const logger = pino({ level: "silent" });
   const db = await connectToEmbeddedEngine(engine, `test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`, logger);
-  const services = createServices(createModels(db.connection), config);
+  const services = createServices(createModels(db.connection), config, { clock: options.clock });
   if (options.seed !== false) await new SetupService(services).init();
   return servePlatform(config, db, services);
 }

@@ -13,6 +13,16 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { label: "system" };
 
+/** A license holder acting with its key (REST, /v1, GraphQL). */
+export function licenseActor(license: { _id: mongoose.Types.ObjectId }, ip: string | null): Actor {
+  return { label: `license:${license._id.toHexString()}`, ip };
+}
+
+/** An admin acting with its token. */
+export function adminActor(admin: { _id: mongoose.Types.ObjectId }, ip: string | null): Actor {
+  return { label: `admin:${admin._id.toHexString()}`, ip };
+}
+
 export interface ActivityRecord {
   action: string;
   licenseId?: mongoose.Types.ObjectId | null;

@@ -17,10 +17,11 @@ export interface SeatCounts {
   sitesRemaining: number | null;
 }
 
-export type ActivationOutcome =
-  | { ok: true; activation: Activation; newlyActivated: boolean; seats: SeatCounts }
-  | { ok: false; code: "INVALID_INPUT" }
-  | { ok: false; code: "TOO_MANY_SITES"; seats: SeatCounts };
+export type ActivationRefusal = { ok: false; code: "INVALID_INPUT"; error: "Invalid site_url" } | { ok: false; code: "TOO_MANY_SITES"; error: "Site limit reached"; seats: SeatCounts };
+
+export type ActivationOutcome = { ok: true; activation: Activation; newlyActivated: boolean; seats: SeatCounts } | ActivationRefusal;
+
+const INVALID_SITE: ActivationRefusal = { ok: false, code: "INVALID_INPUT", error: "Invalid site_url" };
 
 /**
  * Site activations (plugin contract §5). A seat is the license's `active_sites` counter, guarded by `max_sites`,
@@ -36,14 +37,14 @@ export class ActivationService {
 
   async activate(license: License, plan: Plan, rawSite: unknown, actor: Actor): Promise<ActivationOutcome> {
     const normalised = normaliseSiteUrl(rawSite);
-    if (!normalised) return { ok: false, code: "INVALID_INPUT" };
+    if (!normalised) return INVALID_SITE;
     // A site activated and deactivated by others while this runs is looked at again; three rounds is plenty.
     for (let round = 1; round <= ACTIVATION_ROUNDS; round++) {
       // The common case (a site checking in again) is one write, outside any transaction.
       const refreshed = await this.refresh(license, normalised.site);
       if (refreshed) return this.activated(license, plan, refreshed, false);
       const created = await this.create(license, plan, normalised, actor);
-      if (created === "full") return { ok: false, code: "TOO_MANY_SITES", seats: await this.seats(license, plan) };
+      if (created === "full") return { ok: false, code: "TOO_MANY_SITES", error: "Site limit reached", seats: await this.seats(license, plan) };
       if (created !== "exists") return this.activated(license, plan, created, true);
     }
     throw new DomainError("CONFLICT", "The site's activation kept changing meanwhile; try again");

@@ -21,6 +21,8 @@ export interface LicenseRefusal {
   code: LicenseCheckCode;
   /** What /api/validate says, e.g. "License is cancelled" (plugin contract §6.3). */
   detail: string;
+  /** The license, when the key exists but did not pass (never shown to the caller; the legacy path reads it). */
+  license?: License;
 }
 
 export type LicenseVerdict = LicenseGrant | LicenseRefusal;
@@ -50,8 +52,7 @@ export class LicenseCheckService {
   private readonly checks: Check[] = [
     (state) => (state.key === undefined || state.key === "" ? refuse("LICENSE_REQUIRED", "License key required") : undefined),
     async (state) => {
-      const key = state.key as string;
-      const license = await this.licenseCache.get(key, () => this.licenses.findByKey(key));
+      const license = await this.lookup(state.key as string);
       // An unknown key reads a plan and a customer too (ones that cannot exist), so that it takes the time a
       // known key's refusal takes (reliability K4).
       const planId = license?.plan_id ?? NOWHERE;
@@ -61,8 +62,9 @@ export class LicenseCheckService {
         this.customerCache.get(customerId.toHexString(), () => this.models.Customer.findById(customerId).lean<Customer>().exec()),
       ]);
       // A license whose plan or customer record is gone cannot be honoured.
+      if (license) state.license = license;
       if (!license || !plan || !customer) return refuse("LICENSE_NOT_FOUND", "License not found");
-      Object.assign(state, { license, plan, customer });
+      Object.assign(state, { plan, customer });
       return undefined;
     },
     (state) => (state.customer?.status === CustomerStatus.suspended ? refuse("LICENSE_SUSPENDED", "License is suspended") : undefined),
@@ -98,11 +100,16 @@ export class LicenseCheckService {
     this.customerCache = new TtlCache(cacheTtlMs);
   }
 
+  /** The license a key belongs to, without checking it (cached like the check's own read). */
+  lookup(key: string): Promise<License | null> {
+    return this.licenseCache.get(key, () => this.licenses.findByKey(key));
+  }
+
   async check(key: string | undefined): Promise<LicenseVerdict> {
     const state: CheckState = { key };
     for (const check of this.checks) {
       const refusal = await check(state);
-      if (refusal) return refusal;
+      if (refusal) return state.license ? { ...refusal, license: state.license } : refusal;
     }
     const license = state.license as License;
     await this.touch(license);

@@ -7,7 +7,8 @@ import { DateTimeISO, JSONObject } from "../../graphql/scalars";
 import { notFound } from "../../errors";
 import { Customer } from "../customers/customer.model";
 import { Plan } from "../plans/plan.model";
-import { microsToEur, UsageSummary } from "../usage/usage.types";
+import { microsToDecimal } from "../../money";
+import { UsageSummary } from "../usage/usage.types";
 import { Activation } from "./activation.model";
 import { IssuedLicense, IssueLicenseInput, LicenseFilterInput } from "./license.inputs";
 import { License } from "./license.model";
@@ -116,7 +117,7 @@ export class LicenseResolver {
     ]);
     if (!plan) throw notFound("Plan");
     const summary = ctx.services.usage.summarize(plan, counter ?? undefined);
-    return { ...summary, cost: microsToEur(summary.costMicros) };
+    return { ...summary, cost: microsToDecimal(summary.costMicros) };
   }
 
   // Documents written before empty objects were kept may lack the field; the API always answers an object.

@@ -46,15 +46,14 @@ export class LicenseValidation {
 
 @Resolver()
 export class ValidationResolver {
-  @Query(() => LicenseValidation, { description: "Runs the license check for the calling license key, and activates siteUrl if given" })
+  @Query(() => LicenseValidation, {
+    description: "Activates siteUrl, if given, for the calling license key. A key that fails the license check never gets here: the request is UNAUTHENTICATED, with the failed check as extensions.reason",
+  })
   async validateLicense(@Arg("siteUrl", () => String, { nullable: true }) siteUrl: string | null, @Ctx() ctx: GraphQLContext): Promise<LicenseValidation> {
     if (ctx.principal.kind !== "license") throw forbidden();
-    const verdict = await ctx.services.licenseCheck.check(ctx.principal.key);
-    if (!verdict.valid) return { valid: false, code: verdict.code, detail: verdict.detail, site: null };
     if (siteUrl === null || siteUrl === undefined) return { valid: true, code: null, detail: null, site: null };
-    const outcome = await ctx.services.activations.activate(verdict.license, verdict.plan, siteUrl, actorOf(ctx.principal, ctx.ip));
-    if (!outcome.ok && outcome.code === "INVALID_INPUT") return { valid: false, code: "INVALID_INPUT", detail: "Invalid site_url", site: null };
-    if (!outcome.ok) return { valid: false, code: "TOO_MANY_SITES", detail: "Site limit reached", site: null };
+    const outcome = await ctx.services.activations.activate(ctx.principal.license, ctx.principal.plan, siteUrl, actorOf(ctx.principal, ctx.ip));
+    if (!outcome.ok) return { valid: false, code: outcome.code, detail: outcome.error, site: null };
     const { activation, seats } = outcome;
     return {
       valid: true,

@@ -6,6 +6,7 @@ import { parseId } from "../../graphql/ids";
 import { notFound } from "../../errors";
 import { Customer } from "../customers/customer.model";
 import { License } from "../licenses/license.model";
+import { centsToDecimal } from "../../money";
 import { Payment, PaymentStatus } from "./payment.model";
 
 export const PaymentConnection = connectionType("Payment", Payment);
@@ -43,7 +44,7 @@ export class PaymentResolver {
 
   @FieldResolver(() => String, { description: "The amount as a decimal string, e.g. 29.00" })
   amount(@Root() payment: Payment): string {
-    return (payment.amount_cents / 100).toFixed(2);
+    return centsToDecimal(payment.amount_cents);
   }
 
   @FieldResolver(() => Customer)

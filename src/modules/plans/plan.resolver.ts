@@ -4,6 +4,7 @@ import { JSONObject } from "../../graphql/scalars";
 import { actorOf } from "../../graphql/principal";
 import { ModelAllowance, UpdatePlanInput } from "./plan.inputs";
 import { Plan } from "./plan.model";
+import { microsToDecimal } from "../../money";
 import type { PlanChanges } from "./plan.service";
 
 @Resolver(() => Plan)
@@ -42,7 +43,7 @@ export class PlanResolver {
 
   @FieldResolver(() => String, { description: "The monthly budget in euros, as a decimal string" })
   monthlyBudgetEur(@Root() plan: Plan): string {
-    return (plan.monthly_budget_micros / 1_000_000).toFixed(2);
+    return microsToDecimal(plan.monthly_budget_micros, 2);
   }
 
   // Documents written before empty objects were kept may lack the field; the API always answers an object.

@@ -3,6 +3,7 @@ import type { Models } from "../../db/models";
 import { ensureIndexes } from "../../db/models";
 import type { Services } from "../../services";
 import type { CounterRepairs } from "../licenses/license-counters.service";
+import { includesAi } from "../plans/plan.policy";
 import { SYSTEM_ACTOR } from "../activity/activity.service";
 import { PaymentStatus } from "../payments/payment.model";
 import { UsageStatus } from "../usage/usage-log.model";
@@ -71,7 +72,7 @@ export class SetupService {
       });
       const site = `https://www.${demo.company?.toLowerCase().replace(/[^a-z]+/g, "") || "example"}.example/`;
       await this.services.activations.activate(license, plan, site, SYSTEM_ACTOR);
-      if (plan.features.includes("ai_included")) await this.addDemoUsage(license._id);
+      if (includesAi(plan)) await this.addDemoUsage(license._id);
     }
     return { licenses };
   }

@@ -1,39 +1,66 @@
-import type { LicenseVerdict } from "../licenses/license-check.service";
-import type { ThrottleService } from "./throttle.service";
+import { setTimeout as sleep } from "node:timers/promises";
+import { systemClock, type Clock } from "../../clock";
+import type { Models } from "../../db/models";
+import { retryAfterSeconds } from "../usage/usage-windows";
 
-const LIMIT = { max: 20, per: "minute" } as const;
+const MAX_FAILED = 20;
+const WINDOW_MS = 60_000;
+/** How long a lookup may wait for room while other lookups of the same IP are in flight. */
+const MAX_WAIT_MS = 5_000;
+
+/** A lookup the guard allowed: settle it once its outcome is known. */
+export interface LookupTicket {
+  windowId: string;
+}
+
+export type LookupAdmission = { allowed: true; ticket: LookupTicket } | { allowed: false; until: Date; retryAfter: number };
 
 /**
- * Slows down key guessing (contract §1.5): once one client IP has looked up more than 20 non-existent keys in a
- * UTC minute, its requests that carry a key are refused until the minute ends. Other IPs are unaffected.
+ * Slows down key guessing (contract §1.5): one client IP may look up at most 20 non-existent keys in a UTC minute,
+ * then every request of it that carries a key is refused until the minute ends. Other IPs are unaffected.
+ *
+ * The count is taken before the lookup, atomically (one `$inc` of the IP's window, shared by every instance), and
+ * given back once the key turns out to exist. So lookups in flight count too, and no amount of concurrency gets
+ * more than 21 unknown keys looked up (the 21st trips the guard). A lookup that finds the count full of lookups
+ * still in flight (not of failures) waits for them rather than being refused: a busy client sharing one IP is
+ * slowed for milliseconds, never refused, while a guesser is stopped at 21.
  */
 export class FailedLookupGuard {
-  constructor(private readonly throttle: ThrottleService) {}
+  constructor(
+    private readonly models: Models,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
-  readonly message = `${LIMIT.max} failed license lookups per 1 ${LIMIT.per}`;
+  readonly message = `${MAX_FAILED} failed license lookups per 1 minute`;
 
-  /** The window's end when the IP is blocked, else undefined. */
-  async blockedUntil(ip: string, now = Date.now()): Promise<Date | undefined> {
-    const { tightest } = await this.throttle.peek("failed-lookups", ip, [LIMIT], now);
-    return tightest.count > LIMIT.max ? tightest.resetAt : undefined;
-  }
-
-  /** Records a license check's refusal of a key: unknown keys count for the guard, and every refusal costs the same. */
-  async recordVerdict(ip: string, verdict: LicenseVerdict): Promise<void> {
-    if (verdict.valid) return;
-    await (verdict.code === "LICENSE_NOT_FOUND" ? this.recordFailure(ip) : this.recordRefusal(ip));
-  }
-
-  async recordFailure(ip: string, now = Date.now()): Promise<void> {
-    await this.throttle.hit("failed-lookups", ip, [LIMIT], now);
+  async admit(ip: string): Promise<LookupAdmission> {
+    const deadline = this.clock() + MAX_WAIT_MS;
+    for (let attempt = 0; ; attempt++) {
+      const now = this.clock();
+      const start = Math.floor(now / WINDOW_MS) * WINDOW_MS;
+      const until = new Date(start + WINDOW_MS);
+      const windowId = `failed-lookups|minute|${ip}|${start}`;
+      const window = await this.models.RateWindow.findOneAndUpdate(
+        { _id: windowId },
+        { $inc: { count: 1 }, $setOnInsert: { expires_at: until } },
+        { upsert: true, returnDocument: "after" },
+      )
+        .lean()
+        .exec();
+      if ((window?.count ?? 1) <= MAX_FAILED + 1) return { allowed: true, ticket: { windowId } };
+      if ((window?.failed ?? 0) > MAX_FAILED) return { allowed: false, until, retryAfter: retryAfterSeconds(until, now) };
+      // Full of lookups still in flight: give the count back and wait for them to settle.
+      await this.models.RateWindow.updateOne({ _id: windowId }, { $inc: { count: -1 } }).exec();
+      if (now >= deadline) return { allowed: false, until: new Date(now + 1000), retryAfter: 1 };
+      await sleep(Math.min(50, 2 + attempt * 2) * (0.5 + Math.random()));
+    }
   }
 
   /**
-   * A key that exists but was refused (inactive, suspended, expired) is not a failed lookup, yet it costs the same
-   * write as one, so that an unknown key cannot be told from a refused one by its timing (reliability K4).
-   * Nothing reads these windows; they expire like the others.
+   * A key that exists (whatever its status) gives its count back; an unknown one keeps it and is recorded as failed.
+   * Both are one write to the same document, so an unknown key and a refused one cost the same (reliability K4).
    */
-  private async recordRefusal(ip: string, now = Date.now()): Promise<void> {
-    await this.throttle.hit("refused-lookups", ip, [LIMIT], now);
+  async settle(ticket: LookupTicket, known: boolean): Promise<void> {
+    await this.models.RateWindow.updateOne({ _id: ticket.windowId }, { $inc: known ? { count: -1 } : { failed: 1 } }).exec();
   }
 }

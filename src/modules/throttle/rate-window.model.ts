@@ -13,6 +13,10 @@ export class RateWindow {
   @prop({ required: true, type: () => Number, default: 0 })
   count!: number;
 
+  /** The failed-lookup guard's windows only: how many of the counted lookups were of unknown keys. */
+  @prop({ type: () => Number })
+  failed?: number;
+
   @prop({ required: true, type: () => Date })
   expires_at!: Date;
 }

@@ -1,4 +1,6 @@
+import { systemClock, type Clock } from "../../clock";
 import type { Models } from "../../db/models";
+import { retryAfterSeconds } from "../usage/usage-windows";
 
 export type WindowUnit = "minute" | "hour" | "day";
 
@@ -18,6 +20,8 @@ export interface WindowState {
 
 export interface ThrottleVerdict {
   allowed: boolean;
+  /** Whole seconds until the tightest window ends (at least 1), by the service's clock. */
+  retryAfter: number;
   /** The window with the fewest requests left (for the X-RateLimit headers), or the one exceeded. */
   tightest: WindowState;
 }
@@ -27,18 +31,23 @@ export interface ThrottleVerdict {
  * across instances (contract §1.5). A request over any of its limits is refused.
  */
 export class ThrottleService {
-  constructor(private readonly models: Models) {}
+  constructor(
+    private readonly models: Models,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Counts one request against every limit of a scope; `client` is already a digest (never a raw key). */
-  async hit(scope: string, client: string, limits: readonly Limit[], now = Date.now()): Promise<ThrottleVerdict> {
+  async hit(scope: string, client: string, limits: readonly Limit[]): Promise<ThrottleVerdict> {
+    const now = this.clock();
     const states = await Promise.all(limits.map((limit) => this.count(scope, client, limit, now, 1)));
-    return verdict(states);
+    return verdict(states, now);
   }
 
   /** The current counts without counting (for responses to requests that do not count). */
-  async peek(scope: string, client: string, limits: readonly Limit[], now = Date.now()): Promise<ThrottleVerdict> {
+  async peek(scope: string, client: string, limits: readonly Limit[]): Promise<ThrottleVerdict> {
+    const now = this.clock();
     const states = await Promise.all(limits.map((limit) => this.count(scope, client, limit, now, 0)));
-    return verdict(states);
+    return verdict(states, now);
   }
 
   private async count(scope: string, client: string, limit: Limit, now: number, increment: 0 | 1): Promise<WindowState> {
@@ -59,9 +68,8 @@ export class ThrottleService {
   }
 }
 
-function verdict(states: WindowState[]): ThrottleVerdict {
+function verdict(states: WindowState[], now: number): ThrottleVerdict {
   const exceeded = states.find((state) => state.count > state.limit.max);
-  if (exceeded) return { allowed: false, tightest: exceeded };
-  const tightest = states.reduce((best, state) => (state.limit.max - state.count < best.limit.max - best.count ? state : best));
-  return { allowed: true, tightest };
+  const tightest = exceeded ?? states.reduce((best, state) => (state.limit.max - state.count < best.limit.max - best.count ? state : best));
+  return { allowed: exceeded === undefined, tightest, retryAfter: retryAfterSeconds(tightest.resetAt, now) };
 }

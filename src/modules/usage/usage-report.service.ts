@@ -5,6 +5,7 @@ import type { Plan } from "../plans/plan.model";
 import { PROVIDERS, type Provider } from "../../ai/providers";
 import type { UsageCounter } from "./usage-counter.model";
 import type { UsageLog } from "./usage-log.model";
+import { microsToEur, microsToEur4 } from "../../money";
 import { hourWindow, minuteWindow, monthWindow, startOfNextMonth } from "./usage-windows";
 
 /**
@@ -22,7 +23,6 @@ export const HISTORY_DEFAULT_DAYS = 30;
 const HISTORY_MAX_DAYS = 90;
 const RECENT_REQUESTS = 50;
 const DAY_MS = 86_400_000;
-export const MICROS_PER_EUR = 1_000_000;
 
 export interface MonthUsage {
   requests: number;
@@ -131,7 +131,7 @@ export class UsageReportService {
         monthlyRequests: plan.monthly_requests,
         requestsPerMinute: plan.requests_per_minute,
         requestsPerHour: plan.requests_per_hour,
-        monthlyBudgetEur: plan.monthly_budget_micros / MICROS_PER_EUR,
+        monthlyBudgetEur: microsToEur(plan.monthly_budget_micros),
       },
       percentages: { requests: requestsPercent, budget: budgetPercent },
       warnings,
@@ -153,7 +153,7 @@ export class UsageReportService {
         // Compared in micros, not on the 4-decimal euro figure, so rounding can never let a spent budget pass.
         passed: plan.monthly_budget_micros === 0 || committedMicros < plan.monthly_budget_micros,
         currentCostEur: microsToEur4(committedMicros),
-        limitEur: plan.monthly_budget_micros / MICROS_PER_EUR,
+        limitEur: microsToEur(plan.monthly_budget_micros),
         percentage: percentOf(month?.cost_micros ?? 0, plan.monthly_budget_micros),
       },
     };
@@ -242,10 +242,6 @@ export function percentOf(used: number, limit: number): number {
   return limit > 0 ? Math.round((used * 10_000) / limit) / 100 : 0;
 }
 
-/** Micro-euros as euros rounded to 4 decimals (the contract's `cost_eur`). */
-export function microsToEur4(micros: number): number {
-  return Math.round(micros / 100) / 10_000;
-}
 
 /** numerator ÷ denominator rounded to 2 decimals, or 0 when there is nothing to divide by. */
 function ratio2(numerator: number, denominator: number): number {

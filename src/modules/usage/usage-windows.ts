@@ -15,3 +15,8 @@ export function minuteWindow(at: Date): string {
 export function startOfNextMonth(at: Date): Date {
   return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
 }
+
+/** Whole seconds until `until`, at least 1: what a 429's Retry-After says (contract §1.5). */
+export function retryAfterSeconds(until: Date, now = Date.now()): number {
+  return Math.max(1, Math.ceil((until.getTime() - now) / 1000));
+}

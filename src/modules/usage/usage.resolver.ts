@@ -2,7 +2,8 @@ import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../../graphql/context";
 import { parseId } from "../../graphql/ids";
 import { DateTimeISO } from "../../graphql/scalars";
-import { microsToEur, UsageBucket, UsageGroupBy } from "./usage.types";
+import { microsToDecimal } from "../../money";
+import { UsageBucket, UsageGroupBy } from "./usage.types";
 
 @Resolver()
 export class UsageResolver {
@@ -15,6 +16,6 @@ export class UsageResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<UsageBucket[]> {
     const buckets = await ctx.services.usage.breakdown(parseId(licenseId, "licenseId"), from, to, groupBy);
-    return buckets.map((bucket) => ({ ...bucket, cost: microsToEur(bucket.costMicros) }));
+    return buckets.map((bucket) => ({ ...bucket, cost: microsToDecimal(bucket.costMicros) }));
   }
 }

@@ -48,9 +48,3 @@ export class UsageBucket extends UsageFiguresType {
   key!: string;
 }
 
-/** Micro-euros as a decimal euro string with 6 places (exact: no floating point on the way). */
-export function microsToEur(micros: number): string {
-  const sign = micros < 0 ? "-" : "";
-  const abs = Math.abs(micros);
-  return `${sign}${Math.floor(abs / 1_000_000)}.${String(abs % 1_000_000).padStart(6, "0")}`;
-}

@@ -38,18 +38,20 @@ test("an active license is valid; naming a site activates it once, and seats run
   expect(invalid.data).toEqual({ validateLicense: { valid: false, code: "INVALID_INPUT", detail: "Invalid site_url", site: null } });
 });
 
-test("the verdict names the failed check, in the contract's order", async () => {
+test("a key that fails the check makes no license holder: 401 UNAUTHENTICATED naming the failed check", async () => {
   const suspended = await issue("pro");
   await platform.services.models.License.updateOne({ _id: suspended.id }, { $set: { status: LicenseStatus.suspended } });
-  expect((await platform.graphql(VALIDATE, {}, licenseKeyHeader(suspended.key))).data).toEqual({
-    validateLicense: { valid: false, code: "LICENSE_SUSPENDED", detail: "License is suspended", site: null },
+  const refused = await platform.graphql(VALIDATE, {}, licenseKeyHeader(suspended.key));
+  expect({ status: refused.status, data: refused.data ?? null, errors: refused.errors?.map((error) => ({ message: error.message, ...error.extensions })) }).toEqual({
+    status: 401,
+    data: null,
+    errors: [{ message: "Invalid or inactive license", code: "UNAUTHENTICATED", reason: "LICENSE_SUSPENDED" }],
   });
 
   const lapsed = await issue("pro");
   await platform.services.models.License.updateOne({ _id: lapsed.id }, { $set: { expires_at: new Date(Date.now() - 60_000) } });
-  expect((await platform.graphql(VALIDATE, {}, licenseKeyHeader(lapsed.key))).data).toEqual({
-    validateLicense: { valid: false, code: "LICENSE_EXPIRED", detail: "License expired", site: null },
-  });
+  const expired = await platform.graphql(VALIDATE, {}, licenseKeyHeader(lapsed.key));
+  expect(expired.errors?.map((error) => ({ message: error.message, ...error.extensions }))).toEqual([{ message: "License expired", code: "UNAUTHENTICATED", reason: "LICENSE_EXPIRED" }]);
   expect((await platform.services.models.License.findById(lapsed.id).lean())?.status).toBe(LicenseStatus.expired);
 });
 

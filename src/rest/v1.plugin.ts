@@ -1,15 +1,19 @@
 import { PassThrough } from "node:stream";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import type { Admission, ChatOrigin, ChatRefusal } from "../ai/ai-proxy.service";
 import { draftChat } from "../ai/chat-request";
-import { allowedModels, type Provider } from "../ai/providers";
+import type { Provider } from "../ai/providers";
 import { SseEventSplitter, UpstreamStatusError, UpstreamUnreachableError } from "../ai/upstream";
-import type { LicenseGrant } from "../modules/licenses/license-check.service";
+import { licenseActor } from "../modules/activity/activity.service";
 import type { Plan } from "../modules/plans/plan.model";
+import { hasApiAccess, modelsAllowed } from "../modules/plans/plan.policy";
+import { retryAfterSeconds } from "../modules/usage/usage-windows";
+import type { Services } from "../services";
 import { abortWhenCallerLeaves, eventStreamHeaders } from "./caller-gone";
 import { readJsonBody } from "./body";
 import { refuseOtherMethods } from "./method-not-allowed";
-import type { ThrottleDeps } from "./throttle";
+import { grantOf } from "./route-config";
+import { prepareSurface } from "./surface";
 
 const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 /** Providers whose wire format is OpenAI's, so their answers pass through unchanged. */
@@ -18,24 +22,26 @@ const OPENAI_FORMAT: readonly Provider[] = ["openai", "deepseek"];
 /**
  * The OpenAI-compatible API (`/v1/chat/completions`, `/v1/models`) for plans with `api_access`: the official
  * `openai` client pointed at the platform (`baseURL: "<platform>/v1"`, the license key as its API key) works
- * unchanged, on the same reservations, limits and usage records as /api/chat. Errors are in OpenAI's format.
+ * unchanged, on the same reservations, limits and usage records as /api/chat. One surface: the license key (as the
+ * Bearer token) goes through the same gate as everywhere, and every error is in OpenAI's format.
  */
-export async function openaiCompatRoutes(app: FastifyInstance, deps: ThrottleDeps): Promise<void> {
-  app.get("/v1/models", async (request, reply) => guarded(reply, request, async () => {
-    const grant = await authenticate(request, reply, deps);
-    if (!grant) return reply;
-    return { object: "list", data: modelsOf(grant.plan).map(({ provider, model }) => ({ id: model, object: "model", created: 0, owned_by: provider })) };
-  }));
-
-  app.post("/v1/chat/completions", { bodyLimit: BODY_LIMIT_BYTES }, async (request, reply) => guarded(reply, request, () => completions(request, reply, deps)));
-
+export async function v1Surface(app: FastifyInstance, options: { services: Services }): Promise<void> {
+  prepareSurface(app, {
+    client: (reply, status, body) => openaiError(reply, status, body.error, "invalid_request_error", body.code.toLowerCase()),
+    unexpected: (_request, reply) => openaiError(reply, 500, "The server had an error while processing your request.", "server_error", "internal_error"),
+  });
+  app.addHook("preHandler", requireApiKey(options.services));
+  app.get("/v1/models", async (request) => {
+    const { plan } = grantOf(request);
+    return { object: "list", data: modelsOf(plan).map(({ provider, model }) => ({ id: model, object: "model", created: 0, owned_by: provider })) };
+  });
+  app.post("/v1/chat/completions", { bodyLimit: BODY_LIMIT_BYTES }, async (request, reply) => completions(request, reply, options.services));
   refuseOtherMethods(app, "/v1/models", ["GET"]);
   refuseOtherMethods(app, "/v1/chat/completions", ["POST"]);
 }
 
-async function completions(request: FastifyRequest, reply: FastifyReply, deps: ThrottleDeps): Promise<unknown> {
-  const grant = await authenticate(request, reply, deps);
-  if (!grant) return reply;
+async function completions(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<unknown> {
+  const grant = grantOf(request);
   const body = readJsonBody(request);
   if (!body.ok || body.value === null) return openaiError(reply, 400, "We could not parse the JSON body of your request.", "invalid_request_error", "invalid_json");
   const fields = body.value;
@@ -48,14 +54,14 @@ async function completions(request: FastifyRequest, reply: FastifyReply, deps: T
     { messages: fields.messages, api_provider: target.provider, model: target.model, max_tokens: fields.max_completion_tokens ?? fields.max_tokens, temperature: fields.temperature, stream: fields.stream },
     grant.plan,
   );
-  const admitted = await deps.services.aiProxy.admit(grant, draft, { actor: { label: `license:${grant.license._id.toHexString()}`, ip: request.ip } });
+  const admitted = await services.aiProxy.admit(grant, draft, { actor: licenseActor(grant.license, request.ip) });
   if (!admitted.ok) return sendRefusal(reply, admitted.refusal);
   const { admission } = admitted;
 
   const origin: ChatOrigin = { endpoint: "/v1/chat/completions", ip: request.ip, userAgent: request.headers["user-agent"] ?? null, signal: abortWhenCallerLeaves(reply) };
   try {
-    if (!admission.call.stream) return (await deps.services.aiProxy.complete(admission, origin)).body;
-    return await stream(deps, reply, admission, origin, clientWantsUsage);
+    if (!admission.call.stream) return (await services.aiProxy.complete(admission, origin)).body;
+    return await stream(services, reply, admission, origin, clientWantsUsage);
   } catch (error) {
     // The provider speaks OpenAI's format: its error answer passes through as it is.
     if (error instanceof UpstreamStatusError) return reply.code(error.status).header("content-type", "application/json; charset=utf-8").send(error.bodyText);
@@ -72,8 +78,8 @@ async function completions(request: FastifyRequest, reply: FastifyReply, deps: T
  * The provider's events as they come. The platform always asks for usage, to charge the stream; a client that
  * did not ask for it does not get the extra usage-only chunk (its `choices` is empty).
  */
-async function stream(deps: ThrottleDeps, reply: FastifyReply, admission: Admission, origin: ChatOrigin, clientWantsUsage: boolean): Promise<FastifyReply> {
-  const opened = await deps.services.aiProxy.openStream(admission, origin);
+async function stream(services: Services, reply: FastifyReply, admission: Admission, origin: ChatOrigin, clientWantsUsage: boolean): Promise<FastifyReply> {
+  const opened = await services.aiProxy.openStream(admission, origin);
   const out = new PassThrough();
   eventStreamHeaders(reply);
   const splitter = new SseEventSplitter();
@@ -108,40 +114,34 @@ function isUsageOnlyChunk(data: string): boolean {
   }
 }
 
-/** The license key as the Bearer token; the plan must include `api_access` (DOMAIN.md). */
-async function authenticate(request: FastifyRequest, reply: FastifyReply, deps: ThrottleDeps): Promise<LicenseGrant | undefined> {
-  const { services, enabled } = deps;
-  const header = request.headers.authorization;
-  const key = typeof header === "string" && /^Bearer\s+\S/i.test(header) ? header.replace(/^Bearer\s+/i, "").trim() : undefined;
-  if (key === undefined) {
-    await openaiError(reply, 401, "You didn't provide an API key. Send your Chatello license key as a Bearer token (Authorization: Bearer CHA-…).", "invalid_request_error", "missing_api_key");
-    return undefined;
-  }
-  if (enabled) {
-    const blockedUntil = await services.failedLookups.blockedUntil(request.ip);
-    if (blockedUntil) {
-      const retryAfter = Math.max(1, Math.ceil((blockedUntil.getTime() - Date.now()) / 1000));
-      reply.header("retry-after", String(retryAfter)).header("x-should-retry", "false");
-      await openaiError(reply, 429, services.failedLookups.message, "rate_limit_error", "too_many_failed_lookups");
-      return undefined;
+/**
+ * The surface's one license pre-handler: the license key as the Bearer token, through the license gate, and a plan
+ * with `api_access` (DOMAIN.md). Refusals in OpenAI's words, so its SDK reports them as it would OpenAI's.
+ */
+function requireApiKey(services: Services): preHandlerAsyncHookHandler {
+  return async (request, reply) => {
+    const header = request.headers.authorization;
+    const key = typeof header === "string" && /^Bearer\s+\S/i.test(header) ? header.replace(/^Bearer\s+/i, "").trim() : undefined;
+    if (key === undefined) {
+      return openaiError(reply, 401, "You didn't provide an API key. Send your Chatello license key as a Bearer token (Authorization: Bearer CHA-…).", "invalid_request_error", "missing_api_key");
     }
-  }
-  const verdict = await services.licenseCheck.check(key);
-  if (enabled) await services.failedLookups.recordVerdict(request.ip, verdict);
-  if (!verdict.valid) {
-    await openaiError(reply, 401, `Invalid or inactive license (${verdict.detail}).`, "invalid_request_error", "invalid_api_key");
+    const verdict = await services.licenseGate.admit(key, request.ip);
+    if (!verdict.valid && verdict.code === "LOOKUPS_BLOCKED") {
+      reply.header("retry-after", String(verdict.retryAfter)).header("x-should-retry", "false");
+      return openaiError(reply, 429, verdict.message, "rate_limit_error", "too_many_failed_lookups");
+    }
+    if (!verdict.valid) return openaiError(reply, 401, `Invalid or inactive license (${verdict.detail}).`, "invalid_request_error", "invalid_api_key");
+    if (!hasApiAccess(verdict.plan)) {
+      return openaiError(reply, 403, `The ${verdict.plan.name} plan does not include API access. Upgrade to the Agency plan.`, "permission_error", "api_access_not_included");
+    }
+    request.grant = verdict;
     return undefined;
-  }
-  if (!verdict.plan.features.includes("api_access") || !verdict.plan.features.includes("ai_included")) {
-    await openaiError(reply, 403, `The ${verdict.plan.name} plan does not include API access. Upgrade to the Agency plan.`, "permission_error", "api_access_not_included");
-    return undefined;
-  }
-  return verdict;
+  };
 }
 
 /** The models this plan may call through the OpenAI-compatible API (providers that speak OpenAI's format). */
 function modelsOf(plan: Plan): Array<{ provider: Provider; model: string }> {
-  return OPENAI_FORMAT.flatMap((provider) => allowedModels(plan.allowed_models, provider).map((model) => ({ provider, model })));
+  return OPENAI_FORMAT.flatMap((provider) => modelsAllowed(plan, provider).map((model) => ({ provider, model })));
 }
 
 function sendRefusal(reply: FastifyReply, refusal: ChatRefusal): FastifyReply {
@@ -149,7 +149,7 @@ function sendRefusal(reply: FastifyReply, refusal: ChatRefusal): FastifyReply {
     case "ai_not_included":
       return openaiError(reply, 403, "AI is not included in your plan.", "permission_error", "ai_not_included");
     case "limit": {
-      const retryAfter = Math.max(1, Math.ceil((refusal.resetAt.getTime() - Date.now()) / 1000));
+      const retryAfter = retryAfterSeconds(refusal.resetAt);
       // The SDK retries 429s by itself; a monthly limit or budget will not lift within a retry.
       const lasting = refusal.limit === "monthly_requests" || refusal.limit === "monthly_budget";
       reply.header("retry-after", String(retryAfter)).header("x-should-retry", lasting ? "false" : "true");
@@ -168,14 +168,4 @@ function sendRefusal(reply: FastifyReply, refusal: ChatRefusal): FastifyReply {
 
 function openaiError(reply: FastifyReply, status: number, message: string, type: string, code: string): FastifyReply {
   return reply.code(status).send({ error: { message, type, param: null, code } });
-}
-
-async function guarded(reply: FastifyReply, request: FastifyRequest, handler: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return await handler();
-  } catch (error) {
-    request.log.error({ err: error }, "OpenAI-compatible request failed");
-    if (reply.sent || reply.raw.headersSent) return reply;
-    return openaiError(reply, 500, "The server had an error while processing your request.", "server_error", "internal_error");
-  }
 }
