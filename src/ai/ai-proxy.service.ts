@@ -5,7 +5,7 @@ import type { Plan } from "../modules/plans/plan.model";
 import { includesAi } from "../modules/plans/plan.policy";
 import { UsageStatus } from "../modules/usage/usage-log.model";
 import type { Reservation, UsageQuotaService } from "../modules/usage/usage-quota.service";
-import type { LimitFactor } from "../modules/usage/usage-report.service";
+import type { LimitFactor } from "../modules/usage/usage-limits";
 import { CallTimer } from "./call-timer";
 import type { ChatCall, ChatDraft, ChatProblem } from "./chat-request";
 import type { PriceList, TokenCounts } from "./price-table";

@@ -2,6 +2,7 @@ import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { DomainError, forbidden } from "../errors";
 import type { GraphQLContext } from "../graphql/context";
 import { actorOf } from "../graphql/principal";
+import { retryAfterSeconds } from "../modules/usage/usage-windows";
 import { microsToEur4 } from "../money";
 import type { ChatRefusal } from "./ai-proxy.service";
 import { draftChat } from "./chat-request";
@@ -43,7 +44,7 @@ function refusalError(refusal: ChatRefusal): DomainError {
     case "ai_not_included":
       return new DomainError("FORBIDDEN", "AI not included in your plan", { reason: "AI_NOT_INCLUDED", plan: refusal.plan.name });
     case "limit": {
-      const retryAfter = Math.max(1, Math.ceil((refusal.resetAt.getTime() - Date.now()) / 1000));
+      const retryAfter = retryAfterSeconds(refusal.resetAt);
       if (refusal.limit === "monthly_budget") return new DomainError("BUDGET_EXCEEDED", "Monthly budget exceeded", { reason: "BUDGET_EXCEEDED", resetAt: refusal.resetAt.toISOString() });
       const reason = { monthly_requests: "MONTHLY_LIMIT", requests_per_minute: "MINUTE_LIMIT", requests_per_hour: "HOUR_LIMIT" }[refusal.limit];
       return new DomainError("RATE_LIMITED", "Usage limit reached", { reason, retryAfter, resetAt: refusal.resetAt.toISOString() });

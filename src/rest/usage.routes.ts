@@ -6,11 +6,11 @@ import {
   type CurrentUsage,
   type HistoryDay,
   type LegacyUsage,
-  type LimitFactor,
   type LimitStatus,
   type RecentRequest,
   type UsageHistory,
 } from "../modules/usage/usage-report.service";
+import type { LimitFactor } from "../modules/usage/usage-limits";
 import { centsToEur } from "../money";
 import { licenseKeyOf } from "./body";
 import { refuseOtherMethods } from "./method-not-allowed";

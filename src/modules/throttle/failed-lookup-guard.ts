@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { systemClock, type Clock } from "../../clock";
 import type { Models } from "../../db/models";
-import { retryAfterSeconds } from "../usage/usage-windows";
+import { fixedWindow, retryAfterSeconds } from "../usage/usage-windows";
 
 const MAX_FAILED = 20;
-const WINDOW_MS = 60_000;
 /** How long a lookup may wait for room while other lookups of the same IP are in flight. */
 const MAX_WAIT_MS = 5_000;
 
@@ -37,8 +36,7 @@ export class FailedLookupGuard {
     const deadline = this.clock() + MAX_WAIT_MS;
     for (let attempt = 0; ; attempt++) {
       const now = this.clock();
-      const start = Math.floor(now / WINDOW_MS) * WINDOW_MS;
-      const until = new Date(start + WINDOW_MS);
+      const { start, end: until } = fixedWindow(now, "minute");
       const windowId = `failed-lookups|minute|${ip}|${start}`;
       const window = await this.models.RateWindow.findOneAndUpdate(
         { _id: windowId },

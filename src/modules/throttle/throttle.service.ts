@@ -1,15 +1,13 @@
 import { systemClock, type Clock } from "../../clock";
 import type { Models } from "../../db/models";
-import { retryAfterSeconds } from "../usage/usage-windows";
+import { fixedWindow, retryAfterSeconds, type WindowUnit } from "../usage/usage-windows";
 
-export type WindowUnit = "minute" | "hour" | "day";
 
 export interface Limit {
   max: number;
   per: WindowUnit;
 }
 
-const UNIT_MS: Record<WindowUnit, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 export interface WindowState {
   limit: Limit;
@@ -51,9 +49,7 @@ export class ThrottleService {
   }
 
   private async count(scope: string, client: string, limit: Limit, now: number, increment: 0 | 1): Promise<WindowState> {
-    const length = UNIT_MS[limit.per];
-    const start = Math.floor(now / length) * length;
-    const resetAt = new Date(start + length);
+    const { start, end: resetAt } = fixedWindow(now, limit.per);
     const id = `${scope}|${limit.per}|${client}|${start}`;
     if (increment === 0) {
       const current = await this.models.RateWindow.findById(id).lean().exec();

@@ -3,8 +3,8 @@ import type { mongoose } from "@typegoose/typegoose";
 import type { mongo } from "mongoose";
 import type { Models } from "../../db/models";
 import type { Plan } from "../plans/plan.model";
-import type { LimitFactor } from "./usage-report.service";
-import { hourWindow, minuteWindow, monthWindow, startOfNextMonth } from "./usage-windows";
+import { evaluateLimits, limitResetsAt, type LimitFactor } from "./usage-limits";
+import { counterExpiry, endOfHour, endOfMinute, hourWindow, minuteWindow, monthCounterExpiry, monthWindow, startOfNextMonth } from "./usage-windows";
 import type { UsageCounter } from "./usage-counter.model";
 import { UsageStatus } from "./usage-log.model";
 
@@ -38,9 +38,6 @@ export interface Settlement {
 /** A usage_counters document as the driver sees it (the UsageCounter model without mongoose). */
 type CounterDocument = Omit<UsageCounter, "_id">;
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
-
 /**
  * Admission to the AI proxy (plugin contract §4.3): one request in the month, minute and hour counters and the
  * worst-case cost against the monthly budget, each taken by one guarded `$inc` on `usage_counters` (the guard is
@@ -72,8 +69,8 @@ export class UsageQuotaService {
     }
     // The minute and the hour are taken together (one round trip less); the minute's refusal comes first (§4.3).
     const [minute, hour] = await Promise.all([
-      this.takeRequest(licenseId, reservation.windows.minute, plan.requests_per_minute, windowEnd(now, MINUTE_MS)),
-      this.takeRequest(licenseId, reservation.windows.hour, plan.requests_per_hour, windowEnd(now, HOUR_MS)),
+      this.takeRequest(licenseId, reservation.windows.minute, plan.requests_per_minute, endOfMinute(now)),
+      this.takeRequest(licenseId, reservation.windows.hour, plan.requests_per_hour, endOfHour(now)),
     ]);
     if (minute && hour) return { ok: true, reservation };
     await Promise.all([
@@ -81,9 +78,8 @@ export class UsageQuotaService {
       minute ? this.giveBack(licenseId, reservation.windows.minute) : undefined,
       hour ? this.giveBack(licenseId, reservation.windows.hour) : undefined,
     ]);
-    return minute
-      ? { ok: false, limit: "requests_per_hour", resetAt: windowEnd(now, HOUR_MS) }
-      : { ok: false, limit: "requests_per_minute", resetAt: windowEnd(now, MINUTE_MS) };
+    const limit: LimitFactor = minute ? "requests_per_hour" : "requests_per_minute";
+    return { ok: false, limit, resetAt: limitResetsAt(limit, now) };
   }
 
   /**
@@ -95,13 +91,14 @@ export class UsageQuotaService {
     const found = await this.counters.find({ license_id: licenseId, window: { $in: Object.values(windows) } }, { projection: { window: 1, requests: 1, cost_micros: 1, reserved_micros: 1 } }).toArray();
     const counter = (window: string) => found.find((entry) => entry.window === window);
     const month = counter(windows.month);
-    const full = (used: number | undefined, limit: number): boolean => limit > 0 && (used ?? 0) >= limit;
-    if (full(month?.requests, plan.monthly_requests)) return { ok: false, limit: "monthly_requests", resetAt: startOfNextMonth(now) };
-    if (full(counter(windows.minute)?.requests, plan.requests_per_minute)) return { ok: false, limit: "requests_per_minute", resetAt: windowEnd(now, MINUTE_MS) };
-    if (full(counter(windows.hour)?.requests, plan.requests_per_hour)) return { ok: false, limit: "requests_per_hour", resetAt: windowEnd(now, HOUR_MS) };
-    const committed = (month?.cost_micros ?? 0) + (month?.reserved_micros ?? 0);
-    if (plan.monthly_budget_micros > 0 && committed + estimateMicros > plan.monthly_budget_micros) return { ok: false, limit: "monthly_budget", resetAt: startOfNextMonth(now) };
-    return undefined;
+    const used = {
+      monthRequests: month?.requests ?? 0,
+      committedMicros: (month?.cost_micros ?? 0) + (month?.reserved_micros ?? 0),
+      hourRequests: counter(windows.hour)?.requests ?? 0,
+      minuteRequests: counter(windows.minute)?.requests ?? 0,
+    };
+    const [limit] = evaluateLimits(plan, used, estimateMicros).blocking;
+    return limit === undefined ? undefined : { ok: false, limit, resetAt: limitResetsAt(limit, now) };
   }
 
   /** A call that never got a provider response: it counts toward no limit (§4.1). */
@@ -144,7 +141,7 @@ export class UsageQuotaService {
     if (settled.matchedCount === 0) {
       await this.counters.updateOne(
         { license_id: reservation.licenseId, window: reservation.windows.month },
-        { $inc: { ...figures, requests: 1 }, $setOnInsert: { reserved_micros: 0, pending: [], expires_at: monthExpiry(reservation.windows.month) } },
+        { $inc: { ...figures, requests: 1 }, $setOnInsert: { reserved_micros: 0, pending: [], expires_at: monthCounterExpiry(reservation.windows.month) } },
         { upsert: true },
       );
     }
@@ -178,7 +175,9 @@ export class UsageQuotaService {
     if (plan.monthly_requests > 0) guard.requests = { $lt: plan.monthly_requests };
     if (plan.monthly_budget_micros > 0) {
       // Settled cost plus in-flight reservations plus this call's worst case must fit the budget (§4.3, check 4).
-      guard.$expr = { $lte: [{ $add: [{ $ifNull: ["$cost_micros", 0] }, { $ifNull: ["$reserved_micros", 0] }] }, plan.monthly_budget_micros - reservation.estimateMicros] };
+      // No call is free (evaluateLimits): even a zero worst case needs a micro-euro of room.
+      const need = Math.max(reservation.estimateMicros, 1);
+      guard.$expr = { $lte: [{ $add: [{ $ifNull: ["$cost_micros", 0] }, { $ifNull: ["$reserved_micros", 0] }] }, plan.monthly_budget_micros - need] };
     }
     const filter = { license_id: reservation.licenseId, window: reservation.windows.month };
     const update = {
@@ -204,7 +203,7 @@ export class UsageQuotaService {
       await this.counters.updateOne(
         filter,
         // Kept a while after the window ends, so that a late settlement still finds its counter.
-        { $setOnInsert: { requests: 0, tokens: 0, cost_micros: 0, reserved_micros: 0, calls: 0, response_time_ms: 0, pending: [], expires_at: new Date(windowEnds.getTime() + HOUR_MS) } },
+        { $setOnInsert: { requests: 0, tokens: 0, cost_micros: 0, reserved_micros: 0, calls: 0, response_time_ms: 0, pending: [], expires_at: counterExpiry(windowEnds) } },
         { upsert: true },
       );
     } catch (error) {
@@ -224,14 +223,4 @@ export class UsageQuotaService {
   private async giveBack(licenseId: mongoose.Types.ObjectId, window: string): Promise<void> {
     await this.counters.updateOne({ license_id: licenseId, window, requests: { $gt: 0 } }, { $inc: { requests: -1 } });
   }
-}
-
-function windowEnd(now: Date, length: number): Date {
-  return new Date(Math.floor(now.getTime() / length) * length + length);
-}
-
-/** The expiry of a month counter created late (by a settlement after the sweep): an hour after the month ends. */
-function monthExpiry(window: string): Date {
-  const [year, month] = window.slice(2).split("-").map(Number);
-  return new Date(Date.UTC(year, month, 1) + HOUR_MS);
 }

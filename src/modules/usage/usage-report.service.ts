@@ -6,15 +6,14 @@ import { PROVIDERS, type Provider } from "../../ai/providers";
 import type { UsageCounter } from "./usage-counter.model";
 import type { UsageLog } from "./usage-log.model";
 import { microsToEur, microsToEur4 } from "../../money";
-import { hourWindow, minuteWindow, monthWindow, startOfNextMonth } from "./usage-windows";
+import { evaluateLimits, type LimitEvaluation, type RequestLimitStatus } from "./usage-limits";
+import { endOfHour, endOfMinute, hourWindow, minuteWindow, monthWindow, startOfMonth, startOfNextMonth } from "./usage-windows";
 
 /**
  * What the plugin's usage endpoints report (plugin contract §4, §6.5–6.8). Requests, cost, percentages and limit
  * status come from the atomic counters, which are what admission enforces (DOMAIN.md "reserve, call, settle");
  * counting logs would disagree with them while calls are in flight. The logs are read only for the history.
  */
-
-export type LimitFactor = "monthly_requests" | "requests_per_minute" | "requests_per_hour" | "monthly_budget";
 
 export const WARN_AT_PERCENT = 80;
 export const REQUESTS_WARNING = "Monthly request limit approaching (>80%)";
@@ -40,19 +39,9 @@ export interface CurrentUsage {
   warnings: string[];
 }
 
-export interface RequestLimitStatus {
-  passed: boolean;
-  current: number;
-  limit: number;
-}
-
-export interface LimitStatus {
+export interface LimitStatus extends Omit<LimitEvaluation, "monthlyRequests" | "monthlyBudget"> {
   monthlyRequests: RequestLimitStatus & { percentage: number };
-  requestsPerMinute: RequestLimitStatus;
-  requestsPerHour: RequestLimitStatus;
   monthlyBudget: { passed: boolean; currentCostEur: number; limitEur: number; percentage: number };
-  /** Failing factors, in the contract's fixed order. */
-  blocking: LimitFactor[];
   resets: { nextMinute: Date; nextHour: Date; nextMonth: Date };
 }
 
@@ -141,29 +130,25 @@ export class UsageReportService {
   /** §6.7: each plan limit against the current UTC windows; a limit of 0 always passes. */
   async limits(license: License, plan: Plan, now: Date): Promise<LimitStatus> {
     const counters = await this.windowCounters(license._id, now);
-    const requestLimit = (current: number, limit: number): RequestLimitStatus => ({ passed: limit === 0 || current < limit, current, limit });
     const month = counters.month;
     // In-flight reservations count against the budget (§6.7), while the percentage is settled cost only (§4.5).
-    const committedMicros = (month?.cost_micros ?? 0) + (month?.reserved_micros ?? 0);
-    const status = {
-      monthlyRequests: { ...requestLimit(month?.requests ?? 0, plan.monthly_requests), percentage: percentOf(month?.requests ?? 0, plan.monthly_requests) },
-      requestsPerMinute: requestLimit(counters.minute?.requests ?? 0, plan.requests_per_minute),
-      requestsPerHour: requestLimit(counters.hour?.requests ?? 0, plan.requests_per_hour),
+    const evaluation = evaluateLimits(plan, {
+      monthRequests: month?.requests ?? 0,
+      committedMicros: (month?.cost_micros ?? 0) + (month?.reserved_micros ?? 0),
+      hourRequests: counters.hour?.requests ?? 0,
+      minuteRequests: counters.minute?.requests ?? 0,
+    });
+    return {
+      ...evaluation,
+      monthlyRequests: { ...evaluation.monthlyRequests, percentage: percentOf(month?.requests ?? 0, plan.monthly_requests) },
       monthlyBudget: {
-        // Compared in micros, not on the 4-decimal euro figure, so rounding can never let a spent budget pass.
-        passed: plan.monthly_budget_micros === 0 || committedMicros < plan.monthly_budget_micros,
-        currentCostEur: microsToEur4(committedMicros),
+        passed: evaluation.monthlyBudget.passed,
+        currentCostEur: microsToEur4(evaluation.monthlyBudget.committedMicros),
         limitEur: microsToEur(plan.monthly_budget_micros),
         percentage: percentOf(month?.cost_micros ?? 0, plan.monthly_budget_micros),
       },
+      resets: { nextMinute: endOfMinute(now), nextHour: endOfHour(now), nextMonth: startOfNextMonth(now) },
     };
-    const order: Array<[LimitFactor, { passed: boolean }]> = [
-      ["monthly_requests", status.monthlyRequests],
-      ["requests_per_minute", status.requestsPerMinute],
-      ["requests_per_hour", status.requestsPerHour],
-      ["monthly_budget", status.monthlyBudget],
-    ];
-    return { ...status, blocking: order.filter(([, factor]) => !factor.passed).map(([name]) => name), resets: nextWindows(now) };
   }
 
   /**
@@ -256,20 +241,6 @@ function monthUsage(counter: UsageCounter | undefined): MonthUsage {
     // Over settled calls: in-flight requests have no response time yet.
     avgResponseTimeMs: ratio2(counter?.response_time_ms ?? 0, counter?.calls ?? 0),
   };
-}
-
-function nextWindows(now: Date): LimitStatus["resets"] {
-  const minute = 60_000;
-  const hour = 3_600_000;
-  return {
-    nextMinute: new Date(Math.floor(now.getTime() / minute) * minute + minute),
-    nextHour: new Date(Math.floor(now.getTime() / hour) * hour + hour),
-    nextMonth: startOfNextMonth(now),
-  };
-}
-
-function startOfMonth(at: Date): Date {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
 }
 
 function groupDays(rows: DayProviderRow[]): HistoryDay[] {

@@ -92,8 +92,8 @@ export class DataDirLock {
       try {
         // wx: if another process created the file meanwhile, it is left alone (and reported).
         if (tryCreate(this.file, this.content)) {
-          await fsyncDir(path.dirname(this.file));
           this.logger.warn({ lockFile: this.file }, "mongod.lock was deleted while the engine runs; wrote it again");
+          await fsyncDir(path.dirname(this.file));
         } else {
           const state = inspectLock(this.file);
           if (state.kind === "held" && state.content.pid !== this.content.pid) {
