@@ -72,8 +72,14 @@ const portNumber = z
   .transform(Number)
   .pipe(z.number().max(65535));
 
-const providerKey = z.string().regex(/^\S{8,500}$/).optional();
-const baseUrl = z.string().regex(/^https?:\/\/\S+$/).optional();
+const providerKey = z
+  .string()
+  .regex(/^\S{8,500}$/)
+  .optional();
+const baseUrl = z
+  .string()
+  .regex(/^https?:\/\/\S+$/)
+  .optional();
 const priceTable = z.record(
   z.string().regex(new RegExp(`^(${PROVIDERS.join("|")})/\\S+$`)),
   z.object({ input: z.number().min(0), output: z.number().min(0) }).strict(),
@@ -93,9 +99,15 @@ const envSchema = z
     NODE_ENV: z.enum(NODE_ENVS).default("development"),
     PORT: portNumber.default(4000),
     HOST: z.string().regex(/^\S+$/).optional(),
-    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/).optional(),
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\/\S+$/)
+      .optional(),
     // MongoDB forbids these characters in database names and caps them at 63 bytes.
-    MONGODB_DATABASE: z.string().regex(/^[^/\\. "$*<>:|?]{1,63}$/).default("chatello_saas"),
+    MONGODB_DATABASE: z
+      .string()
+      .regex(/^[^/\\. "$*<>:|?]{1,63}$/)
+      .default("chatello_saas"),
     DATA_DIR: z.string().default("./data"),
     APP_SECRET: z.string().min(MIN_SECRET_LENGTH).optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
@@ -105,14 +117,24 @@ const envSchema = z
     PLAYGROUND: z.enum(BOOLEAN_FLAGS).optional(),
     THROTTLE: z.enum(["on", "off", ...BOOLEAN_FLAGS]).optional(),
     // The plugin contract gives changes 5 seconds to take effect everywhere; a longer cache would break it.
-    LICENSE_CACHE_TTL_MS: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().max(5000)).default(5000),
+    LICENSE_CACHE_TTL_MS: z
+      .string()
+      .regex(/^\d{1,4}$/)
+      .transform(Number)
+      .pipe(z.number().max(5000))
+      .default(5000),
     OPENAI_API_KEY: providerKey,
     ANTHROPIC_API_KEY: providerKey,
     DEEPSEEK_API_KEY: providerKey,
     OPENAI_BASE_URL: baseUrl,
     ANTHROPIC_BASE_URL: baseUrl,
     DEEPSEEK_BASE_URL: baseUrl,
-    AI_TIMEOUT_MS: z.string().regex(/^\d{3,6}$/).transform(Number).pipe(z.number().min(100).max(600_000)).default(30_000),
+    AI_TIMEOUT_MS: z
+      .string()
+      .regex(/^\d{3,6}$/)
+      .transform(Number)
+      .pipe(z.number().min(100).max(600_000))
+      .default(30_000),
     AI_PRICES: z.string().transform(parsePrices).pipe(priceTable).optional(),
   })
   .superRefine((env, ctx) => {
@@ -151,7 +173,8 @@ const EXPECTED: Record<EnvName, string> = {
   ANTHROPIC_BASE_URL: "must be an http:// or https:// URL",
   DEEPSEEK_BASE_URL: "must be an http:// or https:// URL",
   AI_TIMEOUT_MS: "must be an integer between 100 and 600000",
-  AI_PRICES: 'must be JSON like {"openai/gpt-4o":{"input":2.3,"output":9.2}} (EUR per million tokens; providers openai, anthropic, deepseek)',
+  AI_PRICES:
+    'must be JSON like {"openai/gpt-4o":{"input":2.3,"output":9.2}} (EUR per million tokens; providers openai, anthropic, deepseek)',
 };
 
 /** Reads and validates the environment. Pure: no files are touched (see resolveAppSecret). */

@@ -26,8 +26,10 @@ export class DomainError extends Error {
 }
 
 export const notFound = (what: string): DomainError => new DomainError("NOT_FOUND", `${what} not found`);
-export const badInput = (message: string, details: Record<string, unknown> = {}): DomainError => new DomainError("BAD_USER_INPUT", message, details);
-export const conflict = (message: string, details: Record<string, unknown> = {}): DomainError => new DomainError("CONFLICT", message, details);
+export const badInput = (message: string, details: Record<string, unknown> = {}): DomainError =>
+  new DomainError("BAD_USER_INPUT", message, details);
+export const conflict = (message: string, details: Record<string, unknown> = {}): DomainError =>
+  new DomainError("CONFLICT", message, details);
 export const forbidden = (message = "Not allowed"): DomainError => new DomainError("FORBIDDEN", message);
 
 /** MongoDB's duplicate-key error (E11000), as raised by the driver and mongoose. */

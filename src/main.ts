@@ -64,7 +64,9 @@ async function prepareDatabase(db: Database, services: Services, config: Resolve
     logger.warn({ countersRepaired }, "repaired counters that disagreed with their records (site seats, lifetime sales)");
   }
   if (config.nodeEnv === "production" && (await services.admins.countActive()) === 0) {
-    logger.info("no admin token works yet: create the first owner token with `npm run cli -- admin:token create --role owner --name <you>`");
+    logger.info(
+      "no admin token works yet: create the first owner token with `npm run cli -- admin:token create --role owner --name <you>`",
+    );
   }
   if (!firstRun) return undefined;
   const { licenses } = await setup.sample();

@@ -39,7 +39,15 @@ async function collectionCounts(engineUri: string): Promise<Record<string, numbe
 }
 
 test("production on an empty database creates plans only: no demo licenses, no token, no secret in its output", async () => {
-  const platform = startProcess([MAIN], { NODE_ENV: "production", APP_SECRET: SECRET, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", DATA_DIR: dataDir, EMBEDDED_DB_PORT: "0" });
+  const platform = startProcess([MAIN], {
+    NODE_ENV: "production",
+    APP_SECRET: SECRET,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "info",
+    DATA_DIR: dataDir,
+    EMBEDDED_DB_PORT: "0",
+  });
   const { engineUri } = await listeningLine(platform);
 
   expect(await collectionCounts(engineUri)).toEqual({ plans: 4, customers: 0, licenses: 0, admins: 0 });
@@ -80,7 +88,11 @@ test("a changed app-secret file, or another APP_SECRET, is refused in one line",
 
   const withVariable = startProcess([MAIN], { ...env, APP_SECRET: OTHER_SECRET });
   expect((await waitForExit(withVariable, 15_000)).code).toBe(1);
-  expect(withVariable.stderr().trimEnd().split("\n")).toEqual([expect.stringMatching(/^Cannot start: APP_SECRET is not the secret this database was made with .*: set APP_SECRET to the original secret$/)]);
+  expect(withVariable.stderr().trimEnd().split("\n")).toEqual([
+    expect.stringMatching(
+      /^Cannot start: APP_SECRET is not the secret this database was made with .*: set APP_SECRET to the original secret$/,
+    ),
+  ]);
   expect(withVariable.stderr()).not.toContain(OTHER_SECRET);
 
   await rm(secretFile);

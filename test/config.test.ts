@@ -49,12 +49,19 @@ describe("loadConfig", () => {
   });
 
   it("caps the license-check cache at the contract's 5 seconds", () => {
-    expect(configErrorOf({ LICENSE_CACHE_TTL_MS: "6000" }).message).toBe('Invalid configuration: LICENSE_CACHE_TTL_MS must be an integer between 0 and 5000 (got "6000")');
+    expect(configErrorOf({ LICENSE_CACHE_TTL_MS: "6000" }).message).toBe(
+      'Invalid configuration: LICENSE_CACHE_TTL_MS must be an integer between 0 and 5000 (got "6000")',
+    );
   });
 
   it("turns introspection and the playground off in production unless asked for", () => {
-    expect(loadConfig({ NODE_ENV: "production", APP_SECRET: VALID_SECRET })).toMatchObject({ graphqlIntrospection: false, playground: false });
-    expect(loadConfig({ NODE_ENV: "production", APP_SECRET: VALID_SECRET, GRAPHQL_INTROSPECTION: "1" })).toMatchObject({ graphqlIntrospection: true });
+    expect(loadConfig({ NODE_ENV: "production", APP_SECRET: VALID_SECRET })).toMatchObject({
+      graphqlIntrospection: false,
+      playground: false,
+    });
+    expect(loadConfig({ NODE_ENV: "production", APP_SECRET: VALID_SECRET, GRAPHQL_INTROSPECTION: "1" })).toMatchObject({
+      graphqlIntrospection: true,
+    });
   });
 
   it("is silent under test and listens on all interfaces in production", () => {
@@ -115,9 +122,7 @@ describe("loadConfig", () => {
   });
 
   it("names the variable, the rule and the value in one line", () => {
-    expect(configErrorOf({ PORT: "abc" }).message).toBe(
-      'Invalid configuration: PORT must be an integer between 0 and 65535 (got "abc")',
-    );
+    expect(configErrorOf({ PORT: "abc" }).message).toBe('Invalid configuration: PORT must be an integer between 0 and 65535 (got "abc")');
   });
 
   it.each([

@@ -3,7 +3,16 @@ import os from "node:os";
 import path from "node:path";
 import mongoose from "mongoose";
 import { ensureBuilt } from "./support/build";
-import { ENGINE_CLI, killStartedProcesses, listeningLine, MAIN, startProcess, waitFor, waitForExit, type RunningProcess } from "./support/child-process";
+import {
+  ENGINE_CLI,
+  killStartedProcesses,
+  listeningLine,
+  MAIN,
+  startProcess,
+  waitFor,
+  waitForExit,
+  type RunningProcess,
+} from "./support/child-process";
 
 // Runs the compiled entry points as real processes: boot line, signals, exit codes and the data-folder lock
 // only exist there. The standalone engine's CLI is tested here too, so that one build serves both.
@@ -58,7 +67,12 @@ describe("node dist/main.js", () => {
     it("boots, logs one line with the address and the database, and is healthy", async () => {
       first = startPlatform(env);
       firstUrls = await listeningLine(first);
-      expect(first.stdout().split("\n").filter((line) => line.includes("listening"))).toHaveLength(1);
+      expect(
+        first
+          .stdout()
+          .split("\n")
+          .filter((line) => line.includes("listening")),
+      ).toHaveLength(1);
       expect(first.stdout()).toContain(`data in ${dataDir}`);
 
       const { status, body } = await health(firstUrls.baseUrl);
@@ -121,8 +135,10 @@ describe("node dist/db/embedded/cli.js", () => {
   it("serves the platform's data folder, keeps the platform out while it runs, and stops cleanly", async () => {
     const engineDir = path.join(dataDir, "db");
     const engine = startProcess([ENGINE_CLI, "--port", "0", "--data", engineDir]);
-    const uri = await waitFor("engine address", engine, () =>
-      /listening at (mongodb:\/\/127\.0\.0\.1:\d+\/\?replicaSet=rs0)\n/.exec(engine.stdout())?.[1],
+    const uri = await waitFor(
+      "engine address",
+      engine,
+      () => /listening at (mongodb:\/\/127\.0\.0\.1:\d+\/\?replicaSet=rs0)\n/.exec(engine.stdout())?.[1],
     );
     expect(engine.stdout()).toContain(`mongosh "${uri}"`);
 

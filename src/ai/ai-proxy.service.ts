@@ -74,7 +74,11 @@ export class AiProxyService {
   ) {}
 
   /** `rawSite`: the calling site as sent (header or body), activated like /api/validate does (§6.4 row 15). */
-  async admit(grant: LicenseGrant, draft: ChatDraft, options: { rawSite?: unknown; actor: Actor }): Promise<{ ok: true; admission: Admission } | { ok: false; refusal: ChatRefusal }> {
+  async admit(
+    grant: LicenseGrant,
+    draft: ChatDraft,
+    options: { rawSite?: unknown; actor: Actor },
+  ): Promise<{ ok: true; admission: Admission } | { ok: false; refusal: ChatRefusal }> {
     const { license, plan } = grant;
     if (!includesAi(plan)) return { ok: false, refusal: { kind: "ai_not_included", plan } };
     const { call } = draft;
@@ -130,7 +134,13 @@ export class AiProxyService {
       timer.stop();
     }
     const body = parseJson(text);
-    const usage = await this.settle(admission, origin, admission.upstream.usageOfJson(body) ?? estimatedUsage(admission.call.messages, admission.call.maxTokens), started, UsageStatus.ok);
+    const usage = await this.settle(
+      admission,
+      origin,
+      admission.upstream.usageOfJson(body) ?? estimatedUsage(admission.call.messages, admission.call.maxTokens),
+      started,
+      UsageStatus.ok,
+    );
     return { body: body ?? text, text: admission.upstream.textOfJson(body), usage };
   }
 
@@ -180,10 +190,19 @@ export class AiProxyService {
     await this.quota.release(admission.reservation);
     if (error instanceof UpstreamUnreachableError) return error;
     // A body that broke off before the answer was complete: no answer, as for a network error.
-    return new UpstreamUnreachableError(signal.aborted && signal.reason === "timeout" ? "timeout" : signal.aborted ? "aborted" : "network", { cause: error });
+    return new UpstreamUnreachableError(
+      signal.aborted && signal.reason === "timeout" ? "timeout" : signal.aborted ? "aborted" : "network",
+      { cause: error },
+    );
   }
 
-  private async settle(admission: Admission, origin: ChatOrigin, tokens: TokenCounts, started: number, status: UsageStatus): Promise<ChatUsage> {
+  private async settle(
+    admission: Admission,
+    origin: ChatOrigin,
+    tokens: TokenCounts,
+    started: number,
+    status: UsageStatus,
+  ): Promise<ChatUsage> {
     const { call, grant, reservation } = admission;
     const usage: ChatUsage = {
       promptTokens: tokens.prompt,

@@ -1,7 +1,14 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { ChatCall, ChatMessage } from "./chat-request";
 import type { TokenCounts } from "./price-table";
-import { fetchKeepingErrorBodies, nonNegativeInteger, sseUsageReader, upstreamErrorOf, type StreamUsageReader, type Upstream } from "./upstream";
+import {
+  fetchKeepingErrorBodies,
+  nonNegativeInteger,
+  sseUsageReader,
+  upstreamErrorOf,
+  type StreamUsageReader,
+  type Upstream,
+} from "./upstream";
 
 const ANTHROPIC_VERSION = "2023-06-01";
 
@@ -54,7 +61,8 @@ export class AnthropicUpstream implements Upstream {
 
   streamUsage(): StreamUsageReader {
     return sseUsageReader((raw, usageSoFar) => {
-      const event = raw as { type?: string; message?: { usage?: unknown }; usage?: unknown; delta?: { type?: string; text?: unknown } } | undefined;
+      const event = raw as
+        { type?: string; message?: { usage?: unknown }; usage?: unknown; delta?: { type?: string; text?: unknown } } | undefined;
       switch (event?.type) {
         case "message_start":
           return { usage: mergeUsage(usageSoFar, event.message?.usage) };
@@ -84,14 +92,18 @@ export function splitSystem(messages: readonly ChatMessage[]): { system: string 
 function textOf(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
-  return content.map((part) => (typeof (part as { text?: unknown } | null)?.text === "string" ? (part as { text: string }).text : "")).join("");
+  return content
+    .map((part) => (typeof (part as { text?: unknown } | null)?.text === "string" ? (part as { text: string }).text : ""))
+    .join("");
 }
 
 /** Input is input + cache writes + cache reads (additive in Anthropic's usage); the latest non-null value wins. */
 function mergeUsage(previous: TokenCounts | undefined, value: unknown): TokenCounts | undefined {
   const usage = value as Record<string, unknown> | null | undefined;
   if (!usage || typeof usage !== "object") return previous;
-  const inputParts = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].map((field) => nonNegativeInteger(usage[field]));
+  const inputParts = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].map((field) =>
+    nonNegativeInteger(usage[field]),
+  );
   const reportedInput = inputParts.some((part) => part !== undefined);
   const input = inputParts.reduce<number>((sum, part) => sum + (part ?? 0), 0);
   const output = nonNegativeInteger(usage.output_tokens);

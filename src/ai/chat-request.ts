@@ -63,7 +63,11 @@ export function draftChat(body: Record<string, unknown> | null, plan: Plan): Cha
   else if (isProvider(requested)) {
     const allowed = modelsAllowed(plan, provider);
     if (!allowed.includes(model)) {
-      problems.push({ code: "MODEL_NOT_ALLOWED", error: "Model not allowed for your plan", details: { provider, model, allowed_models: allowed } });
+      problems.push({
+        code: "MODEL_NOT_ALLOWED",
+        error: "Model not allowed for your plan",
+        details: { provider, model, allowed_models: allowed },
+      });
     }
   }
 
@@ -73,14 +77,22 @@ export function draftChat(body: Record<string, unknown> | null, plan: Plan): Cha
   const maxTokens = clampMaxTokens(validMaxTokens ? (rawMaxTokens as number) : DEFAULT_MAX_TOKENS, plan);
 
   const rawTemperature = fields.temperature ?? DEFAULT_TEMPERATURE;
-  const validTemperature = typeof rawTemperature === "number" && Number.isFinite(rawTemperature) && rawTemperature >= 0 && rawTemperature <= 2;
+  const validTemperature =
+    typeof rawTemperature === "number" && Number.isFinite(rawTemperature) && rawTemperature >= 0 && rawTemperature <= 2;
   if (!validTemperature) problems.push(invalid("Invalid temperature"));
 
   const rawStream = fields.stream ?? false;
   if (typeof rawStream !== "boolean") problems.push(invalid("Invalid stream"));
 
   return {
-    call: { provider, model, messages, maxTokens, temperature: validTemperature ? rawTemperature : DEFAULT_TEMPERATURE, stream: rawStream === true },
+    call: {
+      provider,
+      model,
+      messages,
+      maxTokens,
+      temperature: validTemperature ? rawTemperature : DEFAULT_TEMPERATURE,
+      stream: rawStream === true,
+    },
     problem: problems[0],
   };
 }

@@ -1,7 +1,14 @@
 import OpenAI from "openai";
 import type { ChatCall } from "./chat-request";
 import type { TokenCounts } from "./price-table";
-import { fetchKeepingErrorBodies, nonNegativeInteger, sseUsageReader, upstreamErrorOf, type StreamUsageReader, type Upstream } from "./upstream";
+import {
+  fetchKeepingErrorBodies,
+  nonNegativeInteger,
+  sseUsageReader,
+  upstreamErrorOf,
+  type StreamUsageReader,
+  type Upstream,
+} from "./upstream";
 
 /**
  * OpenAI and DeepSeek (OpenAI-compatible) through the official `openai` SDK. No SDK retries: every attempt could
@@ -17,10 +24,17 @@ export class OpenAIUpstream implements Upstream {
   }
 
   async send(call: ChatCall, signal: AbortSignal): Promise<Response> {
-    const params = { model: call.model, messages: call.messages as unknown as OpenAI.ChatCompletionMessageParam[], max_tokens: call.maxTokens, temperature: call.temperature };
+    const params = {
+      model: call.model,
+      messages: call.messages as unknown as OpenAI.ChatCompletionMessageParam[],
+      max_tokens: call.maxTokens,
+      temperature: call.temperature,
+    };
     try {
       return call.stream
-        ? await this.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal }).asResponse()
+        ? await this.client.chat.completions
+            .create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal })
+            .asResponse()
         : await this.client.chat.completions.create(params, { signal }).asResponse();
     } catch (error) {
       throw upstreamErrorOf(error, signal);

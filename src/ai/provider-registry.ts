@@ -44,10 +44,12 @@ export class ProviderRegistry {
   /** Which providers have a key (for /api/health); nothing is decrypted. */
   async configured(): Promise<Record<Provider, boolean>> {
     const stored = await this.stored();
-    return Object.fromEntries(PROVIDERS.map((provider) => [provider, stored.some((key) => key.provider === provider) || this.config.providers[provider].apiKey !== undefined])) as Record<
-      Provider,
-      boolean
-    >;
+    return Object.fromEntries(
+      PROVIDERS.map((provider) => [
+        provider,
+        stored.some((key) => key.provider === provider) || this.config.providers[provider].apiKey !== undefined,
+      ]),
+    ) as Record<Provider, boolean>;
   }
 
   /** Forgets the stored keys read so far (this instance sees a key set here at once, others within 5 s). */

@@ -129,7 +129,8 @@ export const fetchKeepingErrorBodies = async (input: string | URL | Request, ini
 export function upstreamErrorOf(error: unknown, signal: AbortSignal): Error {
   const failure = error as { status?: unknown; headers?: unknown; error?: unknown; message?: unknown };
   if (typeof failure.status === "number" && failure.headers instanceof Headers) {
-    const text = errorBodies.get(failure.headers) ?? (failure.error === undefined ? String(failure.message ?? "") : JSON.stringify(failure.error));
+    const text =
+      errorBodies.get(failure.headers) ?? (failure.error === undefined ? String(failure.message ?? "") : JSON.stringify(failure.error));
     return new UpstreamStatusError(failure.status, text);
   }
   if (signal.aborted) return new UpstreamUnreachableError(signal.reason === "timeout" ? "timeout" : "aborted", { cause: error });

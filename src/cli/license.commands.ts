@@ -16,10 +16,15 @@ export function registerLicenseCommands(program: Command): void {
         const existing = await services.models.Customer.findOne({ email: options.email.trim().toLowerCase() }).lean().exec();
         const customer = existing ?? (await services.customers.create({ email: options.email, name: options.name ?? null }, SYSTEM_ACTOR));
         const { key, license } = await services.licenses.issue({ customerId: customer._id, plan: options.plan }, SYSTEM_ACTOR);
-        out.result({ ok: true, key, licenseId: license._id.toHexString(), customerId: customer._id.toHexString(), plan: options.plan }, () => {
-          out.line(`Issued a ${options.plan} license to ${customer.email}${existing ? "" : " (new customer)"}. The key is shown only now:`);
-          out.line(key);
-        });
+        out.result(
+          { ok: true, key, licenseId: license._id.toHexString(), customerId: customer._id.toHexString(), plan: options.plan },
+          () => {
+            out.line(
+              `Issued a ${options.plan} license to ${customer.email}${existing ? "" : " (new customer)"}. The key is shown only now:`,
+            );
+            out.line(key);
+          },
+        );
       });
     });
 }

@@ -21,7 +21,11 @@ registerLicenseCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Expected failures are one line for the operator; anything else keeps its stack.
-  const expected = error instanceof ConfigError || error instanceof DatabaseStartError || error instanceof DomainError || error instanceof AppSecretMismatchError;
+  const expected =
+    error instanceof ConfigError ||
+    error instanceof DatabaseStartError ||
+    error instanceof DomainError ||
+    error instanceof AppSecretMismatchError;
   const message = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
   if (program.opts().json === true) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
   else process.stderr.write(`Error: ${message}\n`);

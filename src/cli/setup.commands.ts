@@ -17,8 +17,14 @@ export function registerSetupCommands(program: Command): void {
         for (const name of names) collections[name] = await db.connection.collection(name).estimatedDocumentCount();
         const plans = (await services.plans.list(true)).map((plan) => plan.name);
         out.result({ ok: true, database: { type: db.type, uri: db.uri, name: db.connection.name }, collections, plans }, () => {
-          out.line(`Connected to ${db.type === "embedded" ? "the embedded engine" : "MongoDB"} at ${db.uri} (database ${db.connection.name})`);
-          out.line(names.length === 0 ? "No collections yet: run `setup init`." : `Collections: ${names.map((name) => `${name} (${collections[name]})`).join(", ")}`);
+          out.line(
+            `Connected to ${db.type === "embedded" ? "the embedded engine" : "MongoDB"} at ${db.uri} (database ${db.connection.name})`,
+          );
+          out.line(
+            names.length === 0
+              ? "No collections yet: run `setup init`."
+              : `Collections: ${names.map((name) => `${name} (${collections[name]})`).join(", ")}`,
+          );
           out.line(plans.length === 0 ? "No plans yet: run `setup init`." : `Plans: ${plans.join(", ")}`);
         });
       });
@@ -33,9 +39,16 @@ export function registerSetupCommands(program: Command): void {
         out.line("Creating indexes and plans…");
         const result = await new SetupService(services).init();
         out.result({ ok: true, ...result }, () => {
-          out.line(result.plansInserted.length > 0 ? `Done. Plans added: ${result.plansInserted.join(", ")}.` : "Done. Indexes are in place; all plans already existed.");
+          out.line(
+            result.plansInserted.length > 0
+              ? `Done. Plans added: ${result.plansInserted.join(", ")}.`
+              : "Done. Indexes are in place; all plans already existed.",
+          );
           const { seats, lifetimeSold } = result.countersRepaired;
-          if (seats + lifetimeSold > 0) out.line(`Repaired counters that disagreed with their records: ${seats} licenses' site seats, ${lifetimeSold} plans' lifetime sales.`);
+          if (seats + lifetimeSold > 0)
+            out.line(
+              `Repaired counters that disagreed with their records: ${seats} licenses' site seats, ${lifetimeSold} plans' lifetime sales.`,
+            );
         });
       });
     });

@@ -61,7 +61,9 @@ async function attachToRunningEngine(uri: string, dbName: string, logger: Logger
     // The running engine's idle timeout is not known here; it is the default unless its operator changed it.
     connection = await openConnection(uri, dbName, embeddedDriverOptions(DEFAULT_ENGINE_IDLE_TIMEOUT_MS));
   } catch (error) {
-    throw new DatabaseStartError(`cannot reach the running platform's embedded engine at ${uri}: ${(error as Error).message}`, { cause: error });
+    throw new DatabaseStartError(`cannot reach the running platform's embedded engine at ${uri}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   watchConnection(connection, uri, logger);
   logger.debug({ database: uri }, "attached to the embedded engine of the running platform");

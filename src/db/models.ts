@@ -14,7 +14,21 @@ import { Setting } from "../modules/setup/setting.model";
 import { UsageCounter } from "../modules/usage/usage-counter.model";
 import { UsageLog } from "../modules/usage/usage-log.model";
 
-const CLASSES = { Plan, Customer, License, Activation, UsageLog, UsageCounter, Payment, ApiKey, ActivityLog, Admin, WebhookEvent, RateWindow, Setting };
+const CLASSES = {
+  Plan,
+  Customer,
+  License,
+  Activation,
+  UsageLog,
+  UsageCounter,
+  Payment,
+  ApiKey,
+  ActivityLog,
+  Admin,
+  WebhookEvent,
+  RateWindow,
+  Setting,
+};
 
 export type Models = { [K in keyof typeof CLASSES]: ReturnModelType<(typeof CLASSES)[K]> };
 

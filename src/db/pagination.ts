@@ -41,7 +41,12 @@ export async function paginate<T extends { _id: mongoose.Types.ObjectId }>(
   const first = page.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`);
   const query = page.after ? { $and: [filter, { _id: { $lt: decodeCursor(page.after) } }] } : filter;
-  const rows = (await model.find(query).sort({ _id: -1 }).limit(first + 1).lean().exec()) as unknown as T[];
+  const rows = (await model
+    .find(query)
+    .sort({ _id: -1 })
+    .limit(first + 1)
+    .lean()
+    .exec()) as unknown as T[];
   const nodes = rows.slice(0, first);
   const last = nodes[nodes.length - 1];
   return {

@@ -16,10 +16,15 @@ function rateLimited(message: string, retryAfter: number): GraphQLError {
  * The caller of a request, from `Authorization: Bearer <admin token>` or `X-License-Key: <key>`. A credential
  * that is present but wrong is an error (never silently anonymous), answered the same for every kind of wrong.
  */
-export async function principalFromHeaders(headers: Record<string, string | string[] | undefined>, ip: string, services: Services): Promise<Principal> {
+export async function principalFromHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  ip: string,
+  services: Services,
+): Promise<Principal> {
   const authorization = single(headers.authorization);
   const licenseKey = single(headers["x-license-key"]);
-  if (authorization !== undefined && licenseKey !== undefined) throw unauthenticated("Send either an admin token or a license key, not both");
+  if (authorization !== undefined && licenseKey !== undefined)
+    throw unauthenticated("Send either an admin token or a license key, not both");
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     const admin = match ? await services.admins.authenticate(match[1]) : null;
@@ -29,7 +34,8 @@ export async function principalFromHeaders(headers: Record<string, string | stri
   if (licenseKey !== undefined) {
     // The same gate as every other surface: guarded, and only a license that passes the check is a holder.
     const verdict = await services.licenseGate.admit(licenseKey, ip);
-    if (verdict.valid) return { kind: "license", license: verdict.license, plan: verdict.plan, customer: verdict.customer, key: licenseKey };
+    if (verdict.valid)
+      return { kind: "license", license: verdict.license, plan: verdict.plan, customer: verdict.customer, key: licenseKey };
     if (verdict.code === "LOOKUPS_BLOCKED") throw rateLimited(verdict.message, verdict.retryAfter);
     // The failed check is named, as the plugin's REST routes name it (contract §2.4).
     throw unauthenticated(verdict.detail === "License expired" ? "License expired" : "Invalid or inactive license", verdict.code);

@@ -64,7 +64,11 @@ export function documentTextGuard(limits: DocumentTextLimits = DEFAULT_TEXT_LIMI
     for (const document of documentsOf(request)) {
       const refusal = refusalOfDocumentText(document, limits);
       // The same shape and status Apollo gives the other QUERY_TOO_COMPLEX refusals; returning the reply ends the request.
-      if (refusal) return reply.code(400).type("application/json; charset=utf-8").send({ errors: [{ message: refusal, extensions: { code: "QUERY_TOO_COMPLEX" } }] });
+      if (refusal)
+        return reply
+          .code(400)
+          .type("application/json; charset=utf-8")
+          .send({ errors: [{ message: refusal, extensions: { code: "QUERY_TOO_COMPLEX" } }] });
     }
     return undefined;
   };

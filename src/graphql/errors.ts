@@ -4,10 +4,22 @@ import { DomainError } from "../errors";
 
 /** The codes a client may see in `extensions.code`; anything else is replaced by INTERNAL_SERVER_ERROR. */
 const CLIENT_CODES = new Set([
-  "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT",
-  "RATE_LIMITED", "BUDGET_EXCEEDED", "PROVIDER_ERROR", "SERVICE_UNAVAILABLE",
-  "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "QUERY_TOO_COMPLEX",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "BAD_USER_INPUT",
+  "CONFLICT",
+  "RATE_LIMITED",
+  "BUDGET_EXCEEDED",
+  "PROVIDER_ERROR",
+  "SERVICE_UNAVAILABLE",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "QUERY_TOO_COMPLEX",
 ]);
 
 interface ValidationFailure {
@@ -39,13 +51,20 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
-  return { message: "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  return {
+    message: "Internal server error",
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: "INTERNAL_SERVER_ERROR" },
+  };
 }
 
 function describeValidation(failures: ValidationFailure[], prefix = ""): string[] {
   return failures.flatMap((failure) => {
     const path = prefix ? `${prefix}.${failure.property}` : failure.property;
-    const own = Object.values(failure.constraints ?? {}).map((message) => (message.startsWith(failure.property) ? `${prefix ? `${prefix}.` : ""}${message}` : `${path}: ${message}`));
+    const own = Object.values(failure.constraints ?? {}).map((message) =>
+      message.startsWith(failure.property) ? `${prefix ? `${prefix}.` : ""}${message}` : `${path}: ${message}`,
+    );
     return [...own, ...describeValidation(failure.children ?? [], path)];
   });
 }

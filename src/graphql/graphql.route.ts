@@ -63,7 +63,8 @@ function logUnexpectedErrors(app: FastifyInstance): ApolloServerPlugin<GraphQLCo
       return {
         async didEncounterErrors({ errors, contextValue }) {
           const logger = contextValue?.logger ?? app.log;
-          for (const error of errors) if (!isExpectedError(error)) logger.error({ err: unwrapResolverError(error) }, "unexpected GraphQL error");
+          for (const error of errors)
+            if (!isExpectedError(error)) logger.error({ err: unwrapResolverError(error) }, "unexpected GraphQL error");
         },
       };
     },

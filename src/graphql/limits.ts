@@ -34,7 +34,9 @@ function limitVisitor(context: ValidationContext, limits: QueryLimits): ASTVisit
           context.reportError(tooComplex(`Query uses ${measure.aliases} aliases; the limit is ${limits.maxAliases}`));
         }
         if (measure.cost > limits.maxCost) {
-          context.reportError(tooComplex(`Query is too expensive (estimated cost ${measure.cost}, limit ${limits.maxCost}): ask for smaller pages`));
+          context.reportError(
+            tooComplex(`Query is too expensive (estimated cost ${measure.cost}, limit ${limits.maxCost}): ask for smaller pages`),
+          );
         }
       }
       // Nothing below the document is visited by this rule.

@@ -44,16 +44,17 @@ const isOwnLicense = rule("isOwnLicense", { cache: "strict" })((parent: { _id?: 
   holdsLicense(ctx, parent._id),
 );
 /** The parent Activation belongs to the caller's license. */
-const isOwnActivation = rule("isOwnActivation", { cache: "strict" })((parent: { license_id?: mongoose.Types.ObjectId }, _args, ctx: GraphQLContext) =>
-  holdsLicense(ctx, parent.license_id),
+const isOwnActivation = rule("isOwnActivation", { cache: "strict" })(
+  (parent: { license_id?: mongoose.Types.ObjectId }, _args, ctx: GraphQLContext) => holdsLicense(ctx, parent.license_id),
 );
 /** The `id` / `licenseId` argument names the caller's license. */
-const isOwnLicenseArg = rule("isOwnLicenseArg", { cache: "strict" })((_parent, args: { id?: string; licenseId?: string }, ctx: GraphQLContext) =>
-  holdsLicense(ctx, args.licenseId ?? args.id),
+const isOwnLicenseArg = rule("isOwnLicenseArg", { cache: "strict" })(
+  (_parent, args: { id?: string; licenseId?: string }, ctx: GraphQLContext) => holdsLicense(ctx, args.licenseId ?? args.id),
 );
 /** The parent AdminToken is the caller's own token. */
-const isSelf = rule("isSelf", { cache: "strict" })((parent: { _id?: mongoose.Types.ObjectId }, _args, ctx: GraphQLContext) =>
-  ctx.principal.kind === "admin" && parent._id !== undefined && ctx.principal.admin._id.equals(parent._id),
+const isSelf = rule("isSelf", { cache: "strict" })(
+  (parent: { _id?: mongoose.Types.ObjectId }, _args, ctx: GraphQLContext) =>
+    ctx.principal.kind === "admin" && parent._id !== undefined && ctx.principal.admin._id.equals(parent._id),
 );
 
 /** The caller's plan includes AI (DOMAIN.md: the AI proxy needs `ai_included`). */
@@ -61,20 +62,26 @@ const planIncludesAi = rule("planIncludesAi", { cache: "contextual" })(async (_p
   if (ctx.principal.kind !== "license") return false;
   const { plan } = ctx.principal;
   if (includesAi(plan)) return true;
-  return new GraphQLError("AI not included in your plan", { extensions: { code: "FORBIDDEN", reason: "AI_NOT_INCLUDED", plan: plan.name } });
+  return new GraphQLError("AI not included in your plan", {
+    extensions: { code: "FORBIDDEN", reason: "AI_NOT_INCLUDED", plan: plan.name },
+  });
 });
 /** The model asked for (or the provider's default) is in the caller's plan's allow-list; reads `args`, so `strict`. */
-const modelAllowed = rule("modelAllowed", { cache: "strict" })(
-  async (_parent, args: { input?: { provider?: unknown; model?: unknown } }, ctx: GraphQLContext) => {
-    const provider = args.input?.provider ?? "openai";
-    // An unknown provider is the input validation's to refuse, with its own message.
-    if (ctx.principal.kind !== "license" || !isProvider(provider)) return ctx.principal.kind === "license";
-    const model = requestedModel(provider, args.input?.model);
-    const allowed = modelsAllowed(ctx.principal.plan, provider);
-    if (allowed.includes(model)) return true;
-    return new GraphQLError("Model not allowed for your plan", { extensions: { code: "FORBIDDEN", reason: "MODEL_NOT_ALLOWED", provider, model, allowed_models: allowed } });
-  },
-);
+const modelAllowed = rule("modelAllowed", { cache: "strict" })(async (
+  _parent,
+  args: { input?: { provider?: unknown; model?: unknown } },
+  ctx: GraphQLContext,
+) => {
+  const provider = args.input?.provider ?? "openai";
+  // An unknown provider is the input validation's to refuse, with its own message.
+  if (ctx.principal.kind !== "license" || !isProvider(provider)) return ctx.principal.kind === "license";
+  const model = requestedModel(provider, args.input?.model);
+  const allowed = modelsAllowed(ctx.principal.plan, provider);
+  if (allowed.includes(model)) return true;
+  return new GraphQLError("Model not allowed for your plan", {
+    extensions: { code: "FORBIDDEN", reason: "MODEL_NOT_ALLOWED", provider, model, allowed_models: allowed },
+  });
+});
 
 export const permissionMap = {
   Query: {

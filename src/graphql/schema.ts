@@ -14,7 +14,18 @@ import { UsageResolver } from "../modules/usage/usage.resolver";
 import { permissions } from "./permissions";
 import { ChatResolver } from "../ai/chat.resolver";
 
-const RESOLVERS = [PlanResolver, CustomerResolver, LicenseResolver, ValidationResolver, UsageResolver, PaymentResolver, ActivityResolver, AdminResolver, ProviderKeyResolver, ChatResolver] as const;
+const RESOLVERS = [
+  PlanResolver,
+  CustomerResolver,
+  LicenseResolver,
+  ValidationResolver,
+  UsageResolver,
+  PaymentResolver,
+  ActivityResolver,
+  AdminResolver,
+  ProviderKeyResolver,
+  ChatResolver,
+] as const;
 
 /** The schema as type-graphql builds it from the resolvers and model classes (no permissions applied). */
 export function buildBareSchema(): Promise<GraphQLSchema> {

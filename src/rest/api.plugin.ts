@@ -18,7 +18,8 @@ export async function apiSurface(app: FastifyInstance, options: { services: Serv
   const deps: ThrottleDeps = { services: options.services, enabled: options.throttle };
   prepareSurface(app, {
     client: (reply, status, body) => reply.code(status).send(body),
-    unexpected: (request, reply) => reply.code(500).send({ error: "Internal server error", ...request.routeOptions.config.failure, code: "INTERNAL_ERROR" }),
+    unexpected: (request, reply) =>
+      reply.code(500).send({ error: "Internal server error", ...request.routeOptions.config.failure, code: "INTERNAL_ERROR" }),
   });
   app.addHook("preHandler", apiPreHandler(deps));
   await infoRoute(app);
@@ -26,7 +27,14 @@ export async function apiSurface(app: FastifyInstance, options: { services: Serv
   await sitesRoutes(app, deps);
   await usageRoutes(app, deps);
   await chatRoute(app, deps);
-  for (const [url, method] of [["/", "GET"], ["/api/validate", "POST"], ["/api/chat", "POST"], ["/api/activate", "POST"], ["/api/deactivate", "POST"], ["/api/sites", "GET"]] as const) {
+  for (const [url, method] of [
+    ["/", "GET"],
+    ["/api/validate", "POST"],
+    ["/api/chat", "POST"],
+    ["/api/activate", "POST"],
+    ["/api/deactivate", "POST"],
+    ["/api/sites", "GET"],
+  ] as const) {
     refuseOtherMethods(app, url, [method]);
   }
 }

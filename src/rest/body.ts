@@ -34,7 +34,9 @@ export function lenientSiteUrl(request: FastifyRequest): unknown {
   if (!Buffer.isBuffer(raw) || raw.length === 0) return undefined;
   try {
     const parsed: unknown = JSON.parse(utf8.decode(raw));
-    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>).site_url : undefined;
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>).site_url
+      : undefined;
   } catch {
     return undefined;
   }

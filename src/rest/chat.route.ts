@@ -44,9 +44,11 @@ async function chat(request: FastifyRequest, reply: FastifyReply, deps: Throttle
   try {
     return admission.call.stream ? await stream(proxy, reply, admission, origin) : await answer(proxy, admission, origin);
   } catch (error) {
-    if (error instanceof UpstreamStatusError) return reply.code(error.status).send({ error: "AI service error", details: error.bodyText, code: "PROVIDER_ERROR" });
+    if (error instanceof UpstreamStatusError)
+      return reply.code(error.status).send({ error: "AI service error", details: error.bodyText, code: "PROVIDER_ERROR" });
     if (error instanceof UpstreamUnreachableError) {
-      if (error.reason !== "aborted") request.log.warn({ provider: admission.call.provider, reason: error.reason, err: error.cause }, "provider not reached");
+      if (error.reason !== "aborted")
+        request.log.warn({ provider: admission.call.provider, reason: error.reason, err: error.cause }, "provider not reached");
       return reply.code(500).send({ error: "Request failed", code: "PROVIDER_ERROR" });
     }
     throw error;
@@ -99,11 +101,20 @@ function usageJson(usage: ChatUsage): Record<string, number> {
 function sendRefusal(reply: FastifyReply, refusal: ChatRefusal): FastifyReply {
   switch (refusal.kind) {
     case "ai_not_included":
-      return reply.code(403).send({ error: "AI not included in your plan", plan: refusal.plan.name, message: "Upgrade to Pro or Agency plan for included AI", code: "AI_NOT_INCLUDED" });
+      return reply
+        .code(403)
+        .send({
+          error: "AI not included in your plan",
+          plan: refusal.plan.name,
+          message: "Upgrade to Pro or Agency plan for included AI",
+          code: "AI_NOT_INCLUDED",
+        });
     case "limit":
       return sendLimit(reply, refusal);
     case "invalid":
-      return reply.code(refusal.problem.code === "MODEL_NOT_ALLOWED" ? 403 : 400).send({ error: refusal.problem.error, code: refusal.problem.code, ...refusal.problem.details });
+      return reply
+        .code(refusal.problem.code === "MODEL_NOT_ALLOWED" ? 403 : 400)
+        .send({ error: refusal.problem.error, code: refusal.problem.code, ...refusal.problem.details });
     case "site": {
       const { status, body } = activationRefusalJson(refusal.outcome);
       return reply.code(status).send(body);
@@ -126,9 +137,25 @@ function sendLimit(reply: FastifyReply, refusal: Extract<ChatRefusal, { kind: "l
   }
   const retryAfter = retryAfterSeconds(refusal.resetAt);
   reply.code(429).header("retry-after", String(retryAfter));
-  if (refusal.limit === "monthly_requests") return reply.send({ error: "Monthly usage limit exceeded", limit: plan.monthly_requests, reset_time: "Next month", code: "MONTHLY_LIMIT" });
+  if (refusal.limit === "monthly_requests")
+    return reply.send({
+      error: "Monthly usage limit exceeded",
+      limit: plan.monthly_requests,
+      reset_time: "Next month",
+      code: "MONTHLY_LIMIT",
+    });
   if (refusal.limit === "requests_per_minute") {
-    return reply.send({ error: "Rate limit exceeded: too many requests per minute", limit: plan.requests_per_minute, reset_time: "60 seconds", code: "MINUTE_LIMIT" });
+    return reply.send({
+      error: "Rate limit exceeded: too many requests per minute",
+      limit: plan.requests_per_minute,
+      reset_time: "60 seconds",
+      code: "MINUTE_LIMIT",
+    });
   }
-  return reply.send({ error: "Rate limit exceeded: too many requests per hour", limit: plan.requests_per_hour, reset_time: "1 hour", code: "HOUR_LIMIT" });
+  return reply.send({
+    error: "Rate limit exceeded: too many requests per hour",
+    limit: plan.requests_per_hour,
+    reset_time: "1 hour",
+    code: "HOUR_LIMIT",
+  });
 }

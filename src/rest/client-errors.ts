@@ -20,7 +20,9 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
   const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
   socket.end(
     `HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\n` +
-      Object.entries(CORS_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join("") +
+      Object.entries(CORS_HEADERS)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join("") +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }

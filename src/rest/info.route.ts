@@ -8,11 +8,27 @@ const INFO = {
   status: "active",
   endpoints: {
     public: ["/api/health", "/api/validate"],
-    authenticated: ["/api/chat", "/api/usage/current", "/api/usage/history", "/api/limits/check", "/api/activate", "/api/deactivate", "/api/sites"],
+    authenticated: [
+      "/api/chat",
+      "/api/usage/current",
+      "/api/usage/history",
+      "/api/limits/check",
+      "/api/activate",
+      "/api/deactivate",
+      "/api/sites",
+    ],
     legacy: ["/api/usage/{license_key}"],
     admin: [],
   },
-  features: ["multi_level_rate_limiting", "token_usage_tracking", "budget_management", "real_time_usage_analytics", "comprehensive_limit_validation", "site_activations", "streaming"],
+  features: [
+    "multi_level_rate_limiting",
+    "token_usage_tracking",
+    "budget_management",
+    "real_time_usage_analytics",
+    "comprehensive_limit_validation",
+    "site_activations",
+    "streaming",
+  ],
   documentation: "https://docs.chatello.io",
 };
 

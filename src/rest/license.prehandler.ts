@@ -34,6 +34,11 @@ export function apiPreHandler(deps: ThrottleDeps): preHandlerAsyncHookHandler {
 
 function refuse(reply: FastifyReply, verdict: Exclude<GateVerdict, { valid: true } | { code: "LOOKUPS_BLOCKED" }>): FastifyReply {
   // Rows 1 and 5 (expires_at passed) have their own messages; every other refusal reads the same (§2.4).
-  const message = verdict.code === "LICENSE_REQUIRED" ? "License key required" : verdict.detail === "License expired" ? "License expired" : "Invalid or inactive license";
+  const message =
+    verdict.code === "LICENSE_REQUIRED"
+      ? "License key required"
+      : verdict.detail === "License expired"
+        ? "License expired"
+        : "Invalid or inactive license";
   return reply.code(401).send({ error: message, code: verdict.code });
 }

@@ -12,6 +12,7 @@ export function refuseOtherMethods(app: FastifyInstance, url: string, allowed: H
   app.route({
     method: others,
     url,
-    handler: async (_request, reply) => reply.code(405).header("allow", allow).send({ error: "Method not allowed", code: "METHOD_NOT_ALLOWED" }),
+    handler: async (_request, reply) =>
+      reply.code(405).header("allow", allow).send({ error: "Method not allowed", code: "METHOD_NOT_ALLOWED" }),
   });
 }

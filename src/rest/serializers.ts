@@ -71,5 +71,8 @@ export function siteJson(activation: Activation): Record<string, unknown> {
 /** An activation the contract refuses: 400 for a bad site, 403 with the seat counts when every seat is taken (§5). */
 export function activationRefusalJson(refusal: ActivationRefusal): { status: 400 | 403; body: Record<string, unknown> } {
   if (refusal.code === "INVALID_INPUT") return { status: 400, body: { error: refusal.error, code: refusal.code } };
-  return { status: 403, body: { error: refusal.error, code: refusal.code, max_sites: refusal.seats.maxSites, active_sites: refusal.seats.activeSites } };
+  return {
+    status: 403,
+    body: { error: refusal.error, code: refusal.code, max_sites: refusal.seats.maxSites, active_sites: refusal.seats.activeSites },
+  };
 }

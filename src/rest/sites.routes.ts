@@ -27,7 +27,10 @@ export async function sitesRoutes(app: FastifyInstance, { services }: ThrottleDe
     };
   });
 
-  const deactivateConfig = { license: { scope: "deactivate", limits: ROUTE_LIMITS.sitesChange }, failure: { error: "Deactivation failed" } };
+  const deactivateConfig = {
+    license: { scope: "deactivate", limits: ROUTE_LIMITS.sitesChange },
+    failure: { error: "Deactivation failed" },
+  };
   app.post("/api/deactivate", { config: deactivateConfig }, async (request, reply) => {
     const { license, plan } = grantOf(request);
     const site = siteInput(request, reply);

@@ -6,9 +6,18 @@ import { licenseKeyOf } from "./body";
 
 /** The per-route limits of contract §1.1; both apply when a route lists two. */
 export const ROUTE_LIMITS = {
-  info: [{ max: 50, per: "hour" }, { max: 200, per: "day" }],
-  validate: [{ max: 50, per: "hour" }, { max: 200, per: "day" }],
-  sitesChange: [{ max: 50, per: "hour" }, { max: 200, per: "day" }],
+  info: [
+    { max: 50, per: "hour" },
+    { max: 200, per: "day" },
+  ],
+  validate: [
+    { max: 50, per: "hour" },
+    { max: 200, per: "day" },
+  ],
+  sitesChange: [
+    { max: 50, per: "hour" },
+    { max: 200, per: "day" },
+  ],
   sitesList: [{ max: 20, per: "minute" }],
   usageCurrent: [{ max: 10, per: "minute" }],
   usageHistory: [{ max: 5, per: "minute" }],
@@ -34,7 +43,12 @@ export function throttleClient(request: FastifyRequest): string {
 }
 
 /** Counts the request; sends the 429 itself and returns false when a limit is exceeded. */
-export async function countRequest(request: FastifyRequest, reply: FastifyReply, deps: ThrottleDeps, throttle: RouteThrottle): Promise<boolean> {
+export async function countRequest(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: ThrottleDeps,
+  throttle: RouteThrottle,
+): Promise<boolean> {
   if (!deps.enabled) return true;
   const verdict = await deps.services.throttle.hit(throttle.scope, throttleClient(request), throttle.limits);
   setRateHeaders(reply, verdict);
@@ -51,7 +65,10 @@ export async function reportRate(request: FastifyRequest, reply: FastifyReply, d
 }
 
 export function sendRateLimited(reply: FastifyReply, message: string, retryAfter: number): FastifyReply {
-  return reply.code(429).header("retry-after", String(retryAfter)).send({ error: "Rate limit exceeded", message, retry_after: retryAfter, code: "RATE_LIMITED" });
+  return reply
+    .code(429)
+    .header("retry-after", String(retryAfter))
+    .send({ error: "Rate limit exceeded", message, retry_after: retryAfter, code: "RATE_LIMITED" });
 }
 
 function setRateHeaders(reply: FastifyReply, verdict: ThrottleVerdict): void {

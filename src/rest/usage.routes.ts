@@ -77,7 +77,12 @@ export async function usageRoutes(app: FastifyInstance, { services }: ThrottleDe
     const { license, plan } = grantOf(request);
     const now = new Date();
     const status = await services.usageReport.limits(license, plan, now);
-    const body: Record<string, unknown> = { status: "success", license_key: licenseKeyOf(request), ...limitsJson(status), timestamp: now.toISOString() };
+    const body: Record<string, unknown> = {
+      status: "success",
+      license_key: licenseKeyOf(request),
+      ...limitsJson(status),
+      timestamp: now.toISOString(),
+    };
     const [firstFactor] = status.blocking;
     if (firstFactor === undefined) return body;
     // An exhausted budget outranks the request limits: waiting a minute or an hour would not help.
@@ -96,7 +101,8 @@ export async function usageRoutes(app: FastifyInstance, { services }: ThrottleDe
     return legacyJson(key, await services.usageReport.legacy(license, new Date()));
   });
 
-  for (const url of ["/api/usage/current", "/api/usage/history", "/api/limits/check", "/api/usage/:license_key"]) refuseOtherMethods(app, url, ["GET"]);
+  for (const url of ["/api/usage/current", "/api/usage/history", "/api/limits/check", "/api/usage/:license_key"])
+    refuseOtherMethods(app, url, ["GET"]);
 }
 
 function currentUsageJson(usage: CurrentUsage, licenseId: string, planName: string): Record<string, unknown> {
@@ -122,7 +128,11 @@ function currentUsageJson(usage: CurrentUsage, licenseId: string, planName: stri
 }
 
 function historyJson(history: UsageHistory): Record<string, unknown> {
-  const figures = (f: { requests: number; tokens: number; avgResponseTime: number }) => ({ requests: f.requests, tokens: f.tokens, avg_response_time: f.avgResponseTime });
+  const figures = (f: { requests: number; tokens: number; avgResponseTime: number }) => ({
+    requests: f.requests,
+    tokens: f.tokens,
+    avg_response_time: f.avgResponseTime,
+  });
   const day = (d: HistoryDay) => ({
     total_requests: d.requests,
     total_tokens: d.tokens,

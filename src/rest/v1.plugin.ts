@@ -28,14 +28,20 @@ const OPENAI_FORMAT: readonly Provider[] = ["openai", "deepseek"];
 export async function v1Surface(app: FastifyInstance, options: { services: Services }): Promise<void> {
   prepareSurface(app, {
     client: (reply, status, body) => openaiError(reply, status, body.error, "invalid_request_error", body.code.toLowerCase()),
-    unexpected: (_request, reply) => openaiError(reply, 500, "The server had an error while processing your request.", "server_error", "internal_error"),
+    unexpected: (_request, reply) =>
+      openaiError(reply, 500, "The server had an error while processing your request.", "server_error", "internal_error"),
   });
   app.addHook("preHandler", requireApiKey(options.services));
   app.get("/v1/models", async (request) => {
     const { plan } = grantOf(request);
-    return { object: "list", data: modelsOf(plan).map(({ provider, model }) => ({ id: model, object: "model", created: 0, owned_by: provider })) };
+    return {
+      object: "list",
+      data: modelsOf(plan).map(({ provider, model }) => ({ id: model, object: "model", created: 0, owned_by: provider })),
+    };
   });
-  app.post("/v1/chat/completions", { bodyLimit: BODY_LIMIT_BYTES }, async (request, reply) => completions(request, reply, options.services));
+  app.post("/v1/chat/completions", { bodyLimit: BODY_LIMIT_BYTES }, async (request, reply) =>
+    completions(request, reply, options.services),
+  );
   refuseOtherMethods(app, "/v1/models", ["GET"]);
   refuseOtherMethods(app, "/v1/chat/completions", ["POST"]);
 }
@@ -43,28 +49,50 @@ export async function v1Surface(app: FastifyInstance, options: { services: Servi
 async function completions(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<unknown> {
   const grant = grantOf(request);
   const body = readJsonBody(request);
-  if (!body.ok || body.value === null) return openaiError(reply, 400, "We could not parse the JSON body of your request.", "invalid_request_error", "invalid_json");
+  if (!body.ok || body.value === null)
+    return openaiError(reply, 400, "We could not parse the JSON body of your request.", "invalid_request_error", "invalid_json");
   const fields = body.value;
-  if (typeof fields.model !== "string") return openaiError(reply, 400, "you must provide a model parameter", "invalid_request_error", "missing_model");
+  if (typeof fields.model !== "string")
+    return openaiError(reply, 400, "you must provide a model parameter", "invalid_request_error", "missing_model");
   const target = modelsOf(grant.plan).find((entry) => entry.model === fields.model);
-  if (!target) return openaiError(reply, 404, `The model \`${fields.model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found");
+  if (!target)
+    return openaiError(
+      reply,
+      404,
+      `The model \`${fields.model}\` does not exist or you do not have access to it.`,
+      "invalid_request_error",
+      "model_not_found",
+    );
 
   const clientWantsUsage = (fields.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
   const draft = draftChat(
-    { messages: fields.messages, api_provider: target.provider, model: target.model, max_tokens: fields.max_completion_tokens ?? fields.max_tokens, temperature: fields.temperature, stream: fields.stream },
+    {
+      messages: fields.messages,
+      api_provider: target.provider,
+      model: target.model,
+      max_tokens: fields.max_completion_tokens ?? fields.max_tokens,
+      temperature: fields.temperature,
+      stream: fields.stream,
+    },
     grant.plan,
   );
   const admitted = await services.aiProxy.admit(grant, draft, { actor: licenseActor(grant.license, request.ip) });
   if (!admitted.ok) return sendRefusal(reply, admitted.refusal);
   const { admission } = admitted;
 
-  const origin: ChatOrigin = { endpoint: "/v1/chat/completions", ip: request.ip, userAgent: request.headers["user-agent"] ?? null, signal: abortWhenCallerLeaves(reply) };
+  const origin: ChatOrigin = {
+    endpoint: "/v1/chat/completions",
+    ip: request.ip,
+    userAgent: request.headers["user-agent"] ?? null,
+    signal: abortWhenCallerLeaves(reply),
+  };
   try {
     if (!admission.call.stream) return (await services.aiProxy.complete(admission, origin)).body;
     return await stream(services, reply, admission, origin, clientWantsUsage);
   } catch (error) {
     // The provider speaks OpenAI's format: its error answer passes through as it is.
-    if (error instanceof UpstreamStatusError) return reply.code(error.status).header("content-type", "application/json; charset=utf-8").send(error.bodyText);
+    if (error instanceof UpstreamStatusError)
+      return reply.code(error.status).header("content-type", "application/json; charset=utf-8").send(error.bodyText);
     if (error instanceof UpstreamUnreachableError) {
       return error.reason === "timeout"
         ? openaiError(reply, 504, "The AI provider did not answer in time.", "api_error", "provider_timeout")
@@ -78,7 +106,13 @@ async function completions(request: FastifyRequest, reply: FastifyReply, service
  * The provider's events as they come. The platform always asks for usage, to charge the stream; a client that
  * did not ask for it does not get the extra usage-only chunk (its `choices` is empty).
  */
-async function stream(services: Services, reply: FastifyReply, admission: Admission, origin: ChatOrigin, clientWantsUsage: boolean): Promise<FastifyReply> {
+async function stream(
+  services: Services,
+  reply: FastifyReply,
+  admission: Admission,
+  origin: ChatOrigin,
+  clientWantsUsage: boolean,
+): Promise<FastifyReply> {
   const opened = await services.aiProxy.openStream(admission, origin);
   const out = new PassThrough();
   eventStreamHeaders(reply);
@@ -94,7 +128,10 @@ async function stream(services: Services, reply: FastifyReply, admission: Admiss
       });
     })
     .then(({ outcome }) => {
-      if (outcome === "broken") out.write(`data: ${JSON.stringify({ error: { message: "The AI provider's stream broke off.", type: "api_error", param: null, code: "provider_stream_broken" } })}\n\n`);
+      if (outcome === "broken")
+        out.write(
+          `data: ${JSON.stringify({ error: { message: "The AI provider's stream broke off.", type: "api_error", param: null, code: "provider_stream_broken" } })}\n\n`,
+        );
       out.end();
     })
     .catch((error: unknown) => {
@@ -123,16 +160,29 @@ function requireApiKey(services: Services): preHandlerAsyncHookHandler {
     const header = request.headers.authorization;
     const key = typeof header === "string" && /^Bearer\s+\S/i.test(header) ? header.replace(/^Bearer\s+/i, "").trim() : undefined;
     if (key === undefined) {
-      return openaiError(reply, 401, "You didn't provide an API key. Send your Chatello license key as a Bearer token (Authorization: Bearer CHA-…).", "invalid_request_error", "missing_api_key");
+      return openaiError(
+        reply,
+        401,
+        "You didn't provide an API key. Send your Chatello license key as a Bearer token (Authorization: Bearer CHA-…).",
+        "invalid_request_error",
+        "missing_api_key",
+      );
     }
     const verdict = await services.licenseGate.admit(key, request.ip);
     if (!verdict.valid && verdict.code === "LOOKUPS_BLOCKED") {
       reply.header("retry-after", String(verdict.retryAfter)).header("x-should-retry", "false");
       return openaiError(reply, 429, verdict.message, "rate_limit_error", "too_many_failed_lookups");
     }
-    if (!verdict.valid) return openaiError(reply, 401, `Invalid or inactive license (${verdict.detail}).`, "invalid_request_error", "invalid_api_key");
+    if (!verdict.valid)
+      return openaiError(reply, 401, `Invalid or inactive license (${verdict.detail}).`, "invalid_request_error", "invalid_api_key");
     if (!hasApiAccess(verdict.plan)) {
-      return openaiError(reply, 403, `The ${verdict.plan.name} plan does not include API access. Upgrade to the Agency plan.`, "permission_error", "api_access_not_included");
+      return openaiError(
+        reply,
+        403,
+        `The ${verdict.plan.name} plan does not include API access. Upgrade to the Agency plan.`,
+        "permission_error",
+        "api_access_not_included",
+      );
     }
     request.grant = verdict;
     return undefined;
@@ -153,12 +203,23 @@ function sendRefusal(reply: FastifyReply, refusal: ChatRefusal): FastifyReply {
       // The SDK retries 429s by itself; a monthly limit or budget will not lift within a retry.
       const lasting = refusal.limit === "monthly_requests" || refusal.limit === "monthly_budget";
       reply.header("retry-after", String(retryAfter)).header("x-should-retry", lasting ? "false" : "true");
-      if (refusal.limit === "monthly_budget") return openaiError(reply, 429, "Monthly budget exceeded.", "insufficient_quota", "insufficient_quota");
-      const which = { monthly_requests: "Monthly request limit", requests_per_minute: "Per-minute request limit", requests_per_hour: "Per-hour request limit" }[refusal.limit];
+      if (refusal.limit === "monthly_budget")
+        return openaiError(reply, 429, "Monthly budget exceeded.", "insufficient_quota", "insufficient_quota");
+      const which = {
+        monthly_requests: "Monthly request limit",
+        requests_per_minute: "Per-minute request limit",
+        requests_per_hour: "Per-hour request limit",
+      }[refusal.limit];
       return openaiError(reply, 429, `${which} reached.`, "requests", "rate_limit_exceeded");
     }
     case "invalid":
-      return openaiError(reply, 400, `${refusal.problem.error}.`, "invalid_request_error", refusal.problem.code === "MODEL_NOT_ALLOWED" ? "model_not_found" : "invalid_value");
+      return openaiError(
+        reply,
+        400,
+        `${refusal.problem.error}.`,
+        "invalid_request_error",
+        refusal.problem.code === "MODEL_NOT_ALLOWED" ? "model_not_found" : "invalid_value",
+      );
     case "site":
       return openaiError(reply, 400, "Invalid site.", "invalid_request_error", "invalid_value");
     case "not_configured":

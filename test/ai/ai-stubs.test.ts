@@ -2,7 +2,11 @@
  * The provider stubs must be faithful enough that the real SDKs talk to them unchanged,
  * so these tests drive them with `openai` and `@anthropic-ai/sdk` themselves.
  */
-import OpenAI, { APIConnectionError as OpenAIConnectionError, APIError as OpenAIAPIError, APIUserAbortError as OpenAIAbortError } from "openai";
+import OpenAI, {
+  APIConnectionError as OpenAIConnectionError,
+  APIError as OpenAIAPIError,
+  APIUserAbortError as OpenAIAbortError,
+} from "openai";
 import Anthropic, { APIError as AnthropicAPIError, APIUserAbortError as AnthropicAbortError } from "@anthropic-ai/sdk";
 import { startAnthropicStub, startOpenAIStub, type ProviderStub } from "../support/ai-stubs";
 
@@ -100,7 +104,9 @@ describe("OpenAI stub", () => {
 
   it("reports a usage computed from each request with usageFrom, streamed or not", async () => {
     // Each request gets its own figures: the content's length and the max_tokens it asked for.
-    stub.behave({ usageFrom: (request) => ({ promptTokens: JSON.stringify(request.messages).length, completionTokens: request.max_tokens as number }) });
+    stub.behave({
+      usageFrom: (request) => ({ promptTokens: JSON.stringify(request.messages).length, completionTokens: request.max_tokens as number }),
+    });
     const short = await client.chat.completions.create({ ...ask, max_tokens: 5 });
     const long = await client.chat.completions.create({ ...ask, messages: [{ role: "user", content: "Hello there" }], max_tokens: 9 });
     expect(short.usage).toEqual({ prompt_tokens: 32, completion_tokens: 5, total_tokens: 37 });
@@ -309,7 +315,9 @@ describe("Anthropic stub", () => {
   });
 
   it("reports a usage computed from each request with usageFrom, streamed or not", async () => {
-    stub.behave({ usageFrom: (request) => ({ promptTokens: String(request.system ?? "").length, completionTokens: request.max_tokens as number }) });
+    stub.behave({
+      usageFrom: (request) => ({ promptTokens: String(request.system ?? "").length, completionTokens: request.max_tokens as number }),
+    });
     const message = await client.messages.create({ ...ask, system: "Be brief.", max_tokens: 5 });
     expect(message.usage).toEqual({ input_tokens: 9, output_tokens: 5 });
 
@@ -318,7 +326,11 @@ describe("Anthropic stub", () => {
   });
 
   it("raises the SDK's APIError with the status in error mode", async () => {
-    stub.behave({ mode: "error", errorStatus: 529, errorBody: JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }) });
+    stub.behave({
+      mode: "error",
+      errorStatus: 529,
+      errorBody: JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }),
+    });
     const error = await errorOf(client.messages.create(ask));
 
     expect(error).toBeInstanceOf(AnthropicAPIError);

@@ -3,7 +3,18 @@ import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
 import { CustomerStatus } from "../../src/modules/customers/customer.model";
 import { LicenseStatus } from "../../src/modules/licenses/license.model";
 import type { Plan } from "../../src/modules/plans/plan.model";
-import { activationCounts, http, JSON_CONTENT_TYPE, newCustomer, newLicense, newPlan, setLicense, type HttpResult, type Json, type RequestOptions } from "../rest/helpers";
+import {
+  activationCounts,
+  http,
+  JSON_CONTENT_TYPE,
+  newCustomer,
+  newLicense,
+  newPlan,
+  setLicense,
+  type HttpResult,
+  type Json,
+  type RequestOptions,
+} from "../rest/helpers";
 import { BUDGET, HOUR, MINUTE, MONTHLY } from "./limit-bodies";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
 import type { ProviderStub } from "../support/ai-stubs";
@@ -17,7 +28,10 @@ import type { ProviderStub } from "../support/ai-stubs";
 let p: AiPlatform;
 let q: AiPlatform;
 beforeAll(async () => {
-  [p, q] = await Promise.all([startAiPlatform(), startAiPlatform({ env: { THROTTLE: "on", ANTHROPIC_API_KEY: "", AI_TIMEOUT_MS: "300" } })]);
+  [p, q] = await Promise.all([
+    startAiPlatform(),
+    startAiPlatform({ env: { THROTTLE: "on", ANTHROPIC_API_KEY: "", AI_TIMEOUT_MS: "300" } }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([p?.stop(), q?.stop()]);
@@ -31,10 +45,17 @@ const stubRequests = (platform: AiPlatform): number => stubsOf(platform).reduce(
 
 const HI = [{ role: "user", content: "Hi" }];
 const chat = (key: string | undefined, json?: unknown, options: RequestOptions = {}, platform: AiPlatform = p): Promise<HttpResult> =>
-  http(platform.baseUrl, "POST", "/api/chat", { ...(key === undefined ? {} : { key }), ...(json === undefined ? {} : { json }), ...options });
+  http(platform.baseUrl, "POST", "/api/chat", {
+    ...(key === undefined ? {} : { key }),
+    ...(json === undefined ? {} : { json }),
+    ...options,
+  });
 
 /** A license on a plan of its own (a copy of pro with these changes). */
-async function licenseOn(overrides: Partial<Omit<Plan, "_id">>, platform: AiPlatform = p): Promise<{ key: string; licenseId: mongoose.Types.ObjectId; plan: Plan }> {
+async function licenseOn(
+  overrides: Partial<Omit<Plan, "_id">>,
+  platform: AiPlatform = p,
+): Promise<{ key: string; licenseId: mongoose.Types.ObjectId; plan: Plan }> {
   const plan = await newPlan(platform, overrides);
   const customer = await newCustomer(platform);
   const { key, license } = await platform.services.licenses.issue({ customerId: customer._id, plan: plan.name }, SYSTEM_ACTOR);
@@ -85,7 +106,12 @@ const nextMonth = (at: Date): Date => new Date(Date.UTC(at.getUTCFullYear(), at.
 const nextMinute = (at: Date): Date => new Date(Math.floor(at.getTime() / 60_000) * 60_000 + 60_000);
 const nextHour = (at: Date): Date => new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000 + 3_600_000);
 
-const AI_NOT_INCLUDED = (plan: string): Json => ({ error: "AI not included in your plan", plan, message: "Upgrade to Pro or Agency plan for included AI", code: "AI_NOT_INCLUDED" });
+const AI_NOT_INCLUDED = (plan: string): Json => ({
+  error: "AI not included in your plan",
+  plan,
+  message: "Upgrade to Pro or Agency plan for included AI",
+  code: "AI_NOT_INCLUDED",
+});
 const INVALID = (error: string): Json => ({ error, code: "INVALID_INPUT" });
 const REQUEST_FAILED = { error: "Request failed", code: "PROVIDER_ERROR" };
 
@@ -109,11 +135,31 @@ describe("row 1: the license check comes first (§2.4)", () => {
 
   it("suspended, inactive, cancelled, expired licenses and suspended customers → 401 with their codes; nothing reserved or sent", async () => {
     const cases: Array<[string, (id: mongoose.Types.ObjectId, customerId: mongoose.Types.ObjectId) => Promise<void>, Json]> = [
-      ["suspended", (id) => setLicense(p, id, { status: LicenseStatus.suspended }), { error: "Invalid or inactive license", code: "LICENSE_SUSPENDED" }],
-      ["inactive", (id) => setLicense(p, id, { status: LicenseStatus.inactive }), { error: "Invalid or inactive license", code: "LICENSE_INACTIVE" }],
-      ["cancelled", (id) => setLicense(p, id, { status: LicenseStatus.cancelled }), { error: "Invalid or inactive license", code: "LICENSE_INACTIVE" }],
-      ["status expired", (id) => setLicense(p, id, { status: LicenseStatus.expired }), { error: "Invalid or inactive license", code: "LICENSE_EXPIRED" }],
-      ["expires_at passed", (id) => setLicense(p, id, { expires_at: new Date(Date.now() - 60_000) }), { error: "License expired", code: "LICENSE_EXPIRED" }],
+      [
+        "suspended",
+        (id) => setLicense(p, id, { status: LicenseStatus.suspended }),
+        { error: "Invalid or inactive license", code: "LICENSE_SUSPENDED" },
+      ],
+      [
+        "inactive",
+        (id) => setLicense(p, id, { status: LicenseStatus.inactive }),
+        { error: "Invalid or inactive license", code: "LICENSE_INACTIVE" },
+      ],
+      [
+        "cancelled",
+        (id) => setLicense(p, id, { status: LicenseStatus.cancelled }),
+        { error: "Invalid or inactive license", code: "LICENSE_INACTIVE" },
+      ],
+      [
+        "status expired",
+        (id) => setLicense(p, id, { status: LicenseStatus.expired }),
+        { error: "Invalid or inactive license", code: "LICENSE_EXPIRED" },
+      ],
+      [
+        "expires_at passed",
+        (id) => setLicense(p, id, { expires_at: new Date(Date.now() - 60_000) }),
+        { error: "License expired", code: "LICENSE_EXPIRED" },
+      ],
       [
         "customer suspended",
         async (_id, customerId) => {
@@ -148,7 +194,12 @@ describe("row 2: the route throttle, 100 per 1 hour per key (§1.5)", () => {
     const retryAfter = Number(refused.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(3600);
-    expect(refused.body).toEqual({ error: "Rate limit exceeded", message: "100 per 1 hour", retry_after: retryAfter, code: "RATE_LIMITED" });
+    expect(refused.body).toEqual({
+      error: "Rate limit exceeded",
+      message: "100 per 1 hour",
+      retry_after: retryAfter,
+      code: "RATE_LIMITED",
+    });
     expect(refused.headers.get("x-ratelimit-remaining")).toBe("0");
 
     // Row 1 still comes first: a license that fails the check gets its 401, not the 429.
@@ -163,9 +214,9 @@ describe("row 2: the route throttle, 100 per 1 hour per key (§1.5)", () => {
 
 describe("row 3: a body that is not a JSON object or null (§1.2)", () => {
   it.each([
-    ["broken JSON", { raw: "{\"messages\":", contentType: "application/json" }],
+    ["broken JSON", { raw: '{"messages":', contentType: "application/json" }],
     ["a JSON array", { raw: JSON.stringify([{ role: "user", content: "Hi" }]), contentType: "application/json" }],
-    ["a JSON string", { raw: "\"hello\"", contentType: "application/json" }],
+    ["a JSON string", { raw: '"hello"', contentType: "application/json" }],
     ["a JSON number", { raw: "42", contentType: "application/json" }],
     ["valid JSON sent as text/plain", { raw: JSON.stringify({ messages: HI }), contentType: "text/plain" }],
     ["valid JSON without a Content-Type", { raw: new TextEncoder().encode(JSON.stringify({ messages: HI })) }],
@@ -222,7 +273,12 @@ describe("rows 6-9: plan limits, checked before the body's fields, in the order 
     expect((await chat(key, { messages: HI })).status).toBe(200);
     expect((await chat(key, { messages: HI })).status).toBe(200);
     const before = await tally(licenseId);
-    for (const options of [{}, { json: {} }, { json: { messages: HI } }, { json: { messages: [], api_provider: "gemini" } }] as RequestOptions[]) {
+    for (const options of [
+      {},
+      { json: {} },
+      { json: { messages: HI } },
+      { json: { messages: [], api_provider: "gemini" } },
+    ] as RequestOptions[]) {
       const started = Date.now();
       const response = await chat(key, undefined, options);
       expect(response.status).toBe(429);
@@ -262,7 +318,12 @@ describe("rows 6-9: plan limits, checked before the body's fields, in the order 
   });
 
   it("row 9: the budget → 402 BUDGET_EXCEEDED (no Retry-After needed); a worst case exactly equal to what is left still passes", async () => {
-    const { key, licenseId } = await licenseOn({ monthly_requests: 0, requests_per_minute: 0, requests_per_hour: 0, monthly_budget_micros: WORST_CASE_HI });
+    const { key, licenseId } = await licenseOn({
+      monthly_requests: 0,
+      requests_per_minute: 0,
+      requests_per_hour: 0,
+      monthly_budget_micros: WORST_CASE_HI,
+    });
     // 0 settled + 0 reserved + 556 ≤ 556: admitted. It costs ceil(12 × 0.138 + 3 × 0.552) = 4 micro-euros.
     const first = await chat(key, { messages: HI });
     expect(first.status).toBe(200);
@@ -279,20 +340,40 @@ describe("rows 6-9: plan limits, checked before the body's fields, in the order 
   });
 
   it("the order: monthly before minute, minute before hour, hour before budget", async () => {
-    const all = await licenseOn({ monthly_requests: 1, requests_per_minute: 1, requests_per_hour: 1, monthly_budget_micros: WORST_CASE_HI + 3 });
+    const all = await licenseOn({
+      monthly_requests: 1,
+      requests_per_minute: 1,
+      requests_per_hour: 1,
+      monthly_budget_micros: WORST_CASE_HI + 3,
+    });
     expect((await chat(all.key, { messages: HI })).status).toBe(200);
     expect((await chat(all.key, { messages: HI })).body).toEqual(MONTHLY(1));
 
-    const minuteAndHour = await licenseOn({ monthly_requests: 0, requests_per_minute: 1, requests_per_hour: 1, monthly_budget_micros: WORST_CASE_HI + 3 });
+    const minuteAndHour = await licenseOn({
+      monthly_requests: 0,
+      requests_per_minute: 1,
+      requests_per_hour: 1,
+      monthly_budget_micros: WORST_CASE_HI + 3,
+    });
     expect((await chat(minuteAndHour.key, { messages: HI })).status).toBe(200);
     expect((await chat(minuteAndHour.key, { messages: HI })).body).toEqual(MINUTE(1));
 
     // 4 settled + 556 > 559: the budget fails too, but the hour limit is reported.
-    const hourAndBudget = await licenseOn({ monthly_requests: 0, requests_per_minute: 0, requests_per_hour: 1, monthly_budget_micros: WORST_CASE_HI + 3 });
+    const hourAndBudget = await licenseOn({
+      monthly_requests: 0,
+      requests_per_minute: 0,
+      requests_per_hour: 1,
+      monthly_budget_micros: WORST_CASE_HI + 3,
+    });
     expect((await chat(hourAndBudget.key, { messages: HI })).status).toBe(200);
     expect((await chat(hourAndBudget.key, { messages: HI })).body).toEqual(HOUR(1));
 
-    const budgetOnly = await licenseOn({ monthly_requests: 0, requests_per_minute: 0, requests_per_hour: 0, monthly_budget_micros: WORST_CASE_HI + 3 });
+    const budgetOnly = await licenseOn({
+      monthly_requests: 0,
+      requests_per_minute: 0,
+      requests_per_hour: 0,
+      monthly_budget_micros: WORST_CASE_HI + 3,
+    });
     expect((await chat(budgetOnly.key, { messages: HI })).status).toBe(200);
     expect((await chat(budgetOnly.key, { messages: HI })).body).toEqual(BUDGET(0.000559));
   });
@@ -307,7 +388,13 @@ describe("rows 10-14: the body's fields", () => {
     return { key, licenseId: license._id };
   }
 
-  async function expectRefusal(key: string, licenseId: mongoose.Types.ObjectId, options: RequestOptions, status: number, body: Json): Promise<void> {
+  async function expectRefusal(
+    key: string,
+    licenseId: mongoose.Types.ObjectId,
+    options: RequestOptions,
+    status: number,
+    body: Json,
+  ): Promise<void> {
     const before = await tally(licenseId);
     const activationsBefore = await activationCounts(p, licenseId);
     // A site is named too: a refused request must not activate it (row 15 comes after rows 10-14).
@@ -321,14 +408,27 @@ describe("rows 10-14: the body's fields", () => {
 
   it("row 10: no body, null or {} → 400 JSON data required", async () => {
     const { key, licenseId } = await usedLicense();
-    for (const options of [{}, { json: null }, { json: {} }, { raw: "", contentType: "application/json" }, { raw: "null", contentType: "application/json" }] as RequestOptions[]) {
+    for (const options of [
+      {},
+      { json: null },
+      { json: {} },
+      { raw: "", contentType: "application/json" },
+      { raw: "null", contentType: "application/json" },
+    ] as RequestOptions[]) {
       await expectRefusal(key, licenseId, options, 400, INVALID("JSON data required"));
     }
   });
 
   it("row 11: messages missing, empty or not an array → 400 Messages required (before an unknown provider)", async () => {
     const { key, licenseId } = await usedLicense();
-    for (const json of [{ model: "gpt-4o-mini" }, { messages: [] }, { messages: "Hi" }, { messages: { role: "user", content: "Hi" } }, { messages: null }, { messages: [], api_provider: "gemini" }]) {
+    for (const json of [
+      { model: "gpt-4o-mini" },
+      { messages: [] },
+      { messages: "Hi" },
+      { messages: { role: "user", content: "Hi" } },
+      { messages: null },
+      { messages: [], api_provider: "gemini" },
+    ]) {
       await expectRefusal(key, licenseId, { json }, 400, INVALID("Messages required"));
     }
   });
@@ -336,10 +436,28 @@ describe("rows 10-14: the body's fields", () => {
   it("row 12: an unknown provider → 400 naming it lower-cased, from api_provider or else provider (before the model check)", async () => {
     const { key, licenseId } = await usedLicense();
     await expectRefusal(key, licenseId, { json: { messages: HI, api_provider: "Gemini" } }, 400, INVALID("Unsupported provider: gemini"));
-    await expectRefusal(key, licenseId, { json: { messages: HI, api_provider: null, provider: "COHERE" } }, 400, INVALID("Unsupported provider: cohere"));
-    await expectRefusal(key, licenseId, { json: { messages: HI, provider: "Mistral", model: "mistral-large" } }, 400, INVALID("Unsupported provider: mistral"));
+    await expectRefusal(
+      key,
+      licenseId,
+      { json: { messages: HI, api_provider: null, provider: "COHERE" } },
+      400,
+      INVALID("Unsupported provider: cohere"),
+    );
+    await expectRefusal(
+      key,
+      licenseId,
+      { json: { messages: HI, provider: "Mistral", model: "mistral-large" } },
+      400,
+      INVALID("Unsupported provider: mistral"),
+    );
     // api_provider wins over provider when both are there.
-    await expectRefusal(key, licenseId, { json: { messages: HI, api_provider: "groq", provider: "openai" } }, 400, INVALID("Unsupported provider: groq"));
+    await expectRefusal(
+      key,
+      licenseId,
+      { json: { messages: HI, api_provider: "groq", provider: "openai" } },
+      400,
+      INVALID("Unsupported provider: groq"),
+    );
   });
 
   it("row 13: a model outside the plan's list → 403 MODEL_NOT_ALLOWED with the allowed models (before max_tokens)", async () => {
@@ -352,8 +470,20 @@ describe("rows 10-14: the body's fields", () => {
       allowed_models: allowed,
     });
     await expectRefusal(key, licenseId, { json: { messages: HI, model: "gpt-4o" } }, 403, body("openai", "gpt-4o", ["gpt-4o-mini"]));
-    await expectRefusal(key, licenseId, { json: { messages: HI, api_provider: "ANTHROPIC", model: "claude-3-opus" } }, 403, body("anthropic", "claude-3-opus", ["claude-3-haiku-20240307"]));
-    await expectRefusal(key, licenseId, { json: { messages: HI, api_provider: "deepseek", model: "gpt-4o-mini", max_tokens: 0 } }, 403, body("deepseek", "gpt-4o-mini", ["deepseek-chat"]));
+    await expectRefusal(
+      key,
+      licenseId,
+      { json: { messages: HI, api_provider: "ANTHROPIC", model: "claude-3-opus" } },
+      403,
+      body("anthropic", "claude-3-opus", ["claude-3-haiku-20240307"]),
+    );
+    await expectRefusal(
+      key,
+      licenseId,
+      { json: { messages: HI, api_provider: "deepseek", model: "gpt-4o-mini", max_tokens: 0 } },
+      403,
+      body("deepseek", "gpt-4o-mini", ["deepseek-chat"]),
+    );
   });
 
   it("row 13: an empty allow-list allows only the provider's default model", async () => {
@@ -375,7 +505,13 @@ describe("rows 10-14: the body's fields", () => {
   it("row 14: max_tokens not a positive integer → 400 Invalid max_tokens (before an invalid site)", async () => {
     const { key, licenseId } = await usedLicense();
     for (const maxTokens of [0, -1, 1.5, "100", true, [100], { n: 1 }]) {
-      await expectRefusal(key, licenseId, { json: { messages: HI, max_tokens: maxTokens }, site: "http://" }, 400, INVALID("Invalid max_tokens"));
+      await expectRefusal(
+        key,
+        licenseId,
+        { json: { messages: HI, max_tokens: maxTokens }, site: "http://" },
+        400,
+        INVALID("Invalid max_tokens"),
+      );
     }
   });
 });
@@ -393,7 +529,9 @@ describe("row 15: the calling site (§5)", () => {
   it("the body's site_url when there is no header", async () => {
     const { key, license } = await newLicense(p, "pro");
     expect((await chat(key, { messages: HI, site_url: "HTTP://WWW.EXAMPLE.NET" })).status).toBe(200);
-    expect((await p.services.models.Activation.find({ license_id: license._id }).lean().exec()).map((a) => a.site)).toEqual(["example.net"]);
+    expect((await p.services.models.Activation.find({ license_id: license._id }).lean().exec()).map((a) => a.site)).toEqual([
+      "example.net",
+    ]);
     expect((await logsOf(license._id)).map((log) => log.site)).toEqual(["example.net"]);
   });
 
@@ -402,9 +540,18 @@ describe("row 15: the calling site (§5)", () => {
     expect((await chat(key, { messages: HI })).status).toBe(200);
     p.stubs.openai.reset();
     const before = await tally(license._id);
-    for (const options of [{ site: "http://" }, { json: { messages: HI, site_url: "http://" } }, { json: { messages: HI, site_url: 42 } }, { site: `https://${"a".repeat(2050)}.com` }] as RequestOptions[]) {
+    for (const options of [
+      { site: "http://" },
+      { json: { messages: HI, site_url: "http://" } },
+      { json: { messages: HI, site_url: 42 } },
+      { site: `https://${"a".repeat(2050)}.com` },
+    ] as RequestOptions[]) {
       const response = await chat(key, { messages: HI }, options);
-      expect({ options, status: response.status, body: response.body }).toEqual({ options, status: 400, body: INVALID("Invalid site_url") });
+      expect({ options, status: response.status, body: response.body }).toEqual({
+        options,
+        status: 400,
+        body: INVALID("Invalid site_url"),
+      });
     }
     expect(await tally(license._id)).toEqual(before);
     expect(await activationCounts(p, license._id)).toEqual({ all: 0, seated: 0 });
@@ -431,20 +578,30 @@ describe("row 16: no platform key for the provider", () => {
   it("anthropic without ANTHROPIC_API_KEY → 503 PROVIDER_NOT_CONFIGURED; nothing counted or logged", async () => {
     const { key, license } = await newLicense(q, "pro");
     const before = await tally(license._id, q);
-    for (const json of [{ messages: HI, api_provider: "anthropic" }, { messages: HI, provider: "Anthropic", max_tokens: 50 }]) {
+    for (const json of [
+      { messages: HI, api_provider: "anthropic" },
+      { messages: HI, provider: "Anthropic", max_tokens: 50 },
+    ]) {
       const response = await chat(key, json, {}, q);
       expect(response.status).toBe(503);
       expect(response.headers.get("content-type")).toBe(JSON_CONTENT_TYPE);
       expect(response.body).toEqual({ error: "anthropic not configured", code: "PROVIDER_NOT_CONFIGURED" });
     }
     expect(await tally(license._id, q)).toEqual(before);
-    expect(before).toEqual({ month: { requests: 0, cost_micros: 0, reserved_micros: 0, tokens: 0, calls: 0, pending: 0 }, hour: 0, minute: 0, logs: 0 });
+    expect(before).toEqual({
+      month: { requests: 0, cost_micros: 0, reserved_micros: 0, tokens: 0, calls: 0, pending: 0 },
+      hour: 0,
+      minute: 0,
+      logs: 0,
+    });
     expect(q.stubs.anthropic.requests).toHaveLength(0);
   });
 
   it("comes after row 15: an invalid site is reported first", async () => {
     const { key } = await newLicense(q, "pro");
-    expect((await chat(key, { messages: HI, api_provider: "anthropic" }, { site: "http://" }, q)).body).toEqual(INVALID("Invalid site_url"));
+    expect((await chat(key, { messages: HI, api_provider: "anthropic" }, { site: "http://" }, q)).body).toEqual(
+      INVALID("Invalid site_url"),
+    );
   });
 });
 
@@ -490,19 +647,50 @@ describe("row 17: no answer from the provider → 500 Request failed, no usage r
 
 describe("row 18: the provider answered an error status → passed through, one usage record, the request counted", () => {
   const cases: Array<[string, "openai" | "anthropic" | "deepseek", number, string]> = [
-    ["openai 400", "openai", 400, JSON.stringify({ error: { message: "Invalid 'messages[0].role'", type: "invalid_request_error", param: "messages", code: null } })],
-    ["openai 401", "openai", 401, JSON.stringify({ error: { message: "Incorrect API key provided", type: "invalid_request_error", param: null, code: "invalid_api_key" } })],
-    ["openai 429", "openai", 429, JSON.stringify({ error: { message: "Rate limit reached", type: "requests", param: null, code: "rate_limit_exceeded" } })],
+    [
+      "openai 400",
+      "openai",
+      400,
+      JSON.stringify({ error: { message: "Invalid 'messages[0].role'", type: "invalid_request_error", param: "messages", code: null } }),
+    ],
+    [
+      "openai 401",
+      "openai",
+      401,
+      JSON.stringify({
+        error: { message: "Incorrect API key provided", type: "invalid_request_error", param: null, code: "invalid_api_key" },
+      }),
+    ],
+    [
+      "openai 429",
+      "openai",
+      429,
+      JSON.stringify({ error: { message: "Rate limit reached", type: "requests", param: null, code: "rate_limit_exceeded" } }),
+    ],
     ["anthropic 529", "anthropic", 529, JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } })],
-    ["anthropic 400", "anthropic", 400, JSON.stringify({ type: "error", error: { type: "invalid_request_error", message: "messages: roles must alternate" } })],
+    [
+      "anthropic 400",
+      "anthropic",
+      400,
+      JSON.stringify({ type: "error", error: { type: "invalid_request_error", message: "messages: roles must alternate" } }),
+    ],
     ["deepseek 500 with a plain-text body", "deepseek", 500, "upstream exploded\n"],
-    ["deepseek 402", "deepseek", 402, JSON.stringify({ error: { message: "Insufficient Balance", type: "unknown_error", param: null, code: "invalid_request_error" } })],
+    [
+      "deepseek 402",
+      "deepseek",
+      402,
+      JSON.stringify({ error: { message: "Insufficient Balance", type: "unknown_error", param: null, code: "invalid_request_error" } }),
+    ],
   ];
 
   it.each(cases)("%s", async (_label, provider, status, errorBody) => {
     const { key, license } = await newLicense(p, "pro");
     p.stubs[provider].behave({ mode: "error", errorStatus: status, errorBody });
-    const response = await chat(key, { messages: HI, api_provider: provider }, { headers: { "user-agent": "WordPress/6.5; https://example.com" } });
+    const response = await chat(
+      key,
+      { messages: HI, api_provider: provider },
+      { headers: { "user-agent": "WordPress/6.5; https://example.com" } },
+    );
     expect(response.status).toBe(status);
     expect(response.headers.get("content-type")).toBe(JSON_CONTENT_TYPE);
     expect(response.body).toEqual({ error: "AI service error", details: errorBody, code: "PROVIDER_ERROR" });
@@ -531,7 +719,10 @@ describe("row 18: the provider answered an error status → passed through, one 
 
   it("an error answer that reports usage is charged that usage (§4.1)", async () => {
     const { key, license } = await newLicense(p, "pro");
-    const errorBody = JSON.stringify({ error: { message: "content filtered", type: "invalid_request_error" }, usage: { prompt_tokens: 1000, completion_tokens: 0, total_tokens: 1000 } });
+    const errorBody = JSON.stringify({
+      error: { message: "content filtered", type: "invalid_request_error" },
+      usage: { prompt_tokens: 1000, completion_tokens: 0, total_tokens: 1000 },
+    });
     p.stubs.openai.behave({ mode: "error", errorStatus: 400, errorBody });
     const response = await chat(key, { messages: HI });
     expect(response.status).toBe(400);
@@ -590,7 +781,14 @@ describe("the 200 answer (v2.1 envelope)", () => {
         object: "chat.completion",
         created: expect.any(Number),
         model: "gpt-4o-mini",
-        choices: [{ index: 0, message: { role: "assistant", content: "Hello from the stub!", refusal: null }, logprobs: null, finish_reason: "stop" }],
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: "Hello from the stub!", refusal: null },
+            logprobs: null,
+            finish_reason: "stop",
+          },
+        ],
         usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
         system_fingerprint: "fp_stub",
       },
@@ -659,25 +857,53 @@ describe("the 200 answer (v2.1 envelope)", () => {
     ["anthropic", "claude-3-haiku-20240307", 1_000_000, 100_000, 345_000, 0.345],
     // 1,000,000 × 0.2484 + 10,000 × 1.012 = 258,520 → 0.2585.
     ["deepseek", "deepseek-chat", 1_000_000, 10_000, 258_520, 0.2585],
-  ] as const)("%s %s, %d + %d tokens → cost_eur from the price table", async (provider, model, promptTokens, completionTokens, micros, eur) => {
-    const { key, license } = await newLicense(p, "pro");
-    p.stubs[provider].behave({ promptTokens, completionTokens });
-    const response = await chat(key, { messages: HI, api_provider: provider });
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ provider, model });
-    expect(response.body.usage).toEqual({ tokens: promptTokens + completionTokens, prompt_tokens: promptTokens, completion_tokens: completionTokens, cost_eur: eur, response_time_ms: expect.any(Number) });
-    const [log] = await logsOf(license._id);
-    expect(log).toMatchObject({ provider, model, prompt_tokens: promptTokens, completion_tokens: completionTokens, tokens_used: promptTokens + completionTokens, cost_micros: micros });
-    expect((await tally(license._id)).month).toMatchObject({ requests: 1, cost_micros: micros, tokens: promptTokens + completionTokens, reserved_micros: 0, pending: 0 });
-  });
+  ] as const)(
+    "%s %s, %d + %d tokens → cost_eur from the price table",
+    async (provider, model, promptTokens, completionTokens, micros, eur) => {
+      const { key, license } = await newLicense(p, "pro");
+      p.stubs[provider].behave({ promptTokens, completionTokens });
+      const response = await chat(key, { messages: HI, api_provider: provider });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ provider, model });
+      expect(response.body.usage).toEqual({
+        tokens: promptTokens + completionTokens,
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        cost_eur: eur,
+        response_time_ms: expect.any(Number),
+      });
+      const [log] = await logsOf(license._id);
+      expect(log).toMatchObject({
+        provider,
+        model,
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        tokens_used: promptTokens + completionTokens,
+        cost_micros: micros,
+      });
+      expect((await tally(license._id)).month).toMatchObject({
+        requests: 1,
+        cost_micros: micros,
+        tokens: promptTokens + completionTokens,
+        reserved_micros: 0,
+        pending: 0,
+      });
+    },
+  );
 
   it("a model missing from the price table is charged the plan's cost_per_1k_tokens", async () => {
-    const { key, licenseId } = await licenseOn({ allowed_models: { openai: ["gpt-4o-mini", "gpt-9-experimental"] }, cost_per_1k_tokens_micros: 1500 });
+    const { key, licenseId } = await licenseOn({
+      allowed_models: { openai: ["gpt-4o-mini", "gpt-9-experimental"] },
+      cost_per_1k_tokens_micros: 1500,
+    });
     p.stubs.openai.behave({ promptTokens: 700, completionTokens: 300 });
     const response = await chat(key, { messages: HI, model: "gpt-9-experimental" });
     expect(response.status).toBe(200);
     // 1000 tokens / 1000 × 1500 micro-euros = 1500 → 0.0015 EUR.
-    expect(response.body).toMatchObject({ model: "gpt-9-experimental", usage: { tokens: 1000, prompt_tokens: 700, completion_tokens: 300, cost_eur: 0.0015 } });
+    expect(response.body).toMatchObject({
+      model: "gpt-9-experimental",
+      usage: { tokens: 1000, prompt_tokens: 700, completion_tokens: 300, cost_eur: 0.0015 },
+    });
     expect((await logsOf(licenseId))[0]).toMatchObject({ cost_micros: 1500 });
   });
 
@@ -687,13 +913,25 @@ describe("the 200 answer (v2.1 envelope)", () => {
     // 403 + 9 characters of string content plus 5 + 3 of text parts = 420 → 105 prompt tokens; min(300, 500) completion.
     const messages = [
       { role: "system", content: "x".repeat(403) },
-      { role: "user", content: [{ type: "text", text: "abcde" }, { type: "text", text: "fgh" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "abcde" },
+          { type: "text", text: "fgh" },
+        ],
+      },
       { role: "user", content: "123456789" },
     ];
     const response = await chat(key, { messages, max_tokens: 300 });
     expect(response.status).toBe(200);
     // ceil(105 × 0.138 + 300 × 0.552) = ceil(180.09) = 181 micro-euros.
-    expect(response.body.usage).toEqual({ tokens: 405, prompt_tokens: 105, completion_tokens: 300, cost_eur: 0.0002, response_time_ms: expect.any(Number) });
+    expect(response.body.usage).toEqual({
+      tokens: 405,
+      prompt_tokens: 105,
+      completion_tokens: 300,
+      cost_eur: 0.0002,
+      response_time_ms: expect.any(Number),
+    });
     expect((await logsOf(license._id))[0]).toMatchObject({ prompt_tokens: 105, completion_tokens: 300, cost_micros: 181 });
     // Without max_tokens: min(1000, 500) = 500 completion tokens.
     const second = await chat(key, { messages: HI });
@@ -718,7 +956,13 @@ describe("the provider call (§6.4 'Provider call')", () => {
     const { key } = await newLicense(p, "pro");
     const messages = [
       { role: "system", content: "Be brief." },
-      { role: "user", content: [{ type: "text", text: "What is a cat?" }, { type: "text", text: "One line." }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "What is a cat?" },
+          { type: "text", text: "One line." },
+        ],
+      },
       { role: "assistant", content: "A cat.", name: "bot" },
       { role: "user", content: "Thanks" },
     ];
@@ -745,7 +989,12 @@ describe("the provider call (§6.4 'Provider call')", () => {
     for (const [fields, provider, model] of cases) {
       for (const stub of stubsOf(p)) stub.reset();
       const response = await chat(key, { messages: HI, ...fields });
-      expect({ fields, status: response.status, provider: response.body.provider, model: response.body.model }).toEqual({ fields, status: 200, provider, model });
+      expect({ fields, status: response.status, provider: response.body.provider, model: response.body.model }).toEqual({
+        fields,
+        status: 200,
+        provider,
+        model,
+      });
       expect({ fields, sentTo: stubsOf(p).map((stub) => stub.requests.length) }).toEqual({
         fields,
         sentTo: [provider === "openai" ? 1 : 0, provider === "anthropic" ? 1 : 0, provider === "deepseek" ? 1 : 0],
@@ -766,7 +1015,10 @@ describe("the provider call (§6.4 'Provider call')", () => {
     for (const [fields, maxTokens, temperature] of cases) {
       p.stubs.openai.reset();
       expect((await chat(key, { messages: HI, ...fields })).status).toBe(200);
-      expect({ fields, sent: p.stubs.openai.requests[0].body }).toEqual({ fields, sent: { model: "gpt-4o-mini", messages: HI, max_tokens: maxTokens, temperature } });
+      expect({ fields, sent: p.stubs.openai.requests[0].body }).toEqual({
+        fields,
+        sent: { model: "gpt-4o-mini", messages: HI, max_tokens: maxTokens, temperature },
+      });
     }
     const agency = await newLicense(p, "agency");
     p.stubs.deepseek.reset();
@@ -805,7 +1057,12 @@ describe("the provider call (§6.4 'Provider call')", () => {
     // Without system messages no `system` is sent; the default temperature still is.
     p.stubs.anthropic.reset();
     expect((await chat(key, { api_provider: "anthropic", messages: HI })).status).toBe(200);
-    expect(p.stubs.anthropic.requests[0].body).toEqual({ model: "claude-3-haiku-20240307", max_tokens: 1000, temperature: 0.7, messages: HI });
+    expect(p.stubs.anthropic.requests[0].body).toEqual({
+      model: "claude-3-haiku-20240307",
+      max_tokens: 1000,
+      temperature: 0.7,
+      messages: HI,
+    });
   });
 
   it("Anthropic is called with `x-api-key: <key>` and `anthropic-version: 2023-06-01`", async () => {

@@ -40,7 +40,13 @@ test("a Pro holder gets the answer text, the provider's response and the usage; 
   const data = dataOf(await p.graphql<ChatData>(CHAT, { input: { ...hello, maxTokens: 5000, temperature: 0.2 } }, licenseKeyHeader(key)));
   expect(data.chat).toMatchObject({ text: "Hi there", provider: "openai", model: "gpt-4o-mini" });
   expect(data.chat.response).toMatchObject({ object: "chat.completion", choices: [{ message: { content: "Hi there" } }] });
-  expect(data.chat.usage).toMatchObject({ promptTokens: 1_000_000, completionTokens: 0, tokens: 1_000_000, costMicros: 138_000, costEur: 0.138 });
+  expect(data.chat.usage).toMatchObject({
+    promptTokens: 1_000_000,
+    completionTokens: 0,
+    tokens: 1_000_000,
+    costMicros: 138_000,
+    costEur: 0.138,
+  });
   // max_tokens clamped to the plan's 2048; temperature forwarded.
   expect(p.stubs.openai.requests[0].body).toMatchObject({ max_tokens: 2048, temperature: 0.2 });
   const logs = await p.services.models.UsageLog.find({ license_id: license._id }).lean().exec();
@@ -49,7 +55,13 @@ test("a Pro holder gets the answer text, the provider's response and the usage; 
 
 test("Anthropic: system messages become the system parameter", async () => {
   const { key } = await newLicense(p, "agency");
-  const input = { provider: "anthropic", messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hello" }] };
+  const input = {
+    provider: "anthropic",
+    messages: [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "Hello" },
+    ],
+  };
   const data = dataOf(await p.graphql<ChatData>(CHAT, { input }, licenseKeyHeader(key)));
   expect(data.chat.model).toBe("claude-3-haiku-20240307");
   expect(p.stubs.anthropic.requests[0].body).toMatchObject({ system: "Be brief.", messages: [{ role: "user", content: "Hello" }] });
@@ -58,7 +70,10 @@ test("Anthropic: system messages become the system parameter", async () => {
 test("a Starter holder is FORBIDDEN (AI_NOT_INCLUDED) by the permission map, and no provider is called", async () => {
   const { key, license } = await newLicense(p, "starter");
   const response = await p.graphql(CHAT, { input: hello }, licenseKeyHeader(key));
-  expect(errorAt(response, ["chat"], "FORBIDDEN")).toMatchObject({ message: "AI not included in your plan", extensions: { reason: "AI_NOT_INCLUDED", plan: "starter" } });
+  expect(errorAt(response, ["chat"], "FORBIDDEN")).toMatchObject({
+    message: "AI not included in your plan",
+    extensions: { reason: "AI_NOT_INCLUDED", plan: "starter" },
+  });
   expect(p.stubs.openai.requests).toHaveLength(0);
   expect(await p.services.models.UsageCounter.countDocuments({ license_id: license._id })).toBe(0);
 });
@@ -66,7 +81,12 @@ test("a Starter holder is FORBIDDEN (AI_NOT_INCLUDED) by the permission map, and
 test("a model outside the plan's allow-list is FORBIDDEN (MODEL_NOT_ALLOWED) with the allowed models", async () => {
   const { key } = await newLicense(p, "pro");
   const response = await p.graphql(CHAT, { input: { ...hello, model: "gpt-4o" } }, licenseKeyHeader(key));
-  expect(errorAt(response, ["chat"], "FORBIDDEN").extensions).toMatchObject({ reason: "MODEL_NOT_ALLOWED", provider: "openai", model: "gpt-4o", allowed_models: ["gpt-4o-mini"] });
+  expect(errorAt(response, ["chat"], "FORBIDDEN").extensions).toMatchObject({
+    reason: "MODEL_NOT_ALLOWED",
+    provider: "openai",
+    model: "gpt-4o",
+    allowed_models: ["gpt-4o-mini"],
+  });
   expect(p.stubs.openai.requests).toHaveLength(0);
 });
 
@@ -91,13 +111,21 @@ test("a provider error is PROVIDER_ERROR with the provider's status and body, an
   p.stubs.openai.behave({ mode: "error", errorStatus: 429, errorBody: '{"error":{"message":"slow down"}}' });
   const error = errorAt(await p.graphql(CHAT, { input: hello }, licenseKeyHeader(key)), ["chat"], "PROVIDER_ERROR");
   expect(error.extensions).toMatchObject({ status: 429, details: '{"error":{"message":"slow down"}}' });
-  const counter = await p.services.models.UsageCounter.findOne({ license_id: license._id, window: { $regex: /^m:/ } }).lean().exec();
+  const counter = await p.services.models.UsageCounter.findOne({ license_id: license._id, window: { $regex: /^m:/ } })
+    .lean()
+    .exec();
   expect(counter).toMatchObject({ requests: 1, cost_micros: 0, reserved_micros: 0 });
 });
 
 test("bad input is BAD_USER_INPUT and nothing is reserved", async () => {
   const { key, license } = await newLicense(p, "pro");
-  for (const input of [{ messages: [] }, { ...hello, provider: "mistral" }, { ...hello, maxTokens: 0 }, { ...hello, temperature: 3 }, { messages: [{ role: "robot", content: "x" }] }]) {
+  for (const input of [
+    { messages: [] },
+    { ...hello, provider: "mistral" },
+    { ...hello, maxTokens: 0 },
+    { ...hello, temperature: 3 },
+    { messages: [{ role: "robot", content: "x" }] },
+  ]) {
     errorAt(await p.graphql(CHAT, { input }, licenseKeyHeader(key)), ["chat"], "BAD_USER_INPUT");
   }
   expect(await p.services.models.UsageCounter.countDocuments({ license_id: license._id, requests: { $gt: 0 } })).toBe(0);
@@ -106,7 +134,9 @@ test("bad input is BAD_USER_INPUT and nothing is reserved", async () => {
 
 test("a key stored with setProviderKey wins over the environment's, at once on this instance", async () => {
   const owner = await p.token(AdminRole.owner);
-  dataOf(await p.graphql(`mutation { setProviderKey(provider: "deepseek", apiKey: "sk-stored-deepseek-1234") { keyLast4 } }`, {}, bearer(owner)));
+  dataOf(
+    await p.graphql(`mutation { setProviderKey(provider: "deepseek", apiKey: "sk-stored-deepseek-1234") { keyLast4 } }`, {}, bearer(owner)),
+  );
   const { key } = await newLicense(p, "pro");
   dataOf(await p.graphql<ChatData>(CHAT, { input: { ...hello, provider: "deepseek" } }, licenseKeyHeader(key)));
   expect(p.stubs.deepseek.requests[0].headers.authorization).toBe("Bearer sk-stored-deepseek-1234");

@@ -28,7 +28,16 @@ const stubRequests = (): number => p.stubs.openai.requests.length + p.stubs.anth
 async function state(licenseId: mongoose.Types.ObjectId): Promise<unknown> {
   const counters = await p.services.models.UsageCounter.find({ license_id: licenseId }).sort({ window: 1 }).lean().exec();
   const logs = await p.services.models.UsageLog.countDocuments({ license_id: licenseId }).exec();
-  return { counters: counters.map(({ window, requests, cost_micros, reserved_micros, pending }) => ({ window, requests, cost_micros, reserved_micros, pending })), logs };
+  return {
+    counters: counters.map(({ window, requests, cost_micros, reserved_micros, pending }) => ({
+      window,
+      requests,
+      cost_micros,
+      reserved_micros,
+      pending,
+    })),
+    logs,
+  };
 }
 
 const CONTENT = "Invalid messages[0].content: must be a string or a non-empty array of text parts";
@@ -43,12 +52,24 @@ const CASES: Array<[string, string, string]> = [
   ["messages [1, null]", JSON.stringify({ messages: [1, null] }), NOT_AN_OBJECT],
   ["messages [null]", JSON.stringify({ messages: [null] }), NOT_AN_OBJECT],
   ["a message that is a string", JSON.stringify({ messages: ["Hi"] }), NOT_AN_OBJECT],
-  ["a bad message after a good one", JSON.stringify({ messages: [HI, 7] }), "Invalid messages[1]: each message must be an object with role and content"],
+  [
+    "a bad message after a good one",
+    JSON.stringify({ messages: [HI, 7] }),
+    "Invalid messages[1]: each message must be an object with role and content",
+  ],
   ["messages nested 10,000 deep", `{"messages":${deepArray("1")}}`, NOT_AN_OBJECT],
   ["api_provider {}", JSON.stringify({ messages: [HI], api_provider: {} }), "Unsupported provider: object"],
-  ["api_provider whose toString is null", JSON.stringify({ messages: [HI], api_provider: { toString: null } }), "Unsupported provider: object"],
+  [
+    "api_provider whose toString is null",
+    JSON.stringify({ messages: [HI], api_provider: { toString: null } }),
+    "Unsupported provider: object",
+  ],
   ["api_provider []", JSON.stringify({ messages: [HI], api_provider: [] }), "Unsupported provider: array"],
-  ["api_provider nested 10,000 deep", `{"messages":[{"role":"user","content":"Hi"}],"api_provider":${deepArray('"openai"')}}`, "Unsupported provider: array"],
+  [
+    "api_provider nested 10,000 deep",
+    `{"messages":[{"role":"user","content":"Hi"}],"api_provider":${deepArray('"openai"')}}`,
+    "Unsupported provider: array",
+  ],
   ["provider (v2.1 name) {}", JSON.stringify({ messages: [HI], provider: { name: "openai" } }), "Unsupported provider: object"],
   ["api_provider 42", JSON.stringify({ messages: [HI], api_provider: 42 }), "Unsupported provider: 42"],
   ["a message without content", JSON.stringify({ messages: [{ role: "user" }] }), CONTENT],
@@ -59,11 +80,19 @@ const CASES: Array<[string, string, string]> = [
   ["content nested 10,000 deep", `{"messages":[{"role":"user","content":${deepArray('"Hi"')}}]}`, PART],
   ["content an object nested 10,000 deep", `{"messages":[{"role":"user","content":${deepObject('"Hi"')}}]}`, CONTENT],
   ["an image part", JSON.stringify({ messages: [{ role: "user", content: [image, { type: "text", text: "What is it?" }] }] }), PART],
-  ["an audio part", JSON.stringify({ messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }] }] }), PART],
+  [
+    "an audio part",
+    JSON.stringify({ messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }] }] }),
+    PART,
+  ],
   ["a file part", JSON.stringify({ messages: [{ role: "user", content: [{ type: "file", file: { file_id: "file-1" } }] }] }), PART],
   ["a text part without text", JSON.stringify({ messages: [{ role: "user", content: [{ type: "text" }] }] }), PART],
   ["a text part with a number", JSON.stringify({ messages: [{ role: "user", content: [{ type: "text", text: 5 }] }] }), PART],
-  ["a text part with another field", JSON.stringify({ messages: [{ role: "user", content: [{ type: "text", text: "Hi", cache_control: { type: "ephemeral" } }] }] }), PART],
+  [
+    "a text part with another field",
+    JSON.stringify({ messages: [{ role: "user", content: [{ type: "text", text: "Hi", cache_control: { type: "ephemeral" } }] }] }),
+    PART,
+  ],
   ["a message without role", JSON.stringify({ messages: [{ content: "Hi" }] }), ROLE],
   ["role tool", JSON.stringify({ messages: [{ role: "tool", content: "42" }] }), ROLE],
   ["role developer", JSON.stringify({ messages: [{ role: "developer", content: "Be brief." }] }), ROLE],
@@ -71,9 +100,21 @@ const CASES: Array<[string, string, string]> = [
   ["role an object", JSON.stringify({ messages: [{ role: { toString: null }, content: "Hi" }] }), ROLE],
   ["an unknown field", JSON.stringify({ messages: [{ role: "assistant", content: "", tool_calls: [] }] }), FIELDS],
   ["an unknown field nested 10,000 deep", `{"messages":[{"role":"user","content":"Hi","x":${deepArray("1")}}]}`, FIELDS],
-  ["a name with a space", JSON.stringify({ messages: [{ role: "user", content: "Hi", name: "John Doe" }] }), "Invalid messages[0].name: 1 to 64 letters, digits, _ or -"],
-  ["a name that is a number", JSON.stringify({ messages: [{ role: "user", content: "Hi", name: 5 }] }), "Invalid messages[0].name: 1 to 64 letters, digits, _ or -"],
-  ["a name sent to Anthropic", JSON.stringify({ messages: [HI, { role: "assistant", content: "Ciao", name: "bot" }], api_provider: "anthropic" }), "Invalid messages[1].name: anthropic does not accept it"],
+  [
+    "a name with a space",
+    JSON.stringify({ messages: [{ role: "user", content: "Hi", name: "John Doe" }] }),
+    "Invalid messages[0].name: 1 to 64 letters, digits, _ or -",
+  ],
+  [
+    "a name that is a number",
+    JSON.stringify({ messages: [{ role: "user", content: "Hi", name: 5 }] }),
+    "Invalid messages[0].name: 1 to 64 letters, digits, _ or -",
+  ],
+  [
+    "a name sent to Anthropic",
+    JSON.stringify({ messages: [HI, { role: "assistant", content: "Ciao", name: "bot" }], api_provider: "anthropic" }),
+    "Invalid messages[1].name: anthropic does not accept it",
+  ],
   ["1001 messages", JSON.stringify({ messages: Array.from({ length: 1001 }, () => HI) }), "Too many messages (at most 1000)"],
   // Row 11 (messages) comes before row 12 (provider).
   ["a bad message and an unknown provider", JSON.stringify({ messages: [null], api_provider: "gemini" }), NOT_AN_OBJECT],
@@ -90,7 +131,8 @@ describe("POST /api/chat: a malformed chat → 400 INVALID_INPUT; nothing reserv
     expect((await chat(key, { json: { messages: [HI] } })).status).toBe(200);
   });
 
-  const chat = (licenseKey: string, options: RequestOptions): Promise<HttpResult> => http(p.baseUrl, "POST", "/api/chat", { key: licenseKey, ...options });
+  const chat = (licenseKey: string, options: RequestOptions): Promise<HttpResult> =>
+    http(p.baseUrl, "POST", "/api/chat", { key: licenseKey, ...options });
 
   it.each(CASES)("%s", async (_label, raw, error) => {
     const before = await state(licenseId);
@@ -140,7 +182,11 @@ describe("POST /v1/chat/completions: the same bodies → 400 in OpenAI's error f
   });
 
   const completions = (licenseKey: string, raw: string): Promise<HttpResult> =>
-    http(p.baseUrl, "POST", "/v1/chat/completions", { raw, contentType: "application/json", headers: { authorization: `Bearer ${licenseKey}` } });
+    http(p.baseUrl, "POST", "/v1/chat/completions", {
+      raw,
+      contentType: "application/json",
+      headers: { authorization: `Bearer ${licenseKey}` },
+    });
 
   // The route names the model and the provider itself, so the provider cases do not apply; the rest are sent
   // with `model` added to the body.

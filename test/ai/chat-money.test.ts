@@ -5,7 +5,7 @@ import { LicenseStatus } from "../../src/modules/licenses/license.model";
 import type { Plan } from "../../src/modules/plans/plan.model";
 import { UsageStatus } from "../../src/modules/usage/usage-log.model";
 import { monthWindow } from "../../src/modules/usage/usage-windows";
-import { http, newCustomer, newLicense, newPlan, setLicense, type HttpResult, type Json } from "../rest/helpers";
+import { http, newCustomer, newLicense, newPlan, setLicense, type HttpResult } from "../rest/helpers";
 import { BUDGET, MINUTE, MONTHLY } from "./limit-bodies";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
 import { DEFAULT_PRICES } from "../../src/ai/price-table";
@@ -30,7 +30,13 @@ const allStubRequests = (): number => p.stubs.openai.requests.length + p.stubs.a
 
 /** Unlimited in every window unless the overrides say otherwise (0 = unlimited). */
 async function licenseOn(overrides: Partial<Omit<Plan, "_id">>): Promise<{ key: string; licenseId: mongoose.Types.ObjectId; plan: Plan }> {
-  const plan = await newPlan(p, { monthly_requests: 0, requests_per_minute: 0, requests_per_hour: 0, monthly_budget_micros: 0, ...overrides });
+  const plan = await newPlan(p, {
+    monthly_requests: 0,
+    requests_per_minute: 0,
+    requests_per_hour: 0,
+    monthly_budget_micros: 0,
+    ...overrides,
+  });
   const customer = await newCustomer(p);
   const { key, license } = await p.services.licenses.issue({ customerId: customer._id, plan: plan.name }, SYSTEM_ACTOR);
   return { key, licenseId: license._id, plan };
@@ -49,7 +55,11 @@ async function monthCounter(licenseId: mongoose.Types.ObjectId) {
   };
 }
 const windowRequests = async (licenseId: mongoose.Types.ObjectId, prefix: "h:" | "i:"): Promise<number> =>
-  (await p.services.models.UsageCounter.find({ license_id: licenseId, window: new RegExp(`^${prefix}`) }).lean().exec()).reduce((sum, c) => sum + c.requests, 0);
+  (
+    await p.services.models.UsageCounter.find({ license_id: licenseId, window: new RegExp(`^${prefix}`) })
+      .lean()
+      .exec()
+  ).reduce((sum, c) => sum + c.requests, 0);
 const logsOf = (licenseId: mongoose.Types.ObjectId) => p.services.models.UsageLog.find({ license_id: licenseId }).lean().exec();
 
 /** How many responses had each status. */
@@ -64,7 +74,6 @@ async function awayFromWindowEdge(): Promise<void> {
   const intoMinute = Date.now() % 60_000;
   if (intoMinute > 55_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 50));
 }
-
 
 // gpt-4o-mini at 0.138 / 0.552 micro-euros per input / output token. Messages HI reserve their prompt bound, 10 + 10
 // template tokens + "user" + "Hi" = 26, and max_tokens 1000: ceil(26 × 0.138 + 1000 × 0.552) = ceil(555.588) = 556
@@ -89,7 +98,8 @@ describe("B1: the monthly request limit holds under concurrency", () => {
     const responses = await Promise.all(Array.from({ length: 200 }, () => chat(key)));
     expect(statusCounts(responses)).toEqual({ 200: 50, 429: 150 });
     for (const refused of responses.filter((r) => r.status === 429)) expect(refused.body).toEqual(MONTHLY(N));
-    for (const answered of responses.filter((r) => r.status === 200)) expect(answered.body).toMatchObject({ success: true, usage: { tokens: 15, cost_eur: 0 } });
+    for (const answered of responses.filter((r) => r.status === 200))
+      expect(answered.body).toMatchObject({ success: true, usage: { tokens: 15, cost_eur: 0 } });
 
     const logs = await logsOf(licenseId);
     expect(logs).toHaveLength(50);
@@ -174,7 +184,13 @@ describe("B1: the monthly budget holds under concurrency", () => {
     const refused = await chat(key);
     expect(refused.status).toBe(402);
     expect(refused.body).toEqual(BUDGET(0.00556));
-    expect(await monthCounter(licenseId)).toEqual({ requests: 19, cost_micros: 19 * 276, reserved_micros: 0, tokens: 19 * 500, pending: 0 });
+    expect(await monthCounter(licenseId)).toEqual({
+      requests: 19,
+      cost_micros: 19 * 276,
+      reserved_micros: 0,
+      tokens: 19 * 500,
+      pending: 0,
+    });
     expect(p.stubs.openai.requests).toHaveLength(19);
   });
 });
@@ -186,7 +202,13 @@ describe("B1: the budget holds against a provider that counts the most prompt to
   const CONVERSATION = [
     { role: "system", content: "あなたは丁寧なアシスタントです。㍿などの略語も説明してください。" },
     { role: "user", content: "こんにちは！🍣🍜🎌 今日の東京の天気を教えてください。".repeat(20) },
-    { role: "assistant", content: [{ type: "text", text: "晴れです☀️" }, { type: "text", text: "👨‍👩‍👧‍👦".repeat(10) }] },
+    {
+      role: "assistant",
+      content: [
+        { type: "text", text: "晴れです☀️" },
+        { type: "text", text: "👨‍👩‍👧‍👦".repeat(10) },
+      ],
+    },
     { role: "user", content: "ありがとう🙏" },
   ];
   const MAX_TOKENS = 16;
@@ -196,41 +218,57 @@ describe("B1: the budget holds against a provider that counts the most prompt to
     ["deepseek", "deepseek-chat", false],
   ] as const;
 
-  it.each(cases)("%s (%s, stream %s): 40 concurrent chats, budget 10.5 worst cases → 10 admitted, spend ≤ budget", async (provider, model, stream) => {
-    p.stubs[provider].behave({ usageFrom: mostUsage });
-    // A `name` is text the model sees too (Anthropic refuses names, so its conversation has none).
-    const messages = provider === "anthropic" ? CONVERSATION : [...CONVERSATION, { role: "user", content: "またね👋", name: "tanaka_san" }];
-    // The Anthropic stub receives the system message as `system`; mostPromptTokens counts it as that message.
-    const prompt = mostPromptTokens({ messages });
-    const price = DEFAULT_PRICES[`${provider}/${model}`];
-    const costOfOne = Math.ceil(prompt * price.input + MAX_TOKENS * price.output);
-    const budget = 10 * costOfOne + Math.floor(costOfOne / 2);
-    const { key, licenseId } = await licenseOn({ monthly_budget_micros: budget });
+  it.each(cases)(
+    "%s (%s, stream %s): 40 concurrent chats, budget 10.5 worst cases → 10 admitted, spend ≤ budget",
+    async (provider, model, stream) => {
+      p.stubs[provider].behave({ usageFrom: mostUsage });
+      // A `name` is text the model sees too (Anthropic refuses names, so its conversation has none).
+      const messages =
+        provider === "anthropic" ? CONVERSATION : [...CONVERSATION, { role: "user", content: "またね👋", name: "tanaka_san" }];
+      // The Anthropic stub receives the system message as `system`; mostPromptTokens counts it as that message.
+      const prompt = mostPromptTokens({ messages });
+      const price = DEFAULT_PRICES[`${provider}/${model}`];
+      const costOfOne = Math.ceil(prompt * price.input + MAX_TOKENS * price.output);
+      const budget = 10 * costOfOne + Math.floor(costOfOne / 2);
+      const { key, licenseId } = await licenseOn({ monthly_budget_micros: budget });
 
-    const responses = await Promise.all(Array.from({ length: 40 }, () => chat(key, { messages, api_provider: provider, max_tokens: MAX_TOKENS, stream })));
-    // An under-estimated reservation lets at least 11 in, which spends more than the budget.
-    expect(statusCounts(responses)).toEqual({ 200: 10, 402: 30 });
-    expect(p.stubs[provider].requests).toHaveLength(10);
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, () => chat(key, { messages, api_provider: provider, max_tokens: MAX_TOKENS, stream })),
+      );
+      // An under-estimated reservation lets at least 11 in, which spends more than the budget.
+      expect(statusCounts(responses)).toEqual({ 200: 10, 402: 30 });
+      expect(p.stubs[provider].requests).toHaveLength(10);
 
-    const logs = await logsOf(licenseId);
-    expect(logs).toHaveLength(10);
-    for (const log of logs) expect(log).toMatchObject({ prompt_tokens: prompt, completion_tokens: MAX_TOKENS, cost_micros: costOfOne });
-    const month = await monthCounter(licenseId);
-    expect(month).toEqual({ requests: logs.length, cost_micros: logs.reduce((sum, log) => sum + log.cost_micros, 0), reserved_micros: 0, tokens: 10 * (prompt + MAX_TOKENS), pending: 0 });
-    expect(month.cost_micros).toBeLessThanOrEqual(budget);
-  });
+      const logs = await logsOf(licenseId);
+      expect(logs).toHaveLength(10);
+      for (const log of logs) expect(log).toMatchObject({ prompt_tokens: prompt, completion_tokens: MAX_TOKENS, cost_micros: costOfOne });
+      const month = await monthCounter(licenseId);
+      expect(month).toEqual({
+        requests: logs.length,
+        cost_micros: logs.reduce((sum, log) => sum + log.cost_micros, 0),
+        reserved_micros: 0,
+        tokens: 10 * (prompt + MAX_TOKENS),
+        pending: 0,
+      });
+      expect(month.cost_micros).toBeLessThanOrEqual(budget);
+    },
+  );
 
-  it.each(cases)("%s (%s): the reservation is exactly that most: a budget of one call admits it, 1 micro-euro less refuses it", async (provider, model) => {
-    const messages = provider === "anthropic" ? CONVERSATION : [...CONVERSATION, { role: "user", content: "またね👋", name: "tanaka_san" }];
-    const price = DEFAULT_PRICES[`${provider}/${model}`];
-    const costOfOne = Math.ceil(mostPromptTokens({ messages }) * price.input + MAX_TOKENS * price.output);
-    const body = { messages, api_provider: provider, max_tokens: MAX_TOKENS };
-    const fits = await licenseOn({ monthly_budget_micros: costOfOne });
-    expect((await chat(fits.key, body)).status).toBe(200);
-    const short = await licenseOn({ monthly_budget_micros: costOfOne - 1 });
-    expect((await chat(short.key, body)).status).toBe(402);
-    expect(p.stubs[provider].requests).toHaveLength(1);
-  });
+  it.each(cases)(
+    "%s (%s): the reservation is exactly that most: a budget of one call admits it, 1 micro-euro less refuses it",
+    async (provider, model) => {
+      const messages =
+        provider === "anthropic" ? CONVERSATION : [...CONVERSATION, { role: "user", content: "またね👋", name: "tanaka_san" }];
+      const price = DEFAULT_PRICES[`${provider}/${model}`];
+      const costOfOne = Math.ceil(mostPromptTokens({ messages }) * price.input + MAX_TOKENS * price.output);
+      const body = { messages, api_provider: provider, max_tokens: MAX_TOKENS };
+      const fits = await licenseOn({ monthly_budget_micros: costOfOne });
+      expect((await chat(fits.key, body)).status).toBe(200);
+      const short = await licenseOn({ monthly_budget_micros: costOfOne - 1 });
+      expect((await chat(short.key, body)).status).toBe(402);
+      expect(p.stubs[provider].requests).toHaveLength(1);
+    },
+  );
 });
 
 describe("the worst case reserved: prompt bound × input price + clamped max_tokens × output price", () => {
@@ -277,7 +315,12 @@ describe("B9 and §4.1: refused before the reservation, or counted at no cost", 
     const responses = await Promise.all(Array.from({ length: 10 }, () => chat(key)));
     for (const response of responses) {
       expect(response.status).toBe(403);
-      expect(response.body).toEqual({ error: "AI not included in your plan", plan: "starter", message: "Upgrade to Pro or Agency plan for included AI", code: "AI_NOT_INCLUDED" });
+      expect(response.body).toEqual({
+        error: "AI not included in your plan",
+        plan: "starter",
+        message: "Upgrade to Pro or Agency plan for included AI",
+        code: "AI_NOT_INCLUDED",
+      });
     }
     expect(allStubRequests()).toBe(0);
     expect(await p.services.models.UsageCounter.countDocuments({ license_id: license._id }).exec()).toBe(0);
@@ -288,10 +331,14 @@ describe("B9 and §4.1: refused before the reservation, or counted at no cost", 
     const suspended = await newLicense(p, "pro");
     await setLicense(p, suspended.license._id, { status: LicenseStatus.suspended });
     const customerSuspended = await newLicense(p, "pro");
-    await p.services.models.Customer.updateOne({ _id: customerSuspended.customer._id }, { $set: { status: CustomerStatus.suspended } }).exec();
+    await p.services.models.Customer.updateOne(
+      { _id: customerSuspended.customer._id },
+      { $set: { status: CustomerStatus.suspended } },
+    ).exec();
     for (const { key, license } of [suspended, customerSuspended]) {
       const responses = await Promise.all(Array.from({ length: 5 }, () => chat(key)));
-      for (const response of responses) expect(response).toMatchObject({ status: 401, body: { error: "Invalid or inactive license", code: "LICENSE_SUSPENDED" } });
+      for (const response of responses)
+        expect(response).toMatchObject({ status: 401, body: { error: "Invalid or inactive license", code: "LICENSE_SUSPENDED" } });
       expect(await p.services.models.UsageCounter.countDocuments({ license_id: license._id }).exec()).toBe(0);
       expect(await logsOf(license._id)).toHaveLength(0);
     }
@@ -314,7 +361,8 @@ describe("B9 and §4.1: refused before the reservation, or counted at no cost", 
     const { key, license } = await newLicense(p, "pro");
     p.stubs.openai.behave({ mode: "drop" });
     const responses = await Promise.all(Array.from({ length: 5 }, () => chat(key)));
-    for (const response of responses) expect(response).toMatchObject({ status: 500, body: { error: "Request failed", code: "PROVIDER_ERROR" } });
+    for (const response of responses)
+      expect(response).toMatchObject({ status: 500, body: { error: "Request failed", code: "PROVIDER_ERROR" } });
     expect(await monthCounter(license._id)).toEqual({ requests: 0, cost_micros: 0, reserved_micros: 0, tokens: 0, pending: 0 });
     expect(await windowRequests(license._id, "i:")).toBe(0);
     expect(await windowRequests(license._id, "h:")).toBe(0);

@@ -25,8 +25,12 @@ async function agencyKey(): Promise<{ key: string; licenseId: string; id: Types.
   return { key, licenseId: license._id.toHexString(), id: license._id };
 }
 
-async function monthCounter(licenseId: string): Promise<{ requests: number; cost_micros: number; reserved_micros: number; tokens: number } | null> {
-  return p.services.models.UsageCounter.findOne({ license_id: licenseId, window: { $regex: /^m:/ } }).lean<{ requests: number; cost_micros: number; reserved_micros: number; tokens: number }>().exec();
+async function monthCounter(
+  licenseId: string,
+): Promise<{ requests: number; cost_micros: number; reserved_micros: number; tokens: number } | null> {
+  return p.services.models.UsageCounter.findOne({ license_id: licenseId, window: { $regex: /^m:/ } })
+    .lean<{ requests: number; cost_micros: number; reserved_micros: number; tokens: number }>()
+    .exec();
 }
 
 test("GET /v1/models lists the plan's OpenAI-format models", async () => {
@@ -41,7 +45,11 @@ test("GET /v1/models lists the plan's OpenAI-format models", async () => {
 test("a non-streamed completion is the provider's answer unchanged, and it is metered like /api/chat", async () => {
   const { key, licenseId } = await agencyKey();
   p.stubs.openai.behave({ text: "Hi from OpenAI", promptTokens: 1_000_000, completionTokens: 1_000_000 });
-  const completion = await clientFor(key).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], max_tokens: 50 });
+  const completion = await clientFor(key).chat.completions.create({
+    model: "gpt-4o-mini",
+    messages: [{ role: "user", content: "Hello" }],
+    max_tokens: 50,
+  });
   expect(completion.choices[0].message.content).toBe("Hi from OpenAI");
   expect(completion.usage).toEqual({ prompt_tokens: 1_000_000, completion_tokens: 1_000_000, total_tokens: 2_000_000 });
   // What the provider was sent: the platform's key, the model, max_tokens within the plan.
@@ -58,7 +66,10 @@ test("a non-streamed completion is the provider's answer unchanged, and it is me
 test("a DeepSeek model is routed to DeepSeek", async () => {
   const { key } = await agencyKey();
   p.stubs.deepseek.behave({ text: "Hi from DeepSeek" });
-  const completion = await clientFor(key).chat.completions.create({ model: "deepseek-chat", messages: [{ role: "user", content: "Hello" }] });
+  const completion = await clientFor(key).chat.completions.create({
+    model: "deepseek-chat",
+    messages: [{ role: "user", content: "Hello" }],
+  });
   expect(completion.choices[0].message.content).toBe("Hi from DeepSeek");
   expect(p.stubs.deepseek.requests).toHaveLength(1);
   expect(p.stubs.openai.requests).toHaveLength(0);
@@ -87,7 +98,11 @@ test("streaming with include_usage: the SDK reads the text and the final usage c
 test("streaming without include_usage: no usage chunk reaches the client, yet the call is charged its usage", async () => {
   const { key, licenseId } = await agencyKey();
   p.stubs.openai.behave({ text: "alpha beta", promptTokens: 5, completionTokens: 2 });
-  const stream = await clientFor(key).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say" }], stream: true });
+  const stream = await clientFor(key).chat.completions.create({
+    model: "gpt-4o-mini",
+    messages: [{ role: "user", content: "Say" }],
+    stream: true,
+  });
   const chunks: OpenAI.ChatCompletionChunk[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   expect(chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? "").join("")).toBe("alpha beta");
@@ -99,8 +114,14 @@ test("streaming without include_usage: no usage chunk reaches the client, yet th
 
 test("a plan without api_access (pro) gets 403 permission_error; an unknown key 401; no key 401", async () => {
   const { key } = await newLicense(p, "pro");
-  await expect(clientFor(key).models.list()).rejects.toMatchObject({ status: 403, code: "api_access_not_included", type: "permission_error" });
-  await expect(clientFor("CHA-NOPE").chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] })).rejects.toMatchObject({
+  await expect(clientFor(key).models.list()).rejects.toMatchObject({
+    status: 403,
+    code: "api_access_not_included",
+    type: "permission_error",
+  });
+  await expect(
+    clientFor("CHA-NOPE").chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] }),
+  ).rejects.toMatchObject({
     status: 401,
     code: "invalid_api_key",
   });
@@ -113,7 +134,9 @@ test("a plan without api_access (pro) gets 403 permission_error; an unknown key 
 test("a suspended agency license is refused before anything is reserved", async () => {
   const { key, licenseId, id } = await agencyKey();
   await setLicense(p, id, { status: LicenseStatus.suspended });
-  await expect(clientFor(key).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] })).rejects.toMatchObject({ status: 401 });
+  await expect(
+    clientFor(key).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] }),
+  ).rejects.toMatchObject({ status: 401 });
   expect(await monthCounter(licenseId)).toBeNull();
   expect(p.stubs.openai.requests).toHaveLength(0);
 });
@@ -121,12 +144,20 @@ test("a suspended agency license is refused before anything is reserved", async 
 test("a model outside the OpenAI-format allow-list is model_not_found (404), Anthropic's included", async () => {
   const { key } = await agencyKey();
   for (const model of ["gpt-4o", "claude-3-haiku-20240307"]) {
-    await expect(clientFor(key).chat.completions.create({ model, messages: [{ role: "user", content: "x" }] })).rejects.toMatchObject({ status: 404, code: "model_not_found" });
+    await expect(clientFor(key).chat.completions.create({ model, messages: [{ role: "user", content: "x" }] })).rejects.toMatchObject({
+      status: 404,
+      code: "model_not_found",
+    });
   }
 });
 
 test("the monthly limit answers 429 in OpenAI's format, and the SDK does not retry it", async () => {
-  const plan = await newPlan(p, { features: ["ai_included", "api_access"], monthly_requests: 1, requests_per_minute: 0, requests_per_hour: 0 });
+  const plan = await newPlan(p, {
+    features: ["ai_included", "api_access"],
+    monthly_requests: 1,
+    requests_per_minute: 0,
+    requests_per_hour: 0,
+  });
   const customer = await newCustomer(p);
   const { key } = await p.services.licenses.issue({ customerId: customer._id, plan: plan.name }, SYSTEM_ACTOR);
   const client = clientFor(key);
@@ -139,8 +170,15 @@ test("the monthly limit answers 429 in OpenAI's format, and the SDK does not ret
 
 test("a provider error passes through with its status and OpenAI body", async () => {
   const { key } = await agencyKey();
-  p.stubs.openai.behave({ mode: "error", errorStatus: 400, errorBody: JSON.stringify({ error: { message: "bad messages", type: "invalid_request_error", param: "messages", code: null } }) });
+  p.stubs.openai.behave({
+    mode: "error",
+    errorStatus: 400,
+    errorBody: JSON.stringify({ error: { message: "bad messages", type: "invalid_request_error", param: "messages", code: null } }),
+  });
   await expect(
-    new OpenAI({ apiKey: key, baseURL: `${p.baseUrl}/v1`, maxRetries: 0 }).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] }),
+    new OpenAI({ apiKey: key, baseURL: `${p.baseUrl}/v1`, maxRetries: 0 }).chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "x" }],
+    }),
   ).rejects.toMatchObject({ status: 400, message: "400 bad messages", param: "messages" });
 });

@@ -14,7 +14,8 @@ export function mostPromptTokens(request: Record<string, unknown>): number {
     else for (const part of content as Array<{ text: string }>) tokens += TEMPLATE_TOKENS_PER_PART + bytes(part.text);
   };
   if (typeof request.system === "string") turn("system", request.system);
-  for (const message of request.messages as Array<{ role: string; content: unknown; name?: unknown }>) turn(message.role, message.content, message.name);
+  for (const message of request.messages as Array<{ role: string; content: unknown; name?: unknown }>)
+    turn(message.role, message.content, message.name);
   return tokens;
 }
 

@@ -35,8 +35,12 @@ function check(reply: Document, what: string): void {
 async function main(): Promise<void> {
   const started = Date.now();
   const cpus = os.cpus();
-  console.log(`machine: ${cpus.length} x ${cpus[0]?.model ?? "unknown cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}`);
-  console.log(`node ${process.version}, ${DOCUMENTS.toLocaleString("en-US")} documents, ${WINDOW_MS} ms windows after ${WARMUP_MS} ms warm-up\n`);
+  console.log(
+    `machine: ${cpus.length} x ${cpus[0]?.model ?? "unknown cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}`,
+  );
+  console.log(
+    `node ${process.version}, ${DOCUMENTS.toLocaleString("en-US")} documents, ${WINDOW_MS} ms windows after ${WARMUP_MS} ms warm-up\n`,
+  );
 
   const mongo = await startEmbeddedMongo();
   const { engine } = mongo;
@@ -46,14 +50,23 @@ async function main(): Promise<void> {
   for (let i = 0; i < DOCUMENTS; i += 1000) check(execute({ insert: "users", documents: documents.slice(i, i + 1000) }), "seed insert");
   check(execute({ createIndexes: "users", indexes: [{ key: { email: 1 }, name: "email_1", unique: true }] }), "createIndexes");
 
-  const engineFind = (i: number): void => check(execute({ find: "users", filter: { email: emailOf(i) }, limit: 1, singleBatch: true }), "find");
-  const engineInc = (i: number): void => check(execute({ update: "users", updates: [{ q: { email: emailOf(i) }, u: { $inc: { credits: 1 } } }] }), "update");
+  const engineFind = (i: number): void =>
+    check(execute({ find: "users", filter: { email: emailOf(i) }, limit: 1, singleBatch: true }), "find");
+  const engineInc = (i: number): void =>
+    check(execute({ update: "users", updates: [{ q: { email: emailOf(i) }, u: { $inc: { credits: 1 } } }] }), "update");
 
   const connection = await mongoose.createConnection(mongo.uri, { dbName: DB, autoIndex: false }).asPromise();
-  const Users = connection.model<User>("User", new Schema<User>({ email: { type: String, unique: true }, name: String, credits: Number }), "users");
+  const Users = connection.model<User>(
+    "User",
+    new Schema<User>({ email: { type: String, unique: true }, name: String, credits: Number }),
+    "users",
+  );
 
   const hydrated = async (i: number): Promise<unknown> => Users.findOne({ email: emailOf(i) }).exec();
-  const lean = async (i: number): Promise<unknown> => Users.findOne({ email: emailOf(i) }).lean().exec();
+  const lean = async (i: number): Promise<unknown> =>
+    Users.findOne({ email: emailOf(i) })
+      .lean()
+      .exec();
   const increment = async (i: number): Promise<unknown> => Users.updateOne({ email: emailOf(i) }, { $inc: { credits: 1 } }).exec();
 
   const rows: Measurement[] = [];
@@ -74,7 +87,9 @@ async function main(): Promise<void> {
     await asyncCase("mongoose updateOne $inc", concurrency, increment);
   }
 
-  const sample = (await Users.findOne({ email: emailOf(1) }).lean().exec()) as User | null;
+  const sample = (await Users.findOne({ email: emailOf(1) })
+    .lean()
+    .exec()) as User | null;
   await connection.close();
   await mongo.stop();
 
@@ -86,7 +101,8 @@ async function main(): Promise<void> {
     const DurableUsers = durableConnection.model<User>("User", Users.schema, "users");
     for (let i = 0; i < DOCUMENTS; i += 1000) await DurableUsers.insertMany(documents.slice(i, i + 1000), { lean: true });
     await DurableUsers.createIndexes();
-    const durableIncrement = async (i: number): Promise<unknown> => DurableUsers.updateOne({ email: emailOf(i) }, { $inc: { credits: 1 } }).exec();
+    const durableIncrement = async (i: number): Promise<unknown> =>
+      DurableUsers.updateOne({ email: emailOf(i) }, { $inc: { credits: 1 } }).exec();
     for (const concurrency of [1, 16]) await asyncCase("mongoose updateOne $inc, journalled", concurrency, durableIncrement);
     await durableConnection.close();
     await durable.stop();
@@ -95,7 +111,9 @@ async function main(): Promise<void> {
   }
 
   console.log(formatTable(rows));
-  console.log(`\nengine alone target: >= 20,000 indexed finds/s; "engine" rows run engine.execute in-process (no TCP, no BSON), one at a time.`);
+  console.log(
+    `\nengine alone target: >= 20,000 indexed finds/s; "engine" rows run engine.execute in-process (no TCP, no BSON), one at a time.`,
+  );
   console.log(`sanity: ${emailOf(1)} has credits = ${sample?.credits ?? "missing"}; total ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

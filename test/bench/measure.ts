@@ -19,7 +19,14 @@ function percentile(sorted: Float64Array, p: number): number {
 function summarise(operation: string, concurrency: number, latenciesUs: number[], elapsedNs: bigint): Measurement {
   const sorted = Float64Array.from(latenciesUs).sort();
   const seconds = Number(elapsedNs) / 1e9;
-  return { operation, concurrency, ops: latenciesUs.length / seconds, seconds, p50Us: percentile(sorted, 50), p99Us: percentile(sorted, 99) };
+  return {
+    operation,
+    concurrency,
+    ops: latenciesUs.length / seconds,
+    seconds,
+    p50Us: percentile(sorted, 50),
+    p99Us: percentile(sorted, 99),
+  };
 }
 
 /** Runs a synchronous operation back to back for `durationMs` (same event loop, nothing else runs meanwhile). */
@@ -38,7 +45,12 @@ export function measureSync(operation: string, durationMs: number, op: (i: numbe
 }
 
 /** Runs `concurrency` workers, each awaiting `op` back to back, for `durationMs`. */
-export async function measureAsync(operation: string, concurrency: number, durationMs: number, op: (i: number) => Promise<unknown>): Promise<Measurement> {
+export async function measureAsync(
+  operation: string,
+  concurrency: number,
+  durationMs: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<Measurement> {
   const latencies: number[] = [];
   const start = nowNs();
   const deadline = start + BigInt(durationMs) * 1_000_000n;

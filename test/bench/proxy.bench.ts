@@ -84,7 +84,15 @@ async function newLicense(platform: TestPlatform): Promise<{ key: string; licens
   const pro = PLAN_SEED.find((plan) => plan.name === "pro");
   if (!pro) throw new Error("no pro plan in PLAN_SEED");
   // The pro plan without request limits or budget: the benchmark measures the proxy, not its refusals.
-  await models.Plan.create({ ...pro, name: "bench", display_name: "Bench", monthly_requests: 0, requests_per_minute: 0, requests_per_hour: 0, monthly_budget_micros: 0 });
+  await models.Plan.create({
+    ...pro,
+    name: "bench",
+    display_name: "Bench",
+    monthly_requests: 0,
+    requests_per_minute: 0,
+    requests_per_hour: 0,
+    monthly_budget_micros: 0,
+  });
   const customer = await customers.create({ email: `bench-proxy-${process.pid}@example.com`, name: "Bench proxy" }, SYSTEM_ACTOR);
   const { key, license } = await licenses.issue({ customerId: customer._id, plan: "bench" }, SYSTEM_ACTOR);
   return { key, licenseId: license._id };
@@ -113,7 +121,11 @@ const EXPECT: Record<Target, Record<Kind, TtfbLoadOptions["expect"]>> = {
     sse: { prefix: 'data: {"id":"chatcmpl-', suffix: "data: [DONE]\n\n", contains: ['"usage":{"prompt_tokens":'] },
   },
   platform: {
-    json: { prefix: '{"success":true,"provider":"openai","model":"gpt-4o-mini","response":{"id":"chatcmpl-', suffix: "}}", contains: ['"usage":{"tokens":'] },
+    json: {
+      prefix: '{"success":true,"provider":"openai","model":"gpt-4o-mini","response":{"id":"chatcmpl-',
+      suffix: "}}",
+      contains: ['"usage":{"tokens":'],
+    },
     // The provider's events unchanged up to [DONE], then the platform's usage event (chatello.error would fail it).
     sse: { prefix: 'data: {"id":"chatcmpl-', suffix: "}\n\n", contains: ["data: [DONE]\n\nevent: chatello.usage\ndata: {"] },
   },
@@ -121,7 +133,10 @@ const EXPECT: Record<Target, Record<Kind, TtfbLoadOptions["expect"]>> = {
 
 function checkSample(label: string, sample: { status: number; text: string }, expect: TtfbLoadOptions["expect"]): void {
   const { prefix, suffix, contains = [] } = expect;
-  const valid = sample.text.startsWith(prefix) && (suffix === undefined || sample.text.endsWith(suffix)) && contains.every((part) => sample.text.includes(part));
+  const valid =
+    sample.text.startsWith(prefix) &&
+    (suffix === undefined || sample.text.endsWith(suffix)) &&
+    contains.every((part) => sample.text.includes(part));
   if (sample.status !== 200 || !valid) throw new Error(`${label} answered ${sample.status}: ${sample.text.slice(0, 1000)}`);
 }
 
@@ -143,13 +158,28 @@ function problems(run: Run): string[] {
   if (found.length > 0 && result.firstError) found.push(`first error: ${result.firstError}`);
   const { ledger } = run;
   if (ledger && !(ledger.answered200 === ledger.usageLogs && ledger.usageLogs === ledger.providerCalls)) {
-    found.push(`answers 200 (${ledger.answered200}), usage_logs written (${ledger.usageLogs}) and provider calls (${ledger.providerCalls}) differ`);
+    found.push(
+      `answers 200 (${ledger.answered200}), usage_logs written (${ledger.usageLogs}) and provider calls (${ledger.providerCalls}) differ`,
+    );
   }
   return found;
 }
 
 function formatTable(runs: Run[]): string {
-  const header = ["run", "conns", "req/s", "ttfb p50", "ttfb p99", "p50 ms", "p99 ms", "max ms", "conns/(req/s)", "cpu %", "loop p99", "bytes"];
+  const header = [
+    "run",
+    "conns",
+    "req/s",
+    "ttfb p50",
+    "ttfb p99",
+    "p50 ms",
+    "p99 ms",
+    "max ms",
+    "conns/(req/s)",
+    "cpu %",
+    "loop p99",
+    "bytes",
+  ];
   const cells = runs.map(({ label, connections, result, cpuPercent, loopDelayP99Ms }) => [
     label,
     String(connections),
@@ -182,13 +212,17 @@ function overhead(what: string, direct: Figures, platform: Figures): Overhead {
 async function main(): Promise<void> {
   const started = Date.now();
   const cpus = os.cpus();
-  console.log(`machine: ${cpus.length} x ${cpus[0]?.model ?? "unknown cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, node ${process.version}`);
+  console.log(
+    `machine: ${cpus.length} x ${cpus[0]?.model ?? "unknown cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, node ${process.version}`,
+  );
   console.log(
     `load: test/bench/ttfb-load.ts (node:http, child process), ${CONNECTIONS} and 1 connections, keep-alive, ${DURATION_S} s measured after a ${WARMUP_S} s warm-up; ` +
       `${Buffer.byteLength(PROMPT)}-byte user message`,
   );
   console.log("provider: the OpenAI stub (test/support/ai-stubs.ts, default answer) in a child process of its own");
-  console.log("platform: this process (Fastify + mongoose + the embedded engine over loopback TCP, in memory), THROTTLE=off, LICENSE_CACHE_TTL_MS=5000\n");
+  console.log(
+    "platform: this process (Fastify + mongoose + the embedded engine over loopback TCP, in memory), THROTTLE=off, LICENSE_CACHE_TTL_MS=5000\n",
+  );
 
   const stub: StubProcess = await startStubProcess();
   const platform = await startTestPlatform({
@@ -210,18 +244,28 @@ async function main(): Promise<void> {
       const sample = await post(chatUrl, platformHeaders, platformBody[kind]);
       checkSample(`platform (${kind})`, sample, EXPECT.platform[kind]);
       const sent = await stub.last();
-      if (!sent || sent.path !== "/v1/chat/completions") throw new Error(`the stub did not receive the platform's call: ${JSON.stringify(sent)}`);
+      if (!sent || sent.path !== "/v1/chat/completions")
+        throw new Error(`the stub did not receive the platform's call: ${JSON.stringify(sent)}`);
       direct[kind] = { url: `${stub.baseUrl}/chat/completions`, headers: upstreamHeaders(sent.headers), body: JSON.stringify(sent.body) };
       checkSample(`direct (${kind})`, await post(direct[kind].url, direct[kind].headers, direct[kind].body), EXPECT.direct[kind]);
     }
-    console.log(`upstream body (non-streamed), as the platform sends it: ${direct.json.body.replace(PROMPT, `<${Buffer.byteLength(PROMPT)} bytes>`)}`);
+    console.log(
+      `upstream body (non-streamed), as the platform sends it: ${direct.json.body.replace(PROMPT, `<${Buffer.byteLength(PROMPT)} bytes>`)}`,
+    );
     console.log(`upstream body (streamed): ${direct.sse.body.replace(PROMPT, `<${Buffer.byteLength(PROMPT)} bytes>`)}`);
     console.log(`upstream headers: ${Object.keys(direct.json.headers).join(", ")}\n`);
 
     const runs: Run[] = [];
     const measure = async (label: string, target: Target, kind: Kind, connections: number): Promise<Run> => {
       const request = target === "direct" ? direct[kind] : { url: chatUrl, headers: platformHeaders, body: platformBody[kind] };
-      const options: TtfbLoadOptions = { ...request, method: "POST", connections, durationS: DURATION_S, warmupS: WARMUP_S, expect: EXPECT[target][kind] };
+      const options: TtfbLoadOptions = {
+        ...request,
+        method: "POST",
+        connections,
+        durationS: DURATION_S,
+        warmupS: WARMUP_S,
+        expect: EXPECT[target][kind],
+      };
       const logsBefore = await platform.services.models.UsageLog.countDocuments({}).exec();
       const callsBefore = (await stub.stats()).served;
       const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -242,7 +286,14 @@ async function main(): Promise<void> {
         result,
         cpuPercent: (100 * (cpu.user + cpu.system)) / wallUs,
         loopDelayP99Ms: loop.percentile(99) / 1e6,
-        ledger: target === "platform" ? { answered200: (result.warmup.statusCounts["200"] ?? 0) + (result.statusCounts["200"] ?? 0), usageLogs: logs, providerCalls: calls } : undefined,
+        ledger:
+          target === "platform"
+            ? {
+                answered200: (result.warmup.statusCounts["200"] ?? 0) + (result.statusCounts["200"] ?? 0),
+                usageLogs: logs,
+                providerCalls: calls,
+              }
+            : undefined,
       };
       const found = problems(run);
       if (found.length > 0) {
@@ -269,7 +320,9 @@ async function main(): Promise<void> {
     const platformSseSlow = await measure(`12. platform, streamed${slow}`, "platform", "sse", CONNECTIONS);
 
     // Every reservation settled: no pending entry left in the month counter, and one request per usage record.
-    const counter = await platform.services.models.UsageCounter.findOne({ license_id: licenseId, window: monthWindow(new Date()) }).lean().exec();
+    const counter = await platform.services.models.UsageCounter.findOne({ license_id: licenseId, window: monthWindow(new Date()) })
+      .lean()
+      .exec();
     const licenseLogs = await platform.services.models.UsageLog.countDocuments({ license_id: licenseId }).exec();
     const pending = counter?.pending?.length ?? -1;
     const counterOk = counter !== null && pending === 0 && counter.reserved_micros === 0 && counter.requests === licenseLogs;
@@ -283,7 +336,8 @@ async function main(): Promise<void> {
         "\ncpu %: this process (platform + embedded engine) during the run, 100 = one core; loop p99: its event-loop delay. bytes: mean answer size.",
     );
 
-    const sum = (pick: (ledger: NonNullable<Run["ledger"]>) => number): number => runs.reduce((total, run) => total + (run.ledger ? pick(run.ledger) : 0), 0);
+    const sum = (pick: (ledger: NonNullable<Run["ledger"]>) => number): number =>
+      runs.reduce((total, run) => total + (run.ledger ? pick(run.ledger) : 0), 0);
     console.log(
       `\nusage records (platform runs, warm-ups included): ${sum((l) => l.answered200).toLocaleString("en-US")} answers 200, ` +
         `${sum((l) => l.usageLogs).toLocaleString("en-US")} usage_logs written, ${sum((l) => l.providerCalls).toLocaleString("en-US")} provider calls received by the stub` +
@@ -311,10 +365,15 @@ async function main(): Promise<void> {
       overhead("streamed, time to first byte", directSseSlow.result.ttfb, platformSseSlow.result.ttfb),
       overhead("streamed, to last byte", directSseSlow.result.total, platformSseSlow.result.total),
     ];
-    const describe = (rows: Overhead[]): string => rows.map((row) => `  ${row.what.padEnd(30)} p50 ${signedMs(row.p50).padStart(8)} ms   p99 ${signedMs(row.p99).padStart(8)} ms`).join("\n");
+    const describe = (rows: Overhead[]): string =>
+      rows
+        .map((row) => `  ${row.what.padEnd(30)} p50 ${signedMs(row.p50).padStart(8)} ms   p99 ${signedMs(row.p99).padStart(8)} ms`)
+        .join("\n");
     console.log(`\noverhead at ${CONNECTIONS} connections (platform - direct, ms):\n${describe(at50)}`);
     console.log(`overhead at 1 connection (the per-request cost, without queueing):\n${describe(at1)}`);
-    console.log(`overhead at ${CONNECTIONS} connections with a provider that answers in ${PROVIDER_DELAY_MS} ms (not saturated):\n${describe(atSlow)}`);
+    console.log(
+      `overhead at ${CONNECTIONS} connections with a provider that answers in ${PROVIDER_DELAY_MS} ms (not saturated):\n${describe(atSlow)}`,
+    );
 
     const goal = (row: Overhead): string =>
       `${row.what}: ${row.p50 <= GOAL_P50_MS ? "met" : "NOT met"} p50 <= ${GOAL_P50_MS} ms (${signedMs(row.p50)}); ${row.p99 <= GOAL_P99_MS ? "met" : "NOT met"} p99 <= ${GOAL_P99_MS} ms (${signedMs(row.p99)})`;

@@ -58,7 +58,11 @@ function shuffled<T>(items: T[]): T[] {
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function measure(platform: TestPlatform, keys: Record<string, string>, route: { method: string; path: string }): Promise<Map<string, number[]>> {
+async function measure(
+  platform: TestPlatform,
+  keys: Record<string, string>,
+  route: { method: string; path: string },
+): Promise<Map<string, number[]>> {
   const samples = new Map<string, number[]>(Object.keys(keys).map((kind) => [kind, []]));
   const statuses = new Map<string, Set<number>>(Object.keys(keys).map((kind) => [kind, new Set()]));
   for (let round = 0; round < SAMPLES; round++) {
@@ -72,7 +76,8 @@ async function measure(platform: TestPlatform, keys: Record<string, string>, rou
     }
   }
   for (const [kind, seen] of statuses) {
-    if (seen.has(429) || seen.has(200) || seen.has(500)) throw new Error(`${route.path} answered ${[...seen].join("/")} to the ${kind} key: not a refusal`);
+    if (seen.has(429) || seen.has(200) || seen.has(500))
+      throw new Error(`${route.path} answered ${[...seen].join("/")} to the ${kind} key: not a refusal`);
   }
   return samples;
 }
@@ -102,7 +107,10 @@ async function main(): Promise<void> {
     try {
       const keys = await badKeys(platform);
       for (const route of ROUTES) {
-        report(`${route.method} ${route.path}, license cache ${cacheMs === "0" ? "off" : `${cacheMs} ms`}`, await measure(platform, keys, route));
+        report(
+          `${route.method} ${route.path}, license cache ${cacheMs === "0" ? "off" : `${cacheMs} ms`}`,
+          await measure(platform, keys, route),
+        );
       }
     } finally {
       await platform.stop();

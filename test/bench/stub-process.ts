@@ -33,7 +33,11 @@ export interface StubProcess {
   stop(): Promise<void>;
 }
 
-type Message = { baseUrl: string } | { delay: number } | { last: Pick<RecordedRequest, "method" | "path" | "headers" | "body"> | null } | { stats: { served: number; rssMiB: number } };
+type Message =
+  | { baseUrl: string }
+  | { delay: number }
+  | { last: Pick<RecordedRequest, "method" | "path" | "headers" | "body"> | null }
+  | { stats: { served: number; rssMiB: number } };
 
 export async function startStubProcess(): Promise<StubProcess> {
   const child = spawn(process.execPath, [__filename], { stdio: ["pipe", "pipe", "inherit"] });

@@ -76,7 +76,8 @@ class Samples {
 
   figures(): Figures {
     const sorted = this.values.slice(0, this.length).sort();
-    const at = (p: number): number => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
+    const at = (p: number): number =>
+      sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
     return { p50Ms: at(50), p90Ms: at(90), p99Ms: at(99), maxMs: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1] };
   }
 }
@@ -89,7 +90,16 @@ interface Phase extends PhaseCounts {
   firstError?: string;
 }
 
-const newPhase = (): Phase => ({ responses: 0, ok: 0, statusCounts: {}, badBodies: 0, errors: 0, ttfb: new Samples(), total: new Samples(), bodyBytes: 0 });
+const newPhase = (): Phase => ({
+  responses: 0,
+  ok: 0,
+  statusCounts: {},
+  badBodies: 0,
+  errors: 0,
+  ttfb: new Samples(),
+  total: new Samples(),
+  bodyBytes: 0,
+});
 
 /** One request on `agent`: resolves (never rejects) once it is over, after recording it in `phase`. */
 function once(options: TtfbLoadOptions, target: URL, agent: http.Agent, body: Buffer, phase: Phase): Promise<void> {
@@ -103,7 +113,14 @@ function once(options: TtfbLoadOptions, target: URL, agent: http.Agent, body: Bu
       resolve();
     };
     const request = http.request(
-      { agent, host: target.hostname, port: target.port, path: target.pathname + target.search, method: options.method, headers: { ...options.headers, "content-length": body.length } },
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: options.method,
+        headers: { ...options.headers, "content-length": body.length },
+      },
       (response) => {
         response.on("data", (chunk: Buffer) => {
           if (Number.isNaN(firstByte)) firstByte = performance.now();
@@ -118,7 +135,8 @@ function once(options: TtfbLoadOptions, target: URL, agent: http.Agent, body: Bu
           const bytes = Buffer.concat(chunks);
           const text = bytes.toString("utf8");
           const { prefix, suffix, contains = [] } = options.expect;
-          const valid = text.startsWith(prefix) && (suffix === undefined || text.endsWith(suffix)) && contains.every((part) => text.includes(part));
+          const valid =
+            text.startsWith(prefix) && (suffix === undefined || text.endsWith(suffix)) && contains.every((part) => text.includes(part));
           if (status >= 200 && status < 300 && !valid) {
             phase.badBodies++;
             phase.firstBadBody ??= text.slice(0, 2000);
@@ -155,7 +173,13 @@ async function runPhase(options: TtfbLoadOptions, durationS: number): Promise<{ 
   return { phase, seconds: (performance.now() - started) / 1000 };
 }
 
-const counts = (phase: Phase): PhaseCounts => ({ responses: phase.responses, ok: phase.ok, statusCounts: phase.statusCounts, badBodies: phase.badBodies, errors: phase.errors });
+const counts = (phase: Phase): PhaseCounts => ({
+  responses: phase.responses,
+  ok: phase.ok,
+  statusCounts: phase.statusCounts,
+  badBodies: phase.badBodies,
+  errors: phase.errors,
+});
 
 /** Warm-up (counted, not timed), then the measured run, in this process. */
 export async function runTtfbLoad(options: TtfbLoadOptions): Promise<TtfbLoadResult> {

@@ -81,7 +81,9 @@ function formatRows(rows: Row[], ceiling: number): string {
     ms(result.p50Ms),
     ms(result.p99Ms),
     ms(result.maxMs),
-    result.non2xx === 0 ? "0" : `${result.non2xx.toLocaleString("en-US")} (${((100 * result.non2xx) / Math.max(1, result.responses)).toFixed(1)}%)`,
+    result.non2xx === 0
+      ? "0"
+      : `${result.non2xx.toLocaleString("en-US")} (${((100 * result.non2xx) / Math.max(1, result.responses)).toFixed(1)}%)`,
     note ?? (result.reqPerSec / ceiling).toFixed(2),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => cell[i].length)));
@@ -102,7 +104,9 @@ function problems(result: LoadResult): string[] {
 async function main(): Promise<void> {
   const started = Date.now();
   const cpus = os.cpus();
-  console.log(`machine: ${cpus.length} x ${cpus[0]?.model ?? "unknown cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, node ${process.version}`);
+  console.log(
+    `machine: ${cpus.length} x ${cpus[0]?.model ?? "unknown cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, node ${process.version}`,
+  );
   console.log(
     `load: autocannon 9 (${LOAD_MODE}), ${CONNECTIONS} connections, ${DURATION_S} s measured after a ${WARMUP_S} s warm-up, POST /api/validate with x-license-key`,
   );
@@ -126,7 +130,8 @@ async function main(): Promise<void> {
   const customer = await newCustomer(platform, "main");
   const { key } = await platform.services.licenses.issue({ customerId: customer._id, plan: "pro" }, SYSTEM_ACTOR);
   const sample = await validateOnce(platform.baseUrl, key);
-  if (sample.status !== 200 || !sample.text.startsWith(VALID_PREFIX)) throw new Error(`POST /api/validate answered ${sample.status}: ${sample.text}`);
+  if (sample.status !== 200 || !sample.text.startsWith(VALID_PREFIX))
+    throw new Error(`POST /api/validate answered ${sample.status}: ${sample.text}`);
   const body = JSON.parse(sample.text) as Record<string, unknown>;
 
   // The ceiling: no hooks, no plugins, no logger; the same JSON, serialised per request as the platform does.
@@ -164,7 +169,9 @@ async function main(): Promise<void> {
   // Throttling on: a second platform (its own engine); enough keys that none reaches 50 requests in the hour.
   const throttled = await startTestPlatform({ env: { PLAYGROUND: "0", LICENSE_CACHE_TTL_MS: "5000" } });
   const expected = validate.reqPerSec * (DURATION_S + WARMUP_S);
-  const keyCount = process.env.BENCH_KEYS ? Number(process.env.BENCH_KEYS) : Math.min(MAX_KEYS, Math.max(100, Math.ceil(expected / REQUESTS_PER_KEY)));
+  const keyCount = process.env.BENCH_KEYS
+    ? Number(process.env.BENCH_KEYS)
+    : Math.min(MAX_KEYS, Math.max(100, Math.ceil(expected / REQUESTS_PER_KEY)));
   const issueStarted = Date.now();
   const keys = await issueKeys(throttled, keyCount);
   const issueSeconds = (Date.now() - issueStarted) / 1000;
@@ -182,7 +189,9 @@ async function main(): Promise<void> {
       `\nautocannon's own figures (whole ms): ${rows.map(({ run, result }) => `${run.slice(0, 2)} ${Math.round(result.autocannon.reqPerSecAvg)} req/s p50 ${result.autocannon.p50Ms} p99 ${result.autocannon.p99Ms}`).join("; ")}`,
   );
   if (throttledResult.non2xx > 0) console.log(`throttled run answers by status: ${JSON.stringify(throttledResult.statusCounts)}`);
-  console.log(`throttled run: ${keyCount} keys issued through LicenseService.issue in ${issueSeconds.toFixed(1)} s (about ${Math.round(throttledResult.responses / keyCount)} measured requests per key)`);
+  console.log(
+    `throttled run: ${keyCount} keys issued through LicenseService.issue in ${issueSeconds.toFixed(1)} s (about ${Math.round(throttledResult.responses / keyCount)} measured requests per key)`,
+  );
 
   const ratio = validate.reqPerSec / ceiling.reqPerSec;
   const goals = [

@@ -30,8 +30,16 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-async function graphql(baseUrl: string, query: string, headers: Record<string, string>): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-  const response = await fetch(`${baseUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query }) });
+async function graphql(
+  baseUrl: string,
+  query: string,
+  headers: Record<string, string>,
+): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query }),
+  });
   return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
 }
 
@@ -44,8 +52,16 @@ describe("npm run cli", () => {
 
     const init = cli("--json", "setup", "init");
     expect(init.status).toBe(0);
-    expect(JSON.parse(init.stdout)).toEqual({ ok: true, plansInserted: ["starter", "pro", "agency", "founders"], countersRepaired: { seats: 0, lifetimeSold: 0 } });
-    expect(JSON.parse(cli("--json", "setup", "init").stdout)).toEqual({ ok: true, plansInserted: [], countersRepaired: { seats: 0, lifetimeSold: 0 } });
+    expect(JSON.parse(init.stdout)).toEqual({
+      ok: true,
+      plansInserted: ["starter", "pro", "agency", "founders"],
+      countersRepaired: { seats: 0, lifetimeSold: 0 },
+    });
+    expect(JSON.parse(cli("--json", "setup", "init").stdout)).toEqual({
+      ok: true,
+      plansInserted: [],
+      countersRepaired: { seats: 0, lifetimeSold: 0 },
+    });
 
     const sample = cli("setup", "sample");
     expect(sample.status).toBe(0);
@@ -58,14 +74,20 @@ describe("npm run cli", () => {
     expect(report.plans).toEqual(["starter", "pro", "agency", "founders"]);
     expect(report.collections).toMatchObject({ customers: 4, licenses: 4, plans: 4 });
 
-    const created = JSON.parse(cli("--json", "admin:token", "create", "--role", "support", "--name", "helpdesk").stdout) as { token: string; role: string };
+    const created = JSON.parse(cli("--json", "admin:token", "create", "--role", "support", "--name", "helpdesk").stdout) as {
+      token: string;
+      role: string;
+    };
     expect(created.role).toBe("support");
     expect(created.token).toMatch(/^chk_s_[0-9A-Za-z]{32}$/);
   });
 
   test("license:issue issues through the same service: Founders seats are capped here too", () => {
     expect(cli("setup", "init").status).toBe(0);
-    const issued = JSON.parse(cli("--json", "license:issue", "--email", "Founder@Example.com", "--plan", "founders").stdout) as { key: string; plan: string };
+    const issued = JSON.parse(cli("--json", "license:issue", "--email", "Founder@Example.com", "--plan", "founders").stdout) as {
+      key: string;
+      plan: string;
+    };
     expect(issued.key).toMatch(/^CHA-[0-9A-F]{8}(?:-[0-9A-F]{8}){3}$/);
     const seatsLeft = JSON.parse(cli("--json", "setup", "test").stdout) as { collections: Record<string, number> };
     expect(seatsLeft.collections.licenses).toBe(1);
@@ -82,7 +104,11 @@ describe("npm run cli", () => {
   });
 
   test("the first start of an empty database prints an owner token and demo keys that work; the CLI attaches to the running platform", async () => {
-    const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: env({ PORT: "0", LOG_LEVEL: "info" }), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [MAIN], {
+      cwd: ROOT,
+      env: env({ PORT: "0", LOG_LEVEL: "info" }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     children.push(child);
     let stdout = "";
     child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -110,9 +136,15 @@ describe("npm run cli", () => {
     expect(holder.data).toEqual({ viewer: { kind: "license", license: { plan: { name: "pro" } } } });
 
     // The CLI uses the running platform's engine (recorded in the data folder) instead of failing on the lock.
-    const created = spawnSync(process.execPath, [CLI, "--json", "admin:token", "create", "--role", "readonly", "--name", "auditor"], { cwd: ROOT, env: env(), encoding: "utf8" });
+    const created = spawnSync(process.execPath, [CLI, "--json", "admin:token", "create", "--role", "readonly", "--name", "auditor"], {
+      cwd: ROOT,
+      env: env(),
+      encoding: "utf8",
+    });
     expect(created.status).toBe(0);
     const token = (JSON.parse(created.stdout) as { token: string }).token;
-    expect((await graphql(baseUrl, "{ viewer { role } }", { authorization: `Bearer ${token}` })).data).toEqual({ viewer: { role: "readonly" } });
+    expect((await graphql(baseUrl, "{ viewer { role } }", { authorization: `Bearer ${token}` })).data).toEqual({
+      viewer: { role: "readonly" },
+    });
   });
 });

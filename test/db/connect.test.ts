@@ -75,7 +75,10 @@ describe("connectDatabase", () => {
     const notes = db.connection.model("Note", new mongoose.Schema({ n: Number }));
     await db.close();
     // A buffering connection would queue the query and fail only after bufferTimeoutMS with this message.
-    const error = await notes.countDocuments().then(() => undefined, (rejection: unknown) => rejection as Error);
+    const error = await notes.countDocuments().then(
+      () => undefined,
+      (rejection: unknown) => rejection as Error,
+    );
     expect(error).toBeInstanceOf(Error);
     expect(error?.message).not.toMatch(/buffering timed out/);
   });

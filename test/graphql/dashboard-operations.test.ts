@@ -31,7 +31,10 @@ describe("the dashboard's operations", () => {
   /** Runs an operation as the owner and returns its data; any error fails the test with its message. */
   async function run<K extends OperationName>(name: K, variables: VariablesOf<K>): Promise<ResultOf<K>> {
     const response = await runOperation(platform.graphql.bind(platform), name, variables, owner);
-    if (response.errors) throw new Error(`${name}: ${response.errors.map((error) => `${String(error.extensions?.code)} ${error.message} at ${(error.path ?? []).join(".")}`).join("; ")}`);
+    if (response.errors)
+      throw new Error(
+        `${name}: ${response.errors.map((error) => `${String(error.extensions?.code)} ${error.message} at ${(error.path ?? []).join(".")}`).join("; ")}`,
+      );
     expect(response.status).toBe(200);
     if (!response.data) throw new Error(`${name}: no data`);
     return response.data;
@@ -42,11 +45,32 @@ describe("the dashboard's operations", () => {
   it("lists every operation of schema/operations in DashboardOperations (so each has its generated types)", () => {
     // A compile-time list cannot be enumerated; this record must name every key of DashboardOperations.
     const covered: Record<OperationName, true> = {
-      Viewer: true, Admins: true, CreateAdminToken: true, RevokeAdminToken: true, ProviderKeys: true, SetProviderKey: true,
-      Customers: true, CustomerDetail: true, CreateCustomer: true, UpdateCustomer: true, SetCustomerStatus: true,
-      Licenses: true, LicenseDetail: true, IssueLicense: true, SuspendLicense: true, ReactivateLicense: true, CancelLicense: true,
-      ChangeLicensePlan: true, ExtendLicense: true, RotateLicenseKey: true, RevealLicenseKey: true,
-      Plans: true, UpdatePlan: true, Usage: true, Payments: true, Activity: true,
+      Viewer: true,
+      Admins: true,
+      CreateAdminToken: true,
+      RevokeAdminToken: true,
+      ProviderKeys: true,
+      SetProviderKey: true,
+      Customers: true,
+      CustomerDetail: true,
+      CreateCustomer: true,
+      UpdateCustomer: true,
+      SetCustomerStatus: true,
+      Licenses: true,
+      LicenseDetail: true,
+      IssueLicense: true,
+      SuspendLicense: true,
+      ReactivateLicense: true,
+      CancelLicense: true,
+      ChangeLicensePlan: true,
+      ExtendLicense: true,
+      RotateLicenseKey: true,
+      RevealLicenseKey: true,
+      Plans: true,
+      UpdatePlan: true,
+      Usage: true,
+      Payments: true,
+      Activity: true,
     };
     expect(operationNames()).toEqual(Object.keys(covered).sort());
   });
@@ -54,7 +78,9 @@ describe("the dashboard's operations", () => {
   it("are all within the query limits and valid against the served schema", async () => {
     const schema: GraphQLSchema = await buildApiSchema();
     const problems = operationNames().flatMap((name) =>
-      validate(schema, operationDocument(name as keyof DashboardOperations), [...specifiedRules, ...queryLimitRules()]).map((error) => `${name}: ${error.message}`),
+      validate(schema, operationDocument(name as keyof DashboardOperations), [...specifiedRules, ...queryLimitRules()]).map(
+        (error) => `${name}: ${error.message}`,
+      ),
     );
     expect(problems).toEqual([]);
   });
@@ -84,7 +110,9 @@ describe("the dashboard's operations", () => {
   });
 
   it("a customer's life: create, update, status, list, detail", async () => {
-    const { createCustomer } = await run("CreateCustomer", { input: { email: "Dash.Board@Example.com", name: "Dash Board", country: "IT" } });
+    const { createCustomer } = await run("CreateCustomer", {
+      input: { email: "Dash.Board@Example.com", name: "Dash Board", country: "IT" },
+    });
     expect(createCustomer.email).toBe("dash.board@example.com");
     const status: CustomerStatus = createCustomer.status;
     expect(status).toBe("active");
@@ -142,7 +170,15 @@ describe("the dashboard's operations", () => {
 
     const { activity } = await run("Activity", { filter: { licenseId: id }, first: 50 });
     const actions = activity.edges.map((edge) => edge.node.action);
-    for (const action of ["license.issued", "license.suspended", "license.reactivated", "license.plan_changed", "license.extended", "license.key_rotated", "license.cancelled"]) {
+    for (const action of [
+      "license.issued",
+      "license.suspended",
+      "license.reactivated",
+      "license.plan_changed",
+      "license.extended",
+      "license.key_rotated",
+      "license.cancelled",
+    ]) {
       expect(actions).toContain(action);
     }
     expect(activity.edges.every((edge) => edge.node.license?.id === id && edge.node.customer?.email === "licensee@example.com")).toBe(true);
@@ -175,10 +211,31 @@ describe("the dashboard's operations", () => {
     const issued = await issue("user@example.com", "pro");
     const at = new Date(Date.UTC(2026, 0, 15, 10));
     await platform.services.models.UsageLog.create([
-      { license_id: issued.license.id, endpoint: "/ai/chat", provider: "openai", model: "gpt-4o-mini", tokens_used: 600, cost_micros: 900, created_at: at },
-      { license_id: issued.license.id, endpoint: "/ai/chat", provider: "anthropic", model: "claude", tokens_used: 400, cost_micros: 700, created_at: at },
+      {
+        license_id: issued.license.id,
+        endpoint: "/ai/chat",
+        provider: "openai",
+        model: "gpt-4o-mini",
+        tokens_used: 600,
+        cost_micros: 900,
+        created_at: at,
+      },
+      {
+        license_id: issued.license.id,
+        endpoint: "/ai/chat",
+        provider: "anthropic",
+        model: "claude",
+        tokens_used: 400,
+        cost_micros: 700,
+        created_at: at,
+      },
     ]);
-    const { usage } = await run("Usage", { licenseId: issued.license.id, from: "2026-01-01T00:00:00.000Z", to: "2026-02-01T00:00:00.000Z", groupBy: "PROVIDER" });
+    const { usage } = await run("Usage", {
+      licenseId: issued.license.id,
+      from: "2026-01-01T00:00:00.000Z",
+      to: "2026-02-01T00:00:00.000Z",
+      groupBy: "PROVIDER",
+    });
     expect(usage).toEqual([
       { key: "anthropic", requests: 1, tokens: 400, costMicros: 700, cost: expect.any(String) },
       { key: "openai", requests: 1, tokens: 600, costMicros: 900, cost: expect.any(String) },
@@ -200,11 +257,19 @@ describe("the dashboard's operations", () => {
     });
 
     const { customer } = await run("CustomerDetail", { id: customerId });
-    expect(customer.payments.map((payment) => [payment.transactionId, payment.amount, payment.license?.id])).toEqual([["txn_dashboard_1", "7.99", issued.license.id]]);
+    expect(customer.payments.map((payment) => [payment.transactionId, payment.amount, payment.license?.id])).toEqual([
+      ["txn_dashboard_1", "7.99", issued.license.id],
+    ]);
 
     const { payments } = await run("Payments", { filter: { customerId, status: "completed" } });
     expect(payments.totalCount).toBe(1);
-    expect(payments.edges[0].node).toMatchObject({ amount: "7.99", amountCents: 799, transactionId: "txn_dashboard_1", customer: { email: "payer@example.com" }, metadata: {} });
+    expect(payments.edges[0].node).toMatchObject({
+      amount: "7.99",
+      amountCents: 799,
+      transactionId: "txn_dashboard_1",
+      customer: { email: "payer@example.com" },
+      metadata: {},
+    });
     expect(payments.edges[0].node.license?.id).toBe(issued.license.id);
   });
 
@@ -213,18 +278,32 @@ describe("the dashboard's operations", () => {
     const issued = await issue("empty-json@example.com", "pro");
     await run("RevealLicenseKey", { id: issued.license.id });
     await platform.services.models.Payment.create({
-      customer_id: issued.license.customer.id, amount_cents: 1, currency: "EUR", status: PaymentStatus.pending, provider: "paddle", transaction_id: "txn_empty_json",
+      customer_id: issued.license.customer.id,
+      amount_cents: 1,
+      currency: "EUR",
+      status: PaymentStatus.pending,
+      provider: "paddle",
+      transaction_id: "txn_empty_json",
     });
     const queries: Array<[string, string, Record<string, unknown>]> = [
       ["Plan.metadata", `{ plan(name: "pro") { metadata } }`, {}],
       ["License.metadata", `query ($id: ID!) { license(id: $id) { metadata } }`, { id: issued.license.id }],
-      ["Payment.metadata", `query ($id: ID!) { payments(filter: { customerId: $id }) { edges { node { metadata } } } }`, { id: issued.license.customer.id }],
-      ["ActivityEntry.details", `query ($id: ID!) { activity(filter: { licenseId: $id, action: "license.key_revealed" }) { edges { node { details } } } }`, { id: issued.license.id }],
+      [
+        "Payment.metadata",
+        `query ($id: ID!) { payments(filter: { customerId: $id }) { edges { node { metadata } } } }`,
+        { id: issued.license.customer.id },
+      ],
+      [
+        "ActivityEntry.details",
+        `query ($id: ID!) { activity(filter: { licenseId: $id, action: "license.key_revealed" }) { edges { node { details } } } }`,
+        { id: issued.license.id },
+      ],
     ];
     const failures: string[] = [];
     for (const [field, query, variables] of queries) {
       const response = await platform.graphql(query, variables, owner);
-      if (response.errors) failures.push(`${field}: ${response.errors.map((error) => `${String(error.extensions?.code)} ${error.message}`).join("; ")}`);
+      if (response.errors)
+        failures.push(`${field}: ${response.errors.map((error) => `${String(error.extensions?.code)} ${error.message}`).join("; ")}`);
     }
     expect(failures).toEqual([]);
   });

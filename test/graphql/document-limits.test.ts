@@ -38,7 +38,11 @@ describe("documents refused before any work (security review)", () => {
   /** POSTs anonymously and returns the response, its raw body and the database commands it caused. */
   async function post(query: string) {
     const { result, commands } = await platform.commands.during(async () => {
-      const response = await fetch(`${platform.baseUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+      const response = await fetch(`${platform.baseUrl}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+      });
       return { status: response.status, text: await response.text() };
     });
     return { ...result, body: JSON.parse(result.text) as Omit<GraphQLResponse, "status">, commands };
@@ -104,7 +108,9 @@ describe("documents refused before any work (security review)", () => {
 
     it("leaves a moderately deep document to the depth limit, which names the depth", async () => {
       // payments → edges → node → license, then customer → licenses seven times, then plan → name: 20 levels.
-      const response = await post(`{ payments(first: 1) { edges { node { license { ${"customer { licenses { ".repeat(7)}plan { name }${" } }".repeat(7)} } } } } }`);
+      const response = await post(
+        `{ payments(first: 1) { edges { node { license { ${"customer { licenses { ".repeat(7)}plan { name }${" } }".repeat(7)} } } } } }`,
+      );
       expectTooComplex(response, 2);
       expect(messages(response.body.errors)).toMatch(/nested 20 levels deep; the limit is 10 \| Query is too expensive/);
     });

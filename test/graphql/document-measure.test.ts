@@ -87,7 +87,8 @@ describe("measuring a document in time linear in its size", () => {
 /** The former measurement: expands every spread. Correct, and exponential; used here as the reference on small documents. */
 function expandingMeasure(document: DocumentNode): Measure[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const walk = (set: SelectionSetNode, depth: number): Measure => {
     const total: Measure = { depth, aliases: 0, cost: 0 };
     for (const selection of set.selections) {
@@ -113,7 +114,9 @@ function expandingMeasure(document: DocumentNode): Measure[] {
     }
     return total;
   };
-  return document.definitions.flatMap((definition) => (definition.kind === Kind.OPERATION_DEFINITION ? [walk(definition.selectionSet, 1)] : []));
+  return document.definitions.flatMap((definition) =>
+    definition.kind === Kind.OPERATION_DEFINITION ? [walk(definition.selectionSet, 1)] : [],
+  );
 }
 
 describe("agreement with expanding every spread", () => {
@@ -125,8 +128,14 @@ describe("agreement with expanding every spread", () => {
 
   it.each<[string, string]>([
     ["fragments at several depths", `{ a { b { ...D } ...D } ...D } fragment D on X { c { d { e } } f: g }`],
-    ["nested fragments under lists", `{ customers(first: 5) { edges { node { ...C } } } } fragment C on Customer { email a: licenses { ...L b: status } } fragment L on License { status plan { name ... on Plan { c: displayName } } }`],
-    ["introspection and several operations", `query A { ...Q x: plans { __typename t: __typename } } query B { y: __schema { types { name } } ...Q } fragment Q on Query { licenses(first: 3) { edges { node { ...L } } } } fragment L on License { status plan { name } }`],
+    [
+      "nested fragments under lists",
+      `{ customers(first: 5) { edges { node { ...C } } } } fragment C on Customer { email a: licenses { ...L b: status } } fragment L on License { status plan { name ... on Plan { c: displayName } } }`,
+    ],
+    [
+      "introspection and several operations",
+      `query A { ...Q x: plans { __typename t: __typename } } query B { y: __schema { types { name } } ...Q } fragment Q on Query { licenses(first: 3) { edges { node { ...L } } } } fragment L on License { status plan { name } }`,
+    ],
     ["a small fan-out, three spreads per level, two operations", fanOutDocument({ levels: 6, spreads: 3, operations: 2 })],
     ["a fragment spread twice in one selection", `{ plans { ...P ...P } } fragment P on Plan { n: name allowedModels { provider } }`],
     ...dashboard,

@@ -25,7 +25,13 @@ describe("GraphQL over HTTP audit (graphql-http)", () => {
         results.set(audit.id, await audit.fn());
       } catch (error) {
         // An audit throws only when it cannot run at all; that counts as a failure of its requirement.
-        results.set(audit.id, { id: audit.id, name: audit.name, status: "error", reason: `audit threw: ${String(error)}`, response: new Response() });
+        results.set(audit.id, {
+          id: audit.id,
+          name: audit.name,
+          status: "error",
+          reason: `audit threw: ${String(error)}`,
+          response: new Response(),
+        });
       }
     }
   });
@@ -46,7 +52,9 @@ describe("GraphQL over HTTP audit (graphql-http)", () => {
     const all = [...results.values()];
     expect(all).toHaveLength(audits.length);
     const count = (status: AuditResult["status"]): number => all.filter((result) => result.status === status).length;
-    const notOk = all.filter((result) => result.status !== "ok").map((result) => `  ${result.status} ${result.id} ${result.name}: ${"reason" in result ? result.reason : ""}`);
+    const notOk = all
+      .filter((result) => result.status !== "ok")
+      .map((result) => `  ${result.status} ${result.id} ${result.name}: ${"reason" in result ? result.reason : ""}`);
     console.log(
       `graphql-http audit: ${count("ok")}/${all.length} ok, ${count("error")} errors (MUST), ${count("warn")} warnings (SHOULD), ${count("notice")} notices (MAY)\n${notOk.join("\n")}`,
     );

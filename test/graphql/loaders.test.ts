@@ -16,9 +16,15 @@ const NESTED_QUERY = /* GraphQL */ `
         node {
           email
           licenses {
-            plan { name }
-            customer { email }
-            usageSummary { requests }
+            plan {
+              name
+            }
+            customer {
+              email
+            }
+            usageSummary {
+              requests
+            }
           }
         }
       }

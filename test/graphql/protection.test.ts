@@ -93,7 +93,10 @@ describe("query limits (G4, G5, G6)", () => {
 
     it("counts aliases hidden in fragments", async () => {
       const fragment = `fragment F on Query { ${Array.from({ length: 8 }, (_, i) => `f${i}: plans { name }`).join(" ")} }`;
-      const response = await send(`{ ...F a: plans { name } b: plans { name } c: plans { name } d: plans { name } e: plans { name } g: plans { name } h: plans { name } i: plans { name } } ${fragment}`, reader);
+      const response = await send(
+        `{ ...F a: plans { name } b: plans { name } c: plans { name } d: plans { name } e: plans { name } g: plans { name } h: plans { name } i: plans { name } } ${fragment}`,
+        reader,
+      );
       expectRefused(response, /16 aliases/);
     });
   });
@@ -176,13 +179,19 @@ describe("HTTP-level protection (G2, G3)", () => {
   });
 
   it("refuses a POST with content-type text/plain as CSRF (400)", async () => {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "text/plain", ...reader }, body: JSON.stringify({ query: "{ plans { name } }" }) });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "text/plain", ...reader },
+      body: JSON.stringify({ query: "{ plans { name } }" }),
+    });
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/Cross-Site Request Forgery/);
   });
 
   it("answers a GET query carrying apollo-require-preflight", async () => {
-    const response = await fetch(`${url}?query=${encodeURIComponent("{ plans { name } }")}`, { headers: { "apollo-require-preflight": "true", ...reader } });
+    const response = await fetch(`${url}?query=${encodeURIComponent("{ plans { name } }")}`, {
+      headers: { "apollo-require-preflight": "true", ...reader },
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as GraphQLResponse<{ plans: Array<{ name: string }> }>;
     expect(body.data?.plans.map((plan) => plan.name)).toContain("pro");
@@ -191,7 +200,9 @@ describe("HTTP-level protection (G2, G3)", () => {
   it("refuses a mutation over GET and changes nothing", async () => {
     const owner = bearer(await platform.token(AdminRole.owner));
     const mutation = `mutation { createCustomer(input: { email: "via-get@example.com" }) { id } }`;
-    const response = await fetch(`${url}?query=${encodeURIComponent(mutation)}`, { headers: { "apollo-require-preflight": "true", ...owner } });
+    const response = await fetch(`${url}?query=${encodeURIComponent(mutation)}`, {
+      headers: { "apollo-require-preflight": "true", ...owner },
+    });
     expect(response.status).toBe(405);
     expect(await platform.services.models.Customer.countDocuments({ email: "via-get@example.com" })).toBe(0);
   });

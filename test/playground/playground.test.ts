@@ -62,14 +62,16 @@ describe("playground routes", () => {
     expect(response.json()).toEqual(NOT_FOUND);
   });
 
-  it.each(["/playground/..%2fpackage.json", "/playground/..%2F..%2Fpackage.json", "/playground/%2e%2e%2fbuild.mjs", "/playground/../package.json"])(
-    "serves nothing outside the bundle: %s",
-    async (url) => {
-      const response = await platform.app.inject({ url });
-      expect(response.statusCode).toBe(404);
-      expect(response.body).not.toContain("chatello-platform");
-    },
-  );
+  it.each([
+    "/playground/..%2fpackage.json",
+    "/playground/..%2F..%2Fpackage.json",
+    "/playground/%2e%2e%2fbuild.mjs",
+    "/playground/../package.json",
+  ])("serves nothing outside the bundle: %s", async (url) => {
+    const response = await platform.app.inject({ url });
+    expect(response.statusCode).toBe(404);
+    expect(response.body).not.toContain("chatello-platform");
+  });
 });
 
 describe("playground without a built bundle", () => {
@@ -124,7 +126,10 @@ describe("playground in headless Chromium", () => {
     await page.waitFor("the typed query", `${editorText(".graphiql-query-editor")} === "{ viewer { kind role } }"`);
 
     await page.click(".graphiql-execute-button");
-    const resultText = await page.waitFor<string>("the result", `(() => { const t = ${editorText(".result-window")}; return t.includes("viewer") && t; })()`);
+    const resultText = await page.waitFor<string>(
+      "the result",
+      `(() => { const t = ${editorText(".result-window")}; return t.includes("viewer") && t; })()`,
+    );
     expect(JSON.parse(resultText)).toEqual({ data: { viewer: { kind: "admin", role: "support" } } });
 
     await page.screenshot(screenshotFile);
@@ -133,7 +138,14 @@ describe("playground in headless Chromium", () => {
     const remote = page.requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith("data:"));
     expect(remote).toEqual([]);
     const paths = new Set(page.requests.map((url) => url.replace(origin, "")));
-    for (const expected of ["/playground", "/playground/", "/playground/main.js", "/playground/main.css", "/playground/graphql.worker.js", "/graphql"]) {
+    for (const expected of [
+      "/playground",
+      "/playground/",
+      "/playground/main.js",
+      "/playground/main.css",
+      "/playground/graphql.worker.js",
+      "/graphql",
+    ]) {
       expect(paths).toContain(expected);
     }
     // The CSP let everything the page needs through, and nothing else went wrong.

@@ -41,7 +41,11 @@ interface BadInput {
 }
 
 /** node:http rather than fetch, which refuses bodies on GET (the point here is that GET routes ignore them). */
-function send(method: string, path: string, options: { key?: string; body?: string | Uint8Array; contentType?: string; headers?: Record<string, string> }): Promise<Answer> {
+function send(
+  method: string,
+  path: string,
+  options: { key?: string; body?: string | Uint8Array; contentType?: string; headers?: Record<string, string> },
+): Promise<Answer> {
   const url = new URL(path, platform.baseUrl);
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.key !== undefined) headers["x-license-key"] = options.key;
@@ -72,13 +76,25 @@ const NON_UTF8 = new Uint8Array([0x7b, 0x22, 0x73, 0x22, 0x3a, 0x22, 0xff, 0xfe,
 
 const JSON_TYPE = "application/json";
 const BAD_INPUTS: BadInput[] = [
-  { name: "malformed JSON", send: (method, path) => send(method, path, { key, body: '{"site_url": "a.example",', contentType: JSON_TYPE }) },
-  { name: "wrong types", send: (method, path) => send(method, path, { key, body: JSON.stringify({ site_url: { $gt: "" }, days: [1] }), contentType: JSON_TYPE }) },
+  {
+    name: "malformed JSON",
+    send: (method, path) => send(method, path, { key, body: '{"site_url": "a.example",', contentType: JSON_TYPE }),
+  },
+  {
+    name: "wrong types",
+    send: (method, path) => send(method, path, { key, body: JSON.stringify({ site_url: { $gt: "" }, days: [1] }), contentType: JSON_TYPE }),
+  },
   { name: "a JSON array", send: (method, path) => send(method, path, { key, body: "[1,2,3]", contentType: JSON_TYPE }) },
-  { name: "a 10 MB body", send: (method, path) => send(method, path, { key, body: `{"site_url":"${"x".repeat(10 * 1024 * 1024)}"}`, contentType: JSON_TYPE }) },
+  {
+    name: "a 10 MB body",
+    send: (method, path) => send(method, path, { key, body: `{"site_url":"${"x".repeat(10 * 1024 * 1024)}"}`, contentType: JSON_TYPE }),
+  },
   { name: "non-UTF-8 bytes", send: (method, path) => send(method, path, { key, body: NON_UTF8, contentType: JSON_TYPE }) },
   { name: "huge headers", send: (method, path) => send(method, path, { key, headers: { "x-padding": "p".repeat(20 * 1024) } }) },
-  { name: "a key of 10,000 characters", send: (method, path) => send(method, path, { key: "K".repeat(10_000), body: '{"site_url":"a.example"}', contentType: JSON_TYPE }) },
+  {
+    name: "a key of 10,000 characters",
+    send: (method, path) => send(method, path, { key: "K".repeat(10_000), body: '{"site_url":"a.example"}', contentType: JSON_TYPE }),
+  },
 ];
 
 describe.each(BAD_INPUTS.map((input) => [input.name, input] as const))("%s", (_name, input) => {
@@ -104,6 +120,9 @@ describe.each(BAD_INPUTS.map((input) => [input.name, input] as const))("%s", (_n
 
 function stripLastCheck(collections: Record<string, unknown[]>): Record<string, unknown[]> {
   return Object.fromEntries(
-    Object.entries(collections).map(([name, docs]) => [name, docs.map((doc) => ({ ...(doc as Record<string, unknown>), last_check: undefined }))]),
+    Object.entries(collections).map(([name, docs]) => [
+      name,
+      docs.map((doc) => ({ ...(doc as Record<string, unknown>), last_check: undefined })),
+    ]),
   );
 }

@@ -14,7 +14,28 @@ afterAll(async () => {
 
 const packageVersion = (JSON.parse(readFileSync(path.join(__dirname, "../../package.json"), "utf8")) as { version: string }).version;
 const MIB = 1024 * 1024;
-const ERROR_CODES = ["LICENSE_REQUIRED", "LICENSE_NOT_FOUND", "LICENSE_INACTIVE", "LICENSE_SUSPENDED", "LICENSE_EXPIRED", "AI_NOT_INCLUDED", "MODEL_NOT_ALLOWED", "TOO_MANY_SITES", "MONTHLY_LIMIT", "MINUTE_LIMIT", "HOUR_LIMIT", "BUDGET_EXCEEDED", "RATE_LIMITED", "INVALID_INPUT", "PROVIDER_NOT_CONFIGURED", "PROVIDER_ERROR", "NOT_FOUND", "METHOD_NOT_ALLOWED", "DATABASE_UNAVAILABLE", "INTERNAL_ERROR"];
+const ERROR_CODES = [
+  "LICENSE_REQUIRED",
+  "LICENSE_NOT_FOUND",
+  "LICENSE_INACTIVE",
+  "LICENSE_SUSPENDED",
+  "LICENSE_EXPIRED",
+  "AI_NOT_INCLUDED",
+  "MODEL_NOT_ALLOWED",
+  "TOO_MANY_SITES",
+  "MONTHLY_LIMIT",
+  "MINUTE_LIMIT",
+  "HOUR_LIMIT",
+  "BUDGET_EXCEEDED",
+  "RATE_LIMITED",
+  "INVALID_INPUT",
+  "PROVIDER_NOT_CONFIGURED",
+  "PROVIDER_ERROR",
+  "NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
+  "DATABASE_UNAVAILABLE",
+  "INTERNAL_ERROR",
+];
 
 function expectCors(response: HttpResult): void {
   expect(response.headers.get("access-control-allow-origin")).toBe("*");
@@ -32,11 +53,27 @@ it("GET / answers the API information, with the package version", async () => {
     status: "active",
     endpoints: {
       public: ["/api/health", "/api/validate"],
-      authenticated: ["/api/chat", "/api/usage/current", "/api/usage/history", "/api/limits/check", "/api/activate", "/api/deactivate", "/api/sites"],
+      authenticated: [
+        "/api/chat",
+        "/api/usage/current",
+        "/api/usage/history",
+        "/api/limits/check",
+        "/api/activate",
+        "/api/deactivate",
+        "/api/sites",
+      ],
       legacy: ["/api/usage/{license_key}"],
       admin: [],
     },
-    features: ["multi_level_rate_limiting", "token_usage_tracking", "budget_management", "real_time_usage_analytics", "comprehensive_limit_validation", "site_activations", "streaming"],
+    features: [
+      "multi_level_rate_limiting",
+      "token_usage_tracking",
+      "budget_management",
+      "real_time_usage_analytics",
+      "comprehensive_limit_validation",
+      "site_activations",
+      "streaming",
+    ],
     documentation: "https://docs.chatello.io",
   });
 });
@@ -65,17 +102,24 @@ describe("CORS (§1.6)", () => {
     }
   });
 
-  it.each([["/api/validate"], ["/api/activate"], ["/api/sites"], ["/"], ["/anything"], ["/a/b/c?x=1"]])("OPTIONS %s → 204 with the preflight headers", async (target) => {
-    const response = await http(p.baseUrl, "OPTIONS", target, {
-      headers: { origin: "https://shop.example.com", "access-control-request-method": "POST", "access-control-request-headers": "content-type, x-license-key, x-site-url" },
-    });
-    expect(response.status).toBe(204);
-    expect(response.text).toBe("");
-    expectCors(response);
-    expect(response.headers.get("access-control-allow-methods")).toBe("GET, POST, OPTIONS");
-    expect(response.headers.get("access-control-allow-headers")).toBe("Content-Type, X-License-Key, X-Site-URL, Authorization");
-    expect(response.headers.get("access-control-max-age")).toBe("86400");
-  });
+  it.each([["/api/validate"], ["/api/activate"], ["/api/sites"], ["/"], ["/anything"], ["/a/b/c?x=1"]])(
+    "OPTIONS %s → 204 with the preflight headers",
+    async (target) => {
+      const response = await http(p.baseUrl, "OPTIONS", target, {
+        headers: {
+          origin: "https://shop.example.com",
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type, x-license-key, x-site-url",
+        },
+      });
+      expect(response.status).toBe(204);
+      expect(response.text).toBe("");
+      expectCors(response);
+      expect(response.headers.get("access-control-allow-methods")).toBe("GET, POST, OPTIONS");
+      expect(response.headers.get("access-control-allow-headers")).toBe("Content-Type, X-License-Key, X-Site-URL, Authorization");
+      expect(response.headers.get("access-control-max-age")).toBe("86400");
+    },
+  );
 });
 
 describe("unknown routes and oversized input (§1.7)", () => {
@@ -93,18 +137,25 @@ describe("unknown routes and oversized input (§1.7)", () => {
     expect(response.body).toEqual({ error: "Not found", code: "NOT_FOUND" });
   });
 
-  it.each([["/api/validate"], ["/api/activate"], ["/api/deactivate"]])("a body over 1 MiB on %s → 413; exactly 1 MiB is read", async (target) => {
-    const { key, license } = await newLicense(p, "pro");
-    const tooLarge = await http(p.baseUrl, "POST", target, { key, raw: JSON.stringify({ site_url: "big.example.com", pad: "x".repeat(MIB) }), contentType: "application/json" });
-    expect(tooLarge.status).toBe(413);
-    expect(tooLarge.body).toEqual({ error: "Request body too large", code: "INVALID_INPUT" });
-    const prefix = '{"site_url":"big.example.com","pad":"';
-    const exact = `${prefix}${"x".repeat(MIB - prefix.length - 2)}"}`;
-    expect(Buffer.byteLength(exact)).toBe(MIB);
-    expect((await http(p.baseUrl, "POST", target, { key, raw: exact, contentType: "application/json" })).status).toBe(200);
-    const activations = await p.services.models.Activation.countDocuments({ license_id: license._id }).exec();
-    expect(activations).toBe(target === "/api/deactivate" ? 0 : 1);
-  });
+  it.each([["/api/validate"], ["/api/activate"], ["/api/deactivate"]])(
+    "a body over 1 MiB on %s → 413; exactly 1 MiB is read",
+    async (target) => {
+      const { key, license } = await newLicense(p, "pro");
+      const tooLarge = await http(p.baseUrl, "POST", target, {
+        key,
+        raw: JSON.stringify({ site_url: "big.example.com", pad: "x".repeat(MIB) }),
+        contentType: "application/json",
+      });
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.body).toEqual({ error: "Request body too large", code: "INVALID_INPUT" });
+      const prefix = '{"site_url":"big.example.com","pad":"';
+      const exact = `${prefix}${"x".repeat(MIB - prefix.length - 2)}"}`;
+      expect(Buffer.byteLength(exact)).toBe(MIB);
+      expect((await http(p.baseUrl, "POST", target, { key, raw: exact, contentType: "application/json" })).status).toBe(200);
+      const activations = await p.services.models.Activation.countDocuments({ license_id: license._id }).exec();
+      expect(activations).toBe(target === "/api/deactivate" ? 0 : 1);
+    },
+  );
 
   it("a malformed percent-encoded path still answers JSON with CORS headers and a contract code", async () => {
     const response = await http(p.baseUrl, "GET", "/api/%E0%A4%A");
@@ -127,7 +178,11 @@ describe("the license key (§1.2)", () => {
       ["POST", `/api/deactivate?license_key=${key}`, { json: { site_url: "q.example.com" } }],
     ] as Array<[string, string, RequestOptions]>) {
       const response = await http(p.baseUrl, method, target, options);
-      expect({ target, status: response.status, body: response.body }).toEqual({ target, status: 401, body: { error: "License key required", code: "LICENSE_REQUIRED" } });
+      expect({ target, status: response.status, body: response.body }).toEqual({
+        target,
+        status: 401,
+        body: { error: "License key required", code: "LICENSE_REQUIRED" },
+      });
     }
     expect((await http(p.baseUrl, "GET", `/api/sites?license_key=CHA-WRONG`, { key })).status).toBe(200);
   });
@@ -140,7 +195,7 @@ it("no error body carries a stack trace or exception text (§1.4)", async () => 
     ["POST", "/api/validate", { key: "CHA-NOPE" }],
     ["POST", "/api/validate", { key, site: "https://" }],
     ["POST", "/api/validate", { key: "x".repeat(5000) }],
-    ["POST", "/api/activate", { key, raw: "{\"site_url\": [", contentType: "application/json" }],
+    ["POST", "/api/activate", { key, raw: '{"site_url": [', contentType: "application/json" }],
     ["POST", "/api/activate", { key, raw: new Uint8Array([0xc3, 0x28]), contentType: "application/json" }],
     ["POST", "/api/activate", { key, json: { site_url: { $where: "sleep(1)" } } }],
     ["POST", "/api/activate", { key, json: {} }],
@@ -149,13 +204,16 @@ it("no error body carries a stack trace or exception text (§1.4)", async () => 
     ["GET", "/api/sites", { key: "CHA-NOPE" }],
     ["GET", "/nowhere", {}],
     ["GET", "/api/%E0%A4%A", {}],
-    ["POST", "/api/activate", { key, raw: "{}", contentType: "application/json; charset=utf-8; boundary=\"" }],
+    ["POST", "/api/activate", { key, raw: "{}", contentType: 'application/json; charset=utf-8; boundary="' }],
   ];
   for (const [method, target, options] of requests) {
     const response = await http(p.baseUrl, method, target, options);
     const where = `${method} ${target.slice(0, 40)} → ${response.status}`;
     expect({ where, ok: response.status >= 400 && response.status < 500 }).toEqual({ where, ok: true });
-    expect({ where, text: response.text }).not.toEqual({ where, text: expect.stringMatching(/\n\s+at |\bat [\w$.<>]+ \(|Error:|node_modules|\/src\//) });
+    expect({ where, text: response.text }).not.toEqual({
+      where,
+      text: expect.stringMatching(/\n\s+at |\bat [\w$.<>]+ \(|Error:|node_modules|\/src\//),
+    });
   }
 });
 
@@ -186,7 +244,12 @@ describe("bad input changes nothing (§1.7)", () => {
         expect([400, 413]).toContain(response.status);
       }
     }
-    for (const options of [{ site: "https://" }, { json: { site_url: 42 } }, { site: "new.example.com" }, { raw: "garbage", contentType: "text/plain" }]) {
+    for (const options of [
+      { site: "https://" },
+      { json: { site_url: 42 } },
+      { site: "new.example.com" },
+      { raw: "garbage", contentType: "text/plain" },
+    ]) {
       await http(p.baseUrl, "POST", "/api/validate", { key, ...options });
     }
     for (const wrong of ["", key.toLowerCase(), "C".repeat(65)]) {

@@ -148,7 +148,10 @@ export function expectIsoWithin(value: unknown, from: number, to: number): strin
 }
 
 /** The given collections, document by document, as canonical Extended JSON sorted by _id. */
-export async function snapshot(p: Pick<TestPlatform, "db">, names: string[] = ["activations", "licenses"]): Promise<Record<string, unknown[]>> {
+export async function snapshot(
+  p: Pick<TestPlatform, "db">,
+  names: string[] = ["activations", "licenses"],
+): Promise<Record<string, unknown[]>> {
   const native = p.db.connection.db;
   if (!native) throw new Error("the test database is not connected");
   const result: Record<string, unknown[]> = {};

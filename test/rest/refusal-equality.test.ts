@@ -54,7 +54,10 @@ describe.each([
     for (const [kind, { response }] of seen) {
       expect({ kind, fields: Object.keys(response.body).sort() }).toEqual({ kind, fields });
       expect({ kind, type: response.headers.get("content-type") }).toEqual({ kind, type: "application/json; charset=utf-8" });
-      expect({ kind, headers: headerNames(response) }).toEqual({ kind, headers: headerNames((seen.get("unknown") as { response: HttpResult }).response) });
+      expect({ kind, headers: headerNames(response) }).toEqual({
+        kind,
+        headers: headerNames((seen.get("unknown") as { response: HttpResult }).response),
+      });
     }
   });
 

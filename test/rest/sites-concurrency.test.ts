@@ -11,8 +11,10 @@ afterAll(async () => {
   await p.stop();
 });
 
-const activate = (key: string, site: string): Promise<HttpResult> => http(p.baseUrl, "POST", "/api/activate", { key, json: { site_url: site } });
-const deactivate = (key: string, site: string): Promise<HttpResult> => http(p.baseUrl, "POST", "/api/deactivate", { key, json: { site_url: site } });
+const activate = (key: string, site: string): Promise<HttpResult> =>
+  http(p.baseUrl, "POST", "/api/activate", { key, json: { site_url: site } });
+const deactivate = (key: string, site: string): Promise<HttpResult> =>
+  http(p.baseUrl, "POST", "/api/deactivate", { key, json: { site_url: site } });
 
 /** The invariant of §5: the license's active_sites equals its non-development activations, and never exceeds the seats. */
 async function expectConsistent(licenseId: Parameters<typeof storedLicense>[1], maxSites: number): Promise<number> {
@@ -32,8 +34,13 @@ describe("concurrent activations", () => {
     for (const refused of responses.filter((response) => response.status === 403)) {
       expect(refused.body).toMatchObject({ error: "Site limit reached", code: "TOO_MANY_SITES", max_sites: 3 });
     }
-    const winners = responses.filter((response) => response.status === 200).map((response) => response.body.site_url).sort();
-    const stored = (await p.services.models.Activation.find({ license_id: license._id }).lean().exec()).map((activation) => activation.site).sort();
+    const winners = responses
+      .filter((response) => response.status === 200)
+      .map((response) => response.body.site_url)
+      .sort();
+    const stored = (await p.services.models.Activation.find({ license_id: license._id }).lean().exec())
+      .map((activation) => activation.site)
+      .sort();
     expect(stored).toEqual(winners);
     expect(await expectConsistent(license._id, 3)).toBe(3);
   });
@@ -78,7 +85,15 @@ describe("concurrent activations", () => {
     const { key, license } = await newLicense(p, "pro");
     await activate(key, "pool0.example.com");
     await activate(key, "pool1.example.com");
-    const pool = ["pool0.example.com", "pool1.example.com", "pool2.example.com", "pool3.example.com", "pool4.example.com", "pool5.example.com", "staging.pool.example.com"];
+    const pool = [
+      "pool0.example.com",
+      "pool1.example.com",
+      "pool2.example.com",
+      "pool3.example.com",
+      "pool4.example.com",
+      "pool5.example.com",
+      "staging.pool.example.com",
+    ];
     let sampling = true;
     const samples: number[] = [];
     const sampler = (async () => {
@@ -94,7 +109,9 @@ describe("concurrent activations", () => {
     const responses = await Promise.all(calls);
     sampling = false;
     await sampler;
-    const unexpected = responses.filter((response) => response.status !== 200 && response.status !== 403).map((response) => `${response.status} ${response.text}`);
+    const unexpected = responses
+      .filter((response) => response.status !== 200 && response.status !== 403)
+      .map((response) => `${response.status} ${response.text}`);
     expect(unexpected).toEqual([]);
     for (const response of responses.filter((one) => one.status === 403)) expect(response.body.code).toBe("TOO_MANY_SITES");
     expect(samples.length).toBeGreaterThan(0);
@@ -119,21 +136,47 @@ describe("plan downgrade (§5: existing activations stay, new ones are refused)"
     const listed = await http(p.baseUrl, "GET", "/api/sites", { key });
     expect(listed.body).toMatchObject({ active_sites: 3, development_sites: 0, max_sites: 1, sites_remaining: 0 });
     expect((listed.body.sites as unknown[]).length).toBe(3);
-    expect((await activate(key, "b.example.com")).body).toMatchObject({ success: true, already_active: true, active_sites: 3, max_sites: 1, sites_remaining: 0 });
-    expect((await http(p.baseUrl, "POST", "/api/validate", { key, site: "c.example.com" })).body).toMatchObject({ valid: true, site: { newly_activated: false, max_sites: 1 } });
+    expect((await activate(key, "b.example.com")).body).toMatchObject({
+      success: true,
+      already_active: true,
+      active_sites: 3,
+      max_sites: 1,
+      sites_remaining: 0,
+    });
+    expect((await http(p.baseUrl, "POST", "/api/validate", { key, site: "c.example.com" })).body).toMatchObject({
+      valid: true,
+      site: { newly_activated: false, max_sites: 1 },
+    });
 
     const refused = await activate(key, "d.example.com");
     expect(refused.status).toBe(403);
     expect(refused.body).toEqual({ error: "Site limit reached", code: "TOO_MANY_SITES", max_sites: 1, active_sites: 3 });
-    expect((await http(p.baseUrl, "POST", "/api/validate", { key, site: "d.example.com" })).body).toEqual({ valid: false, error: "Site limit reached", code: "TOO_MANY_SITES", max_sites: 1, active_sites: 3 });
+    expect((await http(p.baseUrl, "POST", "/api/validate", { key, site: "d.example.com" })).body).toEqual({
+      valid: false,
+      error: "Site limit reached",
+      code: "TOO_MANY_SITES",
+      max_sites: 1,
+      active_sites: 3,
+    });
     expect((await activate(key, "localhost")).status).toBe(200);
 
-    expect((await deactivate(key, "a.example.com")).body).toMatchObject({ deactivated: true, active_sites: 2, max_sites: 1, sites_remaining: 0 });
+    expect((await deactivate(key, "a.example.com")).body).toMatchObject({
+      deactivated: true,
+      active_sites: 2,
+      max_sites: 1,
+      sites_remaining: 0,
+    });
     expect((await activate(key, "d.example.com")).status).toBe(403);
     await deactivate(key, "b.example.com");
     expect((await activate(key, "d.example.com")).status).toBe(403);
     await deactivate(key, "c.example.com");
-    expect((await activate(key, "d.example.com")).body).toMatchObject({ success: true, already_active: false, active_sites: 1, max_sites: 1, sites_remaining: 0 });
+    expect((await activate(key, "d.example.com")).body).toMatchObject({
+      success: true,
+      already_active: false,
+      active_sites: 1,
+      max_sites: 1,
+      sites_remaining: 0,
+    });
     await expectConsistent(license._id, 1);
   });
 });

@@ -1,6 +1,16 @@
 import { LicenseStatus } from "../../src/modules/licenses/license.model";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
-import { activationCounts, expectIsoWithin, http, JSON_CONTENT_TYPE, newLicense, setLicense, storedLicense, type HttpResult, type RequestOptions } from "./helpers";
+import {
+  activationCounts,
+  expectIsoWithin,
+  http,
+  JSON_CONTENT_TYPE,
+  newLicense,
+  setLicense,
+  storedLicense,
+  type HttpResult,
+  type RequestOptions,
+} from "./helpers";
 
 // POST /api/activate, POST /api/deactivate, GET /api/sites: plugin contract §6.9-6.11, §5, §2.4.
 let p: TestPlatform;
@@ -25,11 +35,29 @@ describe("POST /api/activate", () => {
     expect(first.status).toBe(200);
     expect(first.headers.get("content-type")).toBe(JSON_CONTENT_TYPE);
     const activatedAt = expectIsoWithin(first.body.activated_at, before, after);
-    expect(first.body).toEqual({ success: true, site_url: "example.com/shop", activated_at: activatedAt, is_development: false, already_active: false, active_sites: 1, max_sites: 3, sites_remaining: 2 });
+    expect(first.body).toEqual({
+      success: true,
+      site_url: "example.com/shop",
+      activated_at: activatedAt,
+      is_development: false,
+      already_active: false,
+      active_sites: 1,
+      max_sites: 3,
+      sites_remaining: 2,
+    });
     const seenBefore = (await p.services.models.Activation.findOne({ license_id: license._id }).lean().exec())?.last_seen_at;
 
     const again = await activate({ key, json: { site_url: "HTTP://EXAMPLE.COM/shop" } });
-    expect(again.body).toEqual({ success: true, site_url: "example.com/shop", activated_at: activatedAt, is_development: false, already_active: true, active_sites: 1, max_sites: 3, sites_remaining: 2 });
+    expect(again.body).toEqual({
+      success: true,
+      site_url: "example.com/shop",
+      activated_at: activatedAt,
+      is_development: false,
+      already_active: true,
+      active_sites: 1,
+      max_sites: 3,
+      sites_remaining: 2,
+    });
     const stored = await p.services.models.Activation.find({ license_id: license._id }).lean().exec();
     expect(stored).toHaveLength(1);
     expect(stored[0].activated_at.toISOString()).toBe(activatedAt);
@@ -40,10 +68,23 @@ describe("POST /api/activate", () => {
   it("development sites use no seat, even when every seat is taken", async () => {
     const { key, license } = await newLicense(p, "starter");
     expect((await activate({ key, json: { site_url: "real.example.com" } })).body).toMatchObject({ active_sites: 1, sites_remaining: 0 });
-    for (const [site, normalised] of [["http://localhost:8080/", "localhost:8080"], ["https://staging.example.com", "staging.example.com"], ["shop.test", "shop.test"], ["http://[::1]:3000", "[::1]:3000"], ["dev.example.com", "dev.example.com"]]) {
+    for (const [site, normalised] of [
+      ["http://localhost:8080/", "localhost:8080"],
+      ["https://staging.example.com", "staging.example.com"],
+      ["shop.test", "shop.test"],
+      ["http://[::1]:3000", "[::1]:3000"],
+      ["dev.example.com", "dev.example.com"],
+    ]) {
       const response = await activate({ key, json: { site_url: site } });
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ site_url: normalised, is_development: true, already_active: false, active_sites: 1, max_sites: 1, sites_remaining: 0 });
+      expect(response.body).toMatchObject({
+        site_url: normalised,
+        is_development: true,
+        already_active: false,
+        active_sites: 1,
+        max_sites: 1,
+        sites_remaining: 0,
+      });
     }
     expect(await activationCounts(p, license._id)).toEqual({ all: 6, seated: 1 });
   });
@@ -72,10 +113,22 @@ describe("POST /api/activate", () => {
     expect((await activate({ key, site: "header.example.com" })).body).toMatchObject({ site_url: "header.example.com" });
     expect((await activate({ key, site: "header2.example.com", json: {} })).body).toMatchObject({ site_url: "header2.example.com" });
     expect((await activate({ key, site: "header3.example.com", json: null })).body).toMatchObject({ site_url: "header3.example.com" });
-    expect((await activate({ key, site: "ignored.example.com", json: { site_url: "body.example.com" } })).body).toMatchObject({ site_url: "body.example.com" });
-    for (const options of [{ key }, { key, json: {} }, { key, json: null }, { key, json: { site_url: null } }, { key, json: { other: "x.example.com" } }]) {
+    expect((await activate({ key, site: "ignored.example.com", json: { site_url: "body.example.com" } })).body).toMatchObject({
+      site_url: "body.example.com",
+    });
+    for (const options of [
+      { key },
+      { key, json: {} },
+      { key, json: null },
+      { key, json: { site_url: null } },
+      { key, json: { other: "x.example.com" } },
+    ]) {
       const response = await activate(options);
-      expect({ options, status: response.status, body: response.body }).toEqual({ options, status: 400, body: { error: "site_url required", code: "INVALID_INPUT" } });
+      expect({ options, status: response.status, body: response.body }).toEqual({
+        options,
+        status: 400,
+        body: { error: "site_url required", code: "INVALID_INPUT" },
+      });
     }
   });
 
@@ -92,7 +145,10 @@ describe("POST /api/activate", () => {
     ["a JSON array", { raw: '[{"site_url":"a.example.com"}]', contentType: "application/json" }],
     ["a JSON number", { raw: "42", contentType: "application/json" }],
     ["a JSON string", { raw: '"a.example.com"', contentType: "application/json" }],
-    ["non-UTF-8 bytes", { raw: new Uint8Array([0x7b, 0x22, 0x73, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]), contentType: "application/json" }],
+    [
+      "non-UTF-8 bytes",
+      { raw: new Uint8Array([0x7b, 0x22, 0x73, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]), contentType: "application/json" },
+    ],
     ["a text/plain body", { raw: '{"site_url":"a.example.com"}', contentType: "text/plain" }],
     ["a form body", { raw: "site_url=a.example.com", contentType: "application/x-www-form-urlencoded" }],
     ["bytes without a Content-Type", { raw: new TextEncoder().encode('{"site_url":"a.example.com"}') }],
@@ -107,21 +163,24 @@ describe("POST /api/activate", () => {
   });
 
   it.each<[string, unknown]>([
-    ["no host", "https://"], ["http without //", "http:/example.com"], ["a control character", "exa\nmple.com"], ["a number", 42], ["a boolean", true],
-    ["an operator object", { $ne: null }], ["an array", ["a.example.com"]], ["over 2048 characters", `${"x".repeat(2049)}.com`],
-  ])(
-    "invalid site_url (%s) → 400 Invalid site_url, on activate and deactivate",
-    async (_label, site) => {
-      const { key, license } = await newLicense(p, "pro");
-      await activate({ key, json: { site_url: "keep.example.com" } });
-      for (const call of [activate, deactivate]) {
-        const response = await call({ key, json: { site_url: site } });
-        expect(response.status).toBe(400);
-        expect(response.body).toEqual({ error: "Invalid site_url", code: "INVALID_INPUT" });
-      }
-      expect(await activationCounts(p, license._id)).toEqual({ all: 1, seated: 1 });
-    },
-  );
+    ["no host", "https://"],
+    ["http without //", "http:/example.com"],
+    ["a control character", "exa\nmple.com"],
+    ["a number", 42],
+    ["a boolean", true],
+    ["an operator object", { $ne: null }],
+    ["an array", ["a.example.com"]],
+    ["over 2048 characters", `${"x".repeat(2049)}.com`],
+  ])("invalid site_url (%s) → 400 Invalid site_url, on activate and deactivate", async (_label, site) => {
+    const { key, license } = await newLicense(p, "pro");
+    await activate({ key, json: { site_url: "keep.example.com" } });
+    for (const call of [activate, deactivate]) {
+      const response = await call({ key, json: { site_url: site } });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ error: "Invalid site_url", code: "INVALID_INPUT" });
+    }
+    expect(await activationCounts(p, license._id)).toEqual({ all: 1, seated: 1 });
+  });
 });
 
 describe("POST /api/deactivate", () => {
@@ -131,10 +190,26 @@ describe("POST /api/deactivate", () => {
     await activate({ key, json: { site_url: "b.example.com" } });
     const first = await deactivate({ key, json: { site_url: "https://www.A.example.com/" } });
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ success: true, site_url: "a.example.com", deactivated: true, is_development: false, active_sites: 1, max_sites: 3, sites_remaining: 2 });
+    expect(first.body).toEqual({
+      success: true,
+      site_url: "a.example.com",
+      deactivated: true,
+      is_development: false,
+      active_sites: 1,
+      max_sites: 3,
+      sites_remaining: 2,
+    });
     const second = await deactivate({ key, site: "a.example.com" });
     expect(second.status).toBe(200);
-    expect(second.body).toEqual({ success: true, site_url: "a.example.com", deactivated: false, is_development: false, active_sites: 1, max_sites: 3, sites_remaining: 2 });
+    expect(second.body).toEqual({
+      success: true,
+      site_url: "a.example.com",
+      deactivated: false,
+      is_development: false,
+      active_sites: 1,
+      max_sites: 3,
+      sites_remaining: 2,
+    });
     expect(await activationCounts(p, license._id)).toEqual({ all: 1, seated: 1 });
     expect((await storedLicense(p, license._id)).active_sites).toBe(1);
   });
@@ -143,7 +218,15 @@ describe("POST /api/deactivate", () => {
     const { key, license } = await newLicense(p, "pro");
     await activate({ key, json: { site_url: "a.example.com" } });
     await activate({ key, json: { site_url: "localhost:8080" } });
-    expect((await deactivate({ key, json: { site_url: "http://localhost:8080/" } })).body).toEqual({ success: true, site_url: "localhost:8080", deactivated: true, is_development: true, active_sites: 1, max_sites: 3, sites_remaining: 2 });
+    expect((await deactivate({ key, json: { site_url: "http://localhost:8080/" } })).body).toEqual({
+      success: true,
+      site_url: "localhost:8080",
+      deactivated: true,
+      is_development: true,
+      active_sites: 1,
+      max_sites: 3,
+      sites_remaining: 2,
+    });
     expect((await deactivate({ key, json: { site_url: "never.test" } })).body).toMatchObject({ deactivated: false, is_development: true });
     expect(await deactivate({ key, json: {} })).toMatchObject({ status: 400, body: { error: "site_url required", code: "INVALID_INPUT" } });
     expect((await storedLicense(p, license._id)).active_sites).toBe(1);
@@ -155,14 +238,27 @@ describe("GET /api/sites", () => {
     const { key, license } = await newLicense(p, "pro");
     for (const site of ["first.example.com", "staging.example.com", "third.example.com"]) await activate({ key, json: { site_url: site } });
     // Reverse the creation order in storage, so the answer must follow activated_at, not insertion order.
-    const times: Record<string, string> = { "third.example.com": "2025-08-10T12:00:00.000Z", "staging.example.com": "2025-08-11T08:00:00.000Z", "first.example.com": "2025-08-12T09:30:00.500Z" };
-    for (const [site, at] of Object.entries(times)) await p.services.models.Activation.updateOne({ license_id: license._id, site }, { $set: { activated_at: new Date(at), last_seen_at: new Date(at) } }).exec();
+    const times: Record<string, string> = {
+      "third.example.com": "2025-08-10T12:00:00.000Z",
+      "staging.example.com": "2025-08-11T08:00:00.000Z",
+      "first.example.com": "2025-08-12T09:30:00.500Z",
+    };
+    for (const [site, at] of Object.entries(times))
+      await p.services.models.Activation.updateOne(
+        { license_id: license._id, site },
+        { $set: { activated_at: new Date(at), last_seen_at: new Date(at) } },
+      ).exec();
     const response = await sites(key);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       success: true,
       license_key: key,
-      sites: ["third.example.com", "staging.example.com", "first.example.com"].map((site) => ({ site_url: site, activated_at: times[site], last_seen_at: times[site], is_development: site.startsWith("staging") })),
+      sites: ["third.example.com", "staging.example.com", "first.example.com"].map((site) => ({
+        site_url: site,
+        activated_at: times[site],
+        last_seen_at: times[site],
+        is_development: site.startsWith("staging"),
+      })),
       active_sites: 2,
       development_sites: 1,
       max_sites: 3,
@@ -172,7 +268,15 @@ describe("GET /api/sites", () => {
 
   it("an empty list for a license without activations", async () => {
     const { key } = await newLicense(p, "starter");
-    expect((await sites(key)).body).toEqual({ success: true, license_key: key, sites: [], active_sites: 0, development_sites: 0, max_sites: 1, sites_remaining: 1 });
+    expect((await sites(key)).body).toEqual({
+      success: true,
+      license_key: key,
+      sites: [],
+      active_sites: 0,
+      development_sites: 0,
+      max_sites: 1,
+      sites_remaining: 1,
+    });
   });
 });
 

@@ -87,10 +87,15 @@ describe("the failed-lookup guard", () => {
 
   test("after 20 lookups of unknown keys in a minute, the IP's requests with a key are refused until the minute ends", async () => {
     const { key } = await newLicense(guarded, "pro");
-    for (let i = 0; i < 21; i++) expect((await http(guarded.baseUrl, "POST", "/api/validate", { key: `CHA-UNKNOWN-${i}` })).status).toBe(404);
+    for (let i = 0; i < 21; i++)
+      expect((await http(guarded.baseUrl, "POST", "/api/validate", { key: `CHA-UNKNOWN-${i}` })).status).toBe(404);
     const refused = await http(guarded.baseUrl, "GET", "/api/sites", { key });
     expect(refused.status).toBe(429);
-    expect(refused.body).toMatchObject({ error: "Rate limit exceeded", message: "20 failed license lookups per 1 minute", code: "RATE_LIMITED" });
+    expect(refused.body).toMatchObject({
+      error: "Rate limit exceeded",
+      message: "20 failed license lookups per 1 minute",
+      code: "RATE_LIMITED",
+    });
     expect(Number(refused.headers.get("retry-after"))).toBe(55);
     // Requests without a key are not affected.
     expect((await http(guarded.baseUrl, "GET", "/")).status).toBe(200);
@@ -110,7 +115,13 @@ test("THROTTLE=off turns the limits off (for benchmarks)", async () => {
 test("the usage routes have their own per-minute limits, and the legacy route counts the path key's requests on arrival", async () => {
   const { key } = await newLicense(platform, "pro");
   for (let i = 0; i < 5; i++) expect((await http(platform.baseUrl, "GET", "/api/usage/history", { key })).status).toBe(200);
-  expect((await http(platform.baseUrl, "GET", "/api/usage/history", { key })).body).toMatchObject({ code: "RATE_LIMITED", message: "5 per 1 minute" });
+  expect((await http(platform.baseUrl, "GET", "/api/usage/history", { key })).body).toMatchObject({
+    code: "RATE_LIMITED",
+    message: "5 per 1 minute",
+  });
   for (let i = 0; i < 10; i++) expect((await http(platform.baseUrl, "GET", `/api/usage/${key}`)).status).toBe(200);
-  expect((await http(platform.baseUrl, "GET", `/api/usage/${key}`)).body).toMatchObject({ code: "RATE_LIMITED", message: "10 per 1 minute" });
+  expect((await http(platform.baseUrl, "GET", `/api/usage/${key}`)).body).toMatchObject({
+    code: "RATE_LIMITED",
+    message: "10 per 1 minute",
+  });
 });

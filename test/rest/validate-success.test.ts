@@ -1,6 +1,17 @@
 import { monthWindow, startOfNextMonth } from "../../src/modules/usage/usage-windows";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
-import { activationCounts, expectIsoWithin, http, importLicense, JSON_CONTENT_TYPE, newCustomer, newLicense, storedLicense, type HttpResult, type RequestOptions } from "./helpers";
+import {
+  activationCounts,
+  expectIsoWithin,
+  http,
+  importLicense,
+  JSON_CONTENT_TYPE,
+  newCustomer,
+  newLicense,
+  storedLicense,
+  type HttpResult,
+  type RequestOptions,
+} from "./helpers";
 
 // POST /api/validate, the 200 answer: plugin contract §6.3 ("200", field rules, founders_deal, compatibility
 // fields, site), §1.2 (the body is never a reason to refuse), §2.2 (lookup).
@@ -13,19 +24,48 @@ afterAll(async () => {
 });
 
 const validate = (options: RequestOptions = {}): Promise<HttpResult> => http(p.baseUrl, "POST", "/api/validate", options);
-const FOUNDERS_FEATURES = ["ai_included", "5_sites", "lifetime_license", "priority_support", "advanced_features", "no_api_key_needed", "founders_badge", "early_access"];
+const FOUNDERS_FEATURES = [
+  "ai_included",
+  "5_sites",
+  "lifetime_license",
+  "priority_support",
+  "advanced_features",
+  "no_api_key_needed",
+  "founders_badge",
+  "early_access",
+];
 const PRO_FEATURES = ["ai_included", "3_sites", "priority_support", "advanced_features", "no_api_key_needed"];
 const THANK_YOU = "🚀 Thank you for being a Founder! You have lifetime access to Chatello SaaS.";
 
 describe("200", () => {
   it("a Founders license with a site: every field, then newly_activated false on the second call", async () => {
-    const founders = await p.services.models.Plan.findOneAndUpdate({ name: "founders" }, { $set: { lifetime_sold: 40 } }, { returnDocument: "after" }).exec();
+    const founders = await p.services.models.Plan.findOneAndUpdate(
+      { name: "founders" },
+      { $set: { lifetime_sold: 40 } },
+      { returnDocument: "after" },
+    ).exec();
     expect(founders).not.toBeNull();
     const { key, license, customer } = await newLicense(p, "founders", { domain: "example.com" });
     const now = new Date();
     await p.services.models.UsageCounter.create([
-      { license_id: license._id, window: monthWindow(now), requests: 150, tokens: 12000, cost_micros: 3000, reserved_micros: 0, expires_at: startOfNextMonth(now) },
-      { license_id: license._id, window: "m:2001-01", requests: 9, tokens: 9, cost_micros: 9, reserved_micros: 0, expires_at: startOfNextMonth(now) },
+      {
+        license_id: license._id,
+        window: monthWindow(now),
+        requests: 150,
+        tokens: 12000,
+        cost_micros: 3000,
+        reserved_micros: 0,
+        expires_at: startOfNextMonth(now),
+      },
+      {
+        license_id: license._id,
+        window: "m:2001-01",
+        requests: 9,
+        tokens: 9,
+        cost_micros: 9,
+        reserved_micros: 0,
+        expires_at: startOfNextMonth(now),
+      },
     ]);
     const before = Date.now();
     const first = await validate({ key, json: { site_url: "https://www.Shop.Example.com/" } });
@@ -37,22 +77,59 @@ describe("200", () => {
     expect(first.body).toEqual({
       valid: true,
       license: {
-        key, status: "active", activated_at: (license.activated_at as Date).toISOString(), expires_at: null, domain: "example.com",
-        last_check: lastCheck, is_lifetime: true, is_founders_deal: true,
+        key,
+        status: "active",
+        activated_at: (license.activated_at as Date).toISOString(),
+        expires_at: null,
+        domain: "example.com",
+        last_check: lastCheck,
+        is_lifetime: true,
+        is_founders_deal: true,
       },
-      plan: { name: "founders", display_name: "Founders Deal - Lifetime", features: FOUNDERS_FEATURES, monthly_requests: 2000, max_sites: 5, price: 29, currency: "EUR", is_lifetime: true },
+      plan: {
+        name: "founders",
+        display_name: "Founders Deal - Lifetime",
+        features: FOUNDERS_FEATURES,
+        monthly_requests: 2000,
+        max_sites: 5,
+        price: 29,
+        currency: "EUR",
+        is_lifetime: true,
+      },
       customer: { email: customer.email, name: "Alice", company: null },
-      founders_deal: { badge: "founders_member", total_sold: 41, remaining_licenses: 459, is_limited_offer: true, thank_you_message: THANK_YOU },
+      founders_deal: {
+        badge: "founders_member",
+        total_sold: 41,
+        remaining_licenses: 459,
+        is_limited_offer: true,
+        thank_you_message: THANK_YOU,
+      },
       features: FOUNDERS_FEATURES,
       usage: { requests_used: 150, requests_limit: 2000, tokens_used: 12000 },
       domain: "example.com",
       expires_at: null,
-      site: { site_url: "shop.example.com", is_development: false, activated_at: activatedAt, newly_activated: true, active_sites: 1, max_sites: 5, sites_remaining: 4 },
+      site: {
+        site_url: "shop.example.com",
+        is_development: false,
+        activated_at: activatedAt,
+        newly_activated: true,
+        active_sites: 1,
+        max_sites: 5,
+        sites_remaining: 4,
+      },
     });
     expectIsoWithin((await storedLicense(p, license._id)).last_check?.toISOString(), before, after);
 
     const second = await validate({ key, site: "shop.example.com" });
-    expect(second.body.site).toEqual({ site_url: "shop.example.com", is_development: false, activated_at: activatedAt, newly_activated: false, active_sites: 1, max_sites: 5, sites_remaining: 4 });
+    expect(second.body.site).toEqual({
+      site_url: "shop.example.com",
+      is_development: false,
+      activated_at: activatedAt,
+      newly_activated: false,
+      active_sites: 1,
+      max_sites: 5,
+      sites_remaining: 4,
+    });
     expect(Date.parse((second.body.license as Record<string, unknown>).last_check as string)).toBeGreaterThanOrEqual(after);
   });
 
@@ -66,8 +143,26 @@ describe("200", () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       valid: true,
-      license: { key, status: "active", activated_at: (license.activated_at as Date).toISOString(), expires_at: expiresAt.toISOString(), domain: null, last_check: lastCheck, is_lifetime: false, is_founders_deal: false },
-      plan: { name: "pro", display_name: "Pro - AI Inclusa", features: PRO_FEATURES, monthly_requests: 1000, max_sites: 3, price: 7.99, currency: "EUR", is_lifetime: false },
+      license: {
+        key,
+        status: "active",
+        activated_at: (license.activated_at as Date).toISOString(),
+        expires_at: expiresAt.toISOString(),
+        domain: null,
+        last_check: lastCheck,
+        is_lifetime: false,
+        is_founders_deal: false,
+      },
+      plan: {
+        name: "pro",
+        display_name: "Pro - AI Inclusa",
+        features: PRO_FEATURES,
+        monthly_requests: 1000,
+        max_sites: 3,
+        price: 7.99,
+        currency: "EUR",
+        is_lifetime: false,
+      },
       customer: { email: customer.email, name: null, company: "ACME" },
       features: PRO_FEATURES,
       usage: { requests_used: 0, requests_limit: 1000, tokens_used: 0 },
@@ -78,7 +173,11 @@ describe("200", () => {
 
   it("an agency site shows max_sites -1 and sites_remaining null", async () => {
     const { key } = await newLicense(p, "agency");
-    expect((await validate({ key, site: "agency.example.com" })).body.site).toMatchObject({ active_sites: 1, max_sites: -1, sites_remaining: null });
+    expect((await validate({ key, site: "agency.example.com" })).body.site).toMatchObject({
+      active_sites: 1,
+      max_sites: -1,
+      sites_remaining: null,
+    });
   });
 
   it("X-Site-URL wins over the body's site_url", async () => {
@@ -105,7 +204,10 @@ describe("200", () => {
     expect(await activationCounts(p, license._id)).toEqual({ all: 0, seated: 0 });
   });
 
-  it.each([["text/plain", "text/plain"], ["none", undefined]])("a JSON-object body names the site whatever the Content-Type (%s) (§1.2)", async (_label, contentType) => {
+  it.each([
+    ["text/plain", "text/plain"],
+    ["none", undefined],
+  ])("a JSON-object body names the site whatever the Content-Type (%s) (§1.2)", async (_label, contentType) => {
     const { key } = await newLicense(p, "pro");
     const response = await validate({ key, raw: JSON.stringify({ site_url: "plain.example.com" }), contentType });
     expect(response.status).toBe(200);
@@ -116,8 +218,12 @@ describe("200", () => {
     const key = await importLicense(p, "CHA-TEST-1234-5678-ABCD");
     const response = await validate({ key });
     expect(response.status).toBe(200);
-    expect(response.body.license).toMatchObject({ key, status: "active", activated_at: "2025-08-10T12:00:00.123Z", domain: "legacy.example.com" });
+    expect(response.body.license).toMatchObject({
+      key,
+      status: "active",
+      activated_at: "2025-08-10T12:00:00.123Z",
+      domain: "legacy.example.com",
+    });
     expect((await validate({ key: key.toLowerCase() })).status).toBe(404);
   });
 });
-

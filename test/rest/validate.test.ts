@@ -1,6 +1,17 @@
 import { LicenseStatus } from "../../src/modules/licenses/license.model";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
-import { activationCounts, http, importLicense, JSON_CONTENT_TYPE, newLicense, newPlan, setLicense, storedLicense, type HttpResult, type RequestOptions } from "./helpers";
+import {
+  activationCounts,
+  http,
+  importLicense,
+  JSON_CONTENT_TYPE,
+  newLicense,
+  newPlan,
+  setLicense,
+  storedLicense,
+  type HttpResult,
+  type RequestOptions,
+} from "./helpers";
 
 // POST /api/validate, the refusals: plugin contract §6.3 rows 1-7 and their order, §2.2 (lookup), §5 (sites).
 let p: TestPlatform;
@@ -112,7 +123,10 @@ describe("rows 3-5: state of the license", () => {
       const { key, license, customer } = await newLicense(p, "pro");
       await setLicense(p, license._id, changes);
       await p.services.models.Customer.updateOne({ _id: customer._id }, { $set: { status: "suspended" } }).exec();
-      expect(await validate({ key })).toMatchObject({ status: 400, body: { valid: false, error: "License is suspended", code: "LICENSE_SUSPENDED" } });
+      expect(await validate({ key })).toMatchObject({
+        status: 400,
+        body: { valid: false, error: "License is suspended", code: "LICENSE_SUSPENDED" },
+      });
     }
   });
 
@@ -134,7 +148,10 @@ describe("rows 3-5: state of the license", () => {
 describe("rows 6-7: the site", () => {
   it.each([["https://"], ["http:/example.com"], ["exa\tmple.com"]])("row 6: invalid site_url %j → 400", async (site) => {
     const { key } = await newLicense(p, "pro");
-    for (const options of [{ key, site }, { key, json: { site_url: site } }]) {
+    for (const options of [
+      { key, site },
+      { key, json: { site_url: site } },
+    ]) {
       const response = await validate(options);
       expect(response.status).toBe(400);
       expect(response.body).toEqual({ valid: false, error: "Invalid site_url", code: "INVALID_INPUT" });
@@ -143,7 +160,10 @@ describe("rows 6-7: the site", () => {
 
   it("row 6: a non-string body site_url → 400 Invalid site_url", async () => {
     const { key } = await newLicense(p, "pro");
-    expect(await validate({ key, json: { site_url: 42 } })).toMatchObject({ status: 400, body: { valid: false, error: "Invalid site_url", code: "INVALID_INPUT" } });
+    expect(await validate({ key, json: { site_url: 42 } })).toMatchObject({
+      status: 400,
+      body: { valid: false, error: "Invalid site_url", code: "INVALID_INPUT" },
+    });
   });
 
   it("row 7: no free seat → 403 with max_sites/active_sites; active and development sites still pass; row 6 before row 7", async () => {
@@ -152,8 +172,14 @@ describe("rows 6-7: the site", () => {
     const refused = await validate({ key, site: "two.example.com" });
     expect(refused.status).toBe(403);
     expect(refused.body).toEqual({ valid: false, error: "Site limit reached", code: "TOO_MANY_SITES", max_sites: 1, active_sites: 1 });
-    expect((await validate({ key, site: "https://www.one.example.com/" })).body).toMatchObject({ valid: true, site: { newly_activated: false } });
-    expect((await validate({ key, site: "localhost:8080" })).body).toMatchObject({ valid: true, site: { site_url: "localhost:8080", is_development: true, active_sites: 1, sites_remaining: 0 } });
+    expect((await validate({ key, site: "https://www.one.example.com/" })).body).toMatchObject({
+      valid: true,
+      site: { newly_activated: false },
+    });
+    expect((await validate({ key, site: "localhost:8080" })).body).toMatchObject({
+      valid: true,
+      site: { site_url: "localhost:8080", is_development: true, active_sites: 1, sites_remaining: 0 },
+    });
     expect((await validate({ key, site: "https://" })).status).toBe(400);
     expect(await activationCounts(p, license._id)).toEqual({ all: 2, seated: 1 });
   });

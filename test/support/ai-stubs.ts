@@ -146,13 +146,16 @@ const openAIDialect: Dialect = {
     object: "chat.completion",
     created: gen.created,
     model: gen.model,
-    choices: [{ index: 0, message: { role: "assistant", content: gen.behaviour.text, refusal: null }, logprobs: null, finish_reason: "stop" }],
+    choices: [
+      { index: 0, message: { role: "assistant", content: gen.behaviour.text, refusal: null }, logprobs: null, finish_reason: "stop" },
+    ],
     ...(gen.behaviour.reportUsage ? { usage: openAIUsage(gen.behaviour) } : {}),
     system_fingerprint: "fp_stub",
   }),
   stream: (gen) => {
     // OpenAI only adds `usage` (null, then a final usage chunk) when the caller asked for it with include_usage.
-    const withUsage = gen.behaviour.reportUsage && isRecord(gen.request.stream_options) && gen.request.stream_options.include_usage === true;
+    const withUsage =
+      gen.behaviour.reportUsage && isRecord(gen.request.stream_options) && gen.request.stream_options.include_usage === true;
     const chunk = (choices: unknown[], usage: unknown = null): string =>
       `data: ${JSON.stringify({
         id: gen.id,
@@ -163,15 +166,16 @@ const openAIDialect: Dialect = {
         choices,
         ...(withUsage ? { usage } : {}),
       })}\n\n`;
-    const choice = (delta: Record<string, unknown>, finishReason: string | null) => ({ index: 0, delta, logprobs: null, finish_reason: finishReason });
+    const choice = (delta: Record<string, unknown>, finishReason: string | null) => ({
+      index: 0,
+      delta,
+      logprobs: null,
+      finish_reason: finishReason,
+    });
     return {
       preamble: [chunk([choice({ role: "assistant", content: "" }, null)])],
       content: gen.words.map((word) => chunk([choice({ content: word }, null)])),
-      ending: [
-        chunk([choice({}, "stop")]),
-        ...(withUsage ? [chunk([], openAIUsage(gen.behaviour))] : []),
-        "data: [DONE]\n\n",
-      ],
+      ending: [chunk([choice({}, "stop")]), ...(withUsage ? [chunk([], openAIUsage(gen.behaviour))] : []), "data: [DONE]\n\n"],
     };
   },
 };
@@ -197,7 +201,9 @@ const anthropicDialect: Dialect = {
     content: [{ type: "text", text: gen.behaviour.text }],
     stop_reason: "end_turn",
     stop_sequence: null,
-    ...(gen.behaviour.reportUsage ? { usage: { input_tokens: gen.behaviour.promptTokens, output_tokens: gen.behaviour.completionTokens } } : {}),
+    ...(gen.behaviour.reportUsage
+      ? { usage: { input_tokens: gen.behaviour.promptTokens, output_tokens: gen.behaviour.completionTokens } }
+      : {}),
   }),
   stream: (gen) => {
     const { reportUsage, promptTokens, completionTokens } = gen.behaviour;
@@ -396,7 +402,9 @@ async function sendStream(ex: Exchange, dialect: Dialect, gen: Generation): Prom
   ex.res.flushHeaders();
   const frames = dialect.stream(gen);
   const breaking = gen.behaviour.mode === "break";
-  const toSend = breaking ? [...frames.preamble, ...frames.content.slice(0, gen.behaviour.breakAfterChunks)] : [...frames.preamble, ...frames.content, ...frames.ending];
+  const toSend = breaking
+    ? [...frames.preamble, ...frames.content.slice(0, gen.behaviour.breakAfterChunks)]
+    : [...frames.preamble, ...frames.content, ...frames.ending];
   for (const [i, frame] of toSend.entries()) {
     if (i > 0) await pause(gen.behaviour.chunkDelayMs, ex.gone);
     if (ex.gone.aborted) return;

@@ -18,7 +18,8 @@ export async function ensureBuilt(): Promise<void> {
       break;
     } catch {
       // A lock left by a killed test run is broken after two minutes (a build takes about ten seconds).
-      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs! > 120_000) rmdirSync(LOCK);
+      const heldSince = statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs;
+      if (heldSince !== undefined && Date.now() - heldSince > 120_000) rmdirSync(LOCK);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

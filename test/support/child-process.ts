@@ -17,12 +17,18 @@ const started: RunningProcess[] = [];
 
 /** Starts `node <args>`; only PATH is inherited (Jest's NODE_ENV and a MONGODB_URI from the shell must not leak in). */
 export function startProcess(args: string[], env: Record<string, string> = {}): RunningProcess {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env["PATH"] ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   const running = { child, stdout: () => stdout, stderr: () => stderr, exited };
   started.push(running);
   return running;
@@ -46,15 +52,22 @@ export async function waitFor<T>(what: string, running: RunningProcess, probe: (
   throw new Error(`no ${what}; stdout:\n${running.stdout()}\nstderr:\n${running.stderr()}`);
 }
 
-export async function waitForExit(running: RunningProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export async function waitForExit(
+  running: RunningProcess,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms; stdout:\n${running.stdout()}\nstderr:\n${running.stderr()}`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`still running after ${timeoutMs} ms; stdout:\n${running.stdout()}\nstderr:\n${running.stderr()}`)),
+      timeoutMs,
+    );
   });
   return Promise.race([running.exited, timeout]).finally(() => clearTimeout(timer));
 }
 
-const LISTENING = /Chatello platform listening on (http:\/\/127\.0\.0\.1:\d+) \(database: (?:embedded at (mongodb:\/\/\S+), data in .+|MongoDB at \S+)\)/;
+const LISTENING =
+  /Chatello platform listening on (http:\/\/127\.0\.0\.1:\d+) \(database: (?:embedded at (mongodb:\/\/\S+), data in .+|MongoDB at \S+)\)/;
 
 /** Waits for the platform's one boot line and returns its address (and its embedded engine's, if any). */
 export function listeningLine(running: RunningProcess): Promise<{ baseUrl: string; engineUri: string }> {

@@ -28,18 +28,33 @@ export interface LicensingState {
 export async function licensingMismatches(models: Models): Promise<LicensingState> {
   const [licenses, activationCounts, plans, liveCounts] = await Promise.all([
     models.License.find({}, { active_sites: 1 }).lean().exec(),
-    models.Activation.aggregate<{ _id: unknown; count: number }>([{ $match: { is_development: false } }, { $group: { _id: "$license_id", count: { $sum: 1 } } }]).exec(),
+    models.Activation.aggregate<{ _id: unknown; count: number }>([
+      { $match: { is_development: false } },
+      { $group: { _id: "$license_id", count: { $sum: 1 } } },
+    ]).exec(),
     models.Plan.find({ is_lifetime: true }).lean().exec(),
-    models.License.aggregate<{ _id: unknown; count: number }>([{ $match: { status: { $ne: LicenseStatus.cancelled } } }, { $group: { _id: "$plan_id", count: { $sum: 1 } } }]).exec(),
+    models.License.aggregate<{ _id: unknown; count: number }>([
+      { $match: { status: { $ne: LicenseStatus.cancelled } } },
+      { $group: { _id: "$plan_id", count: { $sum: 1 } } },
+    ]).exec(),
   ]);
   const activations = new Map(activationCounts.map((row) => [String(row._id), row.count]));
   const live = new Map(liveCounts.map((row) => [String(row._id), row.count]));
   return {
     seats: licenses
-      .map((license) => ({ license: String(license._id), activeSites: license.active_sites ?? 0, activations: activations.get(String(license._id)) ?? 0 }))
+      .map((license) => ({
+        license: String(license._id),
+        activeSites: license.active_sites ?? 0,
+        activations: activations.get(String(license._id)) ?? 0,
+      }))
       .filter((row) => row.activeSites !== row.activations),
     lifetime: plans
-      .map((plan) => ({ plan: plan.name, sold: plan.lifetime_sold, live: live.get(String(plan._id)) ?? 0, limit: plan.lifetime_limit ?? null }))
+      .map((plan) => ({
+        plan: plan.name,
+        sold: plan.lifetime_sold,
+        live: live.get(String(plan._id)) ?? 0,
+        limit: plan.lifetime_limit ?? null,
+      }))
       .filter((row) => row.sold !== row.live || (row.limit !== null && row.sold > row.limit)),
   };
 }

@@ -15,7 +15,11 @@ const LISTENING = /Chatello platform listening on (http:\/\/127\.0\.0\.1:\d+)/;
 export interface PlatformProcess {
   baseUrl: string;
   child: ChildProcess;
-  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   /** SIGKILL: no shutdown hook runs, nothing is flushed, in-flight requests die with it. */
   kill9(): Promise<void>;
   stop(): Promise<void>;
@@ -60,7 +64,15 @@ async function spawnPlatform(env: Record<string, string>): Promise<PlatformProce
   // Only PATH is inherited: Jest's own NODE_ENV and a MONGODB_URI from the shell must not leak in.
   const child = spawn(process.execPath, [path.join(ROOT, "dist", "main.js")], {
     cwd: ROOT,
-    env: { PATH: process.env["PATH"] ?? "", NODE_ENV: "test", APP_SECRET: TEST_APP_SECRET, PORT: "0", LOG_LEVEL: "info", LICENSE_CACHE_TTL_MS: "0", ...env },
+    env: {
+      PATH: process.env["PATH"] ?? "",
+      NODE_ENV: "test",
+      APP_SECRET: TEST_APP_SECRET,
+      PORT: "0",
+      LOG_LEVEL: "info",
+      LICENSE_CACHE_TTL_MS: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

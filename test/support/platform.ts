@@ -7,7 +7,7 @@ import { connectToEmbeddedEngine, type Database } from "../../src/db/connect";
 import { startEmbeddedMongo } from "../../src/db/embedded";
 import { createModels } from "../../src/db/models";
 import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
-import { AdminRole } from "../../src/modules/admins/admin.model";
+import { type AdminRole } from "../../src/modules/admins/admin.model";
 import { SetupService } from "../../src/modules/setup/setup.service";
 import type { Clock } from "../../src/clock";
 import { createServices, type Services } from "../../src/services";
@@ -33,14 +33,20 @@ export interface TestPlatform {
   db: Database;
   services: Services;
   /** POSTs a GraphQL operation over real HTTP. */
-  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   /** A fresh admin token with this role (created through the service, as the CLI does). */
   token(role: AdminRole): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** The whole platform on an in-memory embedded engine, listening on 127.0.0.1 (real HTTP, real TCP to the engine). */
-export async function startTestPlatform(options: { env?: Record<string, string>; seed?: boolean; clock?: Clock } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  options: { env?: Record<string, string>; seed?: boolean; clock?: Clock } = {},
+): Promise<TestPlatform> {
   const config = testConfig(options.env);
   const engine = await startEmbeddedMongo();
   const logger = pino({ level: "silent" });

@@ -71,17 +71,23 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
 
   let address = "";
   let server: WireServer | undefined;
-  const engine = new Engine({
-    get address() {
-      return address;
+  const engine = new Engine(
+    {
+      get address() {
+        return address;
+      },
+      replSetName,
+      startedAt: new Date(),
+      connections: () => server?.connectionCount ?? 0,
     },
-    replSetName,
-    startedAt: new Date(),
-    connections: () => server?.connectionCount ?? 0,
-  }, { cursorTimeoutMs: options.cursorTimeoutMs, defaultMaxTimeMs: options.defaultMaxTimeMs });
+    { cursorTimeoutMs: options.cursorTimeoutMs, defaultMaxTimeMs: options.defaultMaxTimeMs },
+  );
   if (dataDir) {
     engine.restore(dataDir.recovered);
-    logger.info({ dataDir: options.dataDir, collections: engine.catalog.allCollections().length }, "embedded engine recovered its data folder");
+    logger.info(
+      { dataDir: options.dataDir, collections: engine.catalog.allCollections().length },
+      "embedded engine recovered its data folder",
+    );
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Models } from "../../db/models";
 import { badInput, notFound } from "../../errors";
 import { randomBase62, sha256 } from "../../security/secrets";
 import type { ActivityService, Actor } from "../activity/activity.service";
-import { AdminRole, type Admin } from "./admin.model";
+import { type AdminRole, type Admin } from "./admin.model";
 
 const TOKEN_SHAPE = /^chk_[oasr]_[0-9A-Za-z]{32}$/;
 const ROLE_INITIAL: Record<AdminRole, string> = { owner: "o", admin: "a", support: "s", readonly: "r" };
@@ -22,12 +22,21 @@ export class AdminTokenService {
     if (trimmed.length === 0 || trimmed.length > 100) throw badInput("name must be 1 to 100 characters");
     const token = `chk_${ROLE_INITIAL[role]}_${randomBase62(32)}`;
     const created = await this.models.Admin.create({ name: trimmed, role, token_digest: sha256(token), token_prefix: token.slice(0, 10) });
-    await this.activity.record(actor, { action: "admin_token.created", details: { adminId: created._id.toHexString(), name: trimmed, role } });
+    await this.activity.record(actor, {
+      action: "admin_token.created",
+      details: { adminId: created._id.toHexString(), name: trimmed, role },
+    });
     return { token, admin: created.toObject() as Admin };
   }
 
   async revoke(id: mongoose.Types.ObjectId, actor: Actor): Promise<Admin> {
-    const revoked = await this.models.Admin.findOneAndUpdate({ _id: id, revoked_at: null }, { $set: { revoked_at: new Date() } }, { returnDocument: "after" }).lean<Admin>().exec();
+    const revoked = await this.models.Admin.findOneAndUpdate(
+      { _id: id, revoked_at: null },
+      { $set: { revoked_at: new Date() } },
+      { returnDocument: "after" },
+    )
+      .lean<Admin>()
+      .exec();
     if (!revoked) throw notFound("Active admin token");
     await this.activity.record(actor, { action: "admin_token.revoked", details: { adminId: id.toHexString(), name: revoked.name } });
     return revoked;
@@ -45,7 +54,9 @@ export class AdminTokenService {
   /** The admin a bearer token belongs to, or null (malformed tokens are refused without a database query). */
   async authenticate(token: string): Promise<Admin | null> {
     if (!TOKEN_SHAPE.test(token)) return null;
-    const admin = await this.models.Admin.findOne({ token_digest: sha256(token), revoked_at: null }).lean<Admin>().exec();
+    const admin = await this.models.Admin.findOne({ token_digest: sha256(token), revoked_at: null })
+      .lean<Admin>()
+      .exec();
     if (!admin) return null;
     const now = new Date();
     if (!admin.last_used_at || now.getTime() - admin.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {

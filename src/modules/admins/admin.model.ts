@@ -10,7 +10,8 @@ export enum AdminRole {
 }
 registerEnumType(AdminRole, {
   name: "AdminRole",
-  description: "owner: everything; admin: customers, licenses, plans, payments; support: read, suspend/reactivate, reveal keys; readonly: read",
+  description:
+    "owner: everything; admin: customers, licenses, plans, payments; support: read, suspend/reactivate, reveal keys; readonly: read",
 });
 
 /** An admin API token. Only its SHA-256 digest is stored; the token is shown once, at creation. */

@@ -1,4 +1,4 @@
-import { mongoose } from "@typegoose/typegoose";
+import { type mongoose } from "@typegoose/typegoose";
 import type { Models } from "../../db/models";
 import { containsText, paginate, type Page, type PageRequest } from "../../db/pagination";
 import { conflict, isDuplicateKey, notFound } from "../../errors";
@@ -56,7 +56,13 @@ export class CustomerService {
     const changes = { ...fields, ...normalised(fields) };
     let updated: Customer | null;
     try {
-      updated = await this.models.Customer.findOneAndUpdate({ _id: id }, { $set: changes }, { returnDocument: "after", runValidators: true }).lean<Customer>().exec();
+      updated = await this.models.Customer.findOneAndUpdate(
+        { _id: id },
+        { $set: changes },
+        { returnDocument: "after", runValidators: true },
+      )
+        .lean<Customer>()
+        .exec();
     } catch (error) {
       throw duplicateEmail(error, fields.email ?? "");
     }
@@ -67,7 +73,9 @@ export class CustomerService {
 
   async setStatus(id: mongoose.Types.ObjectId, status: CustomerStatus, actor: Actor): Promise<Customer> {
     const before = await this.get(id);
-    const updated = await this.models.Customer.findOneAndUpdate({ _id: id }, { $set: { status } }, { returnDocument: "after" }).lean<Customer>().exec();
+    const updated = await this.models.Customer.findOneAndUpdate({ _id: id }, { $set: { status } }, { returnDocument: "after" })
+      .lean<Customer>()
+      .exec();
     if (!updated) throw notFound("Customer");
     await this.activity.record(actor, { action: "customer.status_changed", customerId: id, details: { from: before.status, to: status } });
     return updated;

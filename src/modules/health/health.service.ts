@@ -93,7 +93,10 @@ async function probe(connection: Connection): Promise<Record<string, number>> {
   }
   await db.command({ ping: 1 });
   const listed = await db.listCollections({}, { nameOnly: true }).toArray();
-  const names = listed.map((collection) => collection.name).filter((name) => !name.startsWith("system.")).sort();
+  const names = listed
+    .map((collection) => collection.name)
+    .filter((name) => !name.startsWith("system."))
+    .sort();
   const counts = await Promise.all(names.map((name) => db.collection(name).estimatedDocumentCount()));
   return Object.fromEntries(names.map((name, index) => [name, counts[index]]));
 }

@@ -17,7 +17,9 @@ export interface SeatCounts {
   sitesRemaining: number | null;
 }
 
-export type ActivationRefusal = { ok: false; code: "INVALID_INPUT"; error: "Invalid site_url" } | { ok: false; code: "TOO_MANY_SITES"; error: "Site limit reached"; seats: SeatCounts };
+export type ActivationRefusal =
+  | { ok: false; code: "INVALID_INPUT"; error: "Invalid site_url" }
+  | { ok: false; code: "TOO_MANY_SITES"; error: "Site limit reached"; seats: SeatCounts };
 
 export type ActivationOutcome = { ok: true; activation: Activation; newlyActivated: boolean; seats: SeatCounts } | ActivationRefusal;
 
@@ -44,14 +46,20 @@ export class ActivationService {
       const refreshed = await this.refresh(license, normalised.site);
       if (refreshed) return this.activated(license, plan, refreshed, false);
       const created = await this.create(license, plan, normalised, actor);
-      if (created === "full") return { ok: false, code: "TOO_MANY_SITES", error: "Site limit reached", seats: await this.seats(license, plan) };
+      if (created === "full")
+        return { ok: false, code: "TOO_MANY_SITES", error: "Site limit reached", seats: await this.seats(license, plan) };
       if (created !== "exists") return this.activated(license, plan, created, true);
     }
     throw new DomainError("CONFLICT", "The site's activation kept changing meanwhile; try again");
   }
 
   /** The seat and the activation record, together or not at all. "exists": someone else activated the site first. */
-  private async create(license: License, plan: Plan, { site, isDevelopment }: NormalisedSite, actor: Actor): Promise<Activation | "full" | "exists"> {
+  private async create(
+    license: License,
+    plan: Plan,
+    { site, isDevelopment }: NormalisedSite,
+    actor: Actor,
+  ): Promise<Activation | "full" | "exists"> {
     try {
       return await inTransaction(this.models, async (session) => {
         const activatedMeanwhile = () => this.models.Activation.exists({ license_id: license._id, site }).session(session);
@@ -61,8 +69,15 @@ export class ActivationService {
           return (await activatedMeanwhile()) ? "exists" : "full";
         }
         const now = new Date();
-        const [activation] = await this.models.Activation.create([{ license_id: license._id, site, is_development: isDevelopment, activated_at: now, last_seen_at: now }], { session });
-        await this.activity.record(actor, { action: "site.activated", licenseId: license._id, customerId: license.customer_id, details: { site, isDevelopment } }, session);
+        const [activation] = await this.models.Activation.create(
+          [{ license_id: license._id, site, is_development: isDevelopment, activated_at: now, last_seen_at: now }],
+          { session },
+        );
+        await this.activity.record(
+          actor,
+          { action: "site.activated", licenseId: license._id, customerId: license.customer_id, details: { site, isDevelopment } },
+          session,
+        );
         return activation.toObject() as Activation;
       });
     } catch (error) {
@@ -73,14 +88,24 @@ export class ActivationService {
   }
 
   /** Frees a site's seat; false when the site was not active (or the URL is invalid). */
-  async deactivate(license: License, rawSite: unknown, actor: Actor): Promise<{ ok: boolean; site: string | null; isDevelopment: boolean }> {
+  async deactivate(
+    license: License,
+    rawSite: unknown,
+    actor: Actor,
+  ): Promise<{ ok: boolean; site: string | null; isDevelopment: boolean }> {
     const normalised = normaliseSiteUrl(rawSite);
     if (!normalised) return { ok: false, site: null, isDevelopment: false };
     const removed = await inTransaction(this.models, async (session) => {
-      const activation = await this.models.Activation.findOneAndDelete({ license_id: license._id, site: normalised.site }, { session }).lean<Activation>().exec();
+      const activation = await this.models.Activation.findOneAndDelete({ license_id: license._id, site: normalised.site }, { session })
+        .lean<Activation>()
+        .exec();
       if (!activation) return null;
       if (!activation.is_development) await this.releaseSeat(license, session);
-      await this.activity.record(actor, { action: "site.deactivated", licenseId: license._id, customerId: license.customer_id, details: { site: activation.site } }, session);
+      await this.activity.record(
+        actor,
+        { action: "site.deactivated", licenseId: license._id, customerId: license.customer_id, details: { site: activation.site } },
+        session,
+      );
       return activation;
     });
     if (!removed) return { ok: false, site: normalised.site, isDevelopment: normalised.isDevelopment };
@@ -94,11 +119,21 @@ export class ActivationService {
   async seats(license: License, plan: Plan): Promise<SeatCounts> {
     const current = await this.models.License.findById(license._id, { active_sites: 1 }).lean<Pick<License, "active_sites">>().exec();
     const activeSites = current?.active_sites ?? 0;
-    return { activeSites, maxSites: plan.max_sites, sitesRemaining: plan.max_sites === -1 ? null : Math.max(0, plan.max_sites - activeSites) };
+    return {
+      activeSites,
+      maxSites: plan.max_sites,
+      sitesRemaining: plan.max_sites === -1 ? null : Math.max(0, plan.max_sites - activeSites),
+    };
   }
 
   private async refresh(license: License, site: string): Promise<Activation | null> {
-    return this.models.Activation.findOneAndUpdate({ license_id: license._id, site }, { $set: { last_seen_at: new Date() } }, { returnDocument: "after" }).lean<Activation>().exec();
+    return this.models.Activation.findOneAndUpdate(
+      { license_id: license._id, site },
+      { $set: { last_seen_at: new Date() } },
+      { returnDocument: "after" },
+    )
+      .lean<Activation>()
+      .exec();
   }
 
   private async activated(license: License, plan: Plan, activation: Activation, newlyActivated: boolean): Promise<ActivationOutcome> {

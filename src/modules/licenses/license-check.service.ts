@@ -71,7 +71,12 @@ export class LicenseCheckService {
     (state) => {
       const status = state.license?.status;
       if (status === LicenseStatus.active) return undefined;
-      const code = status === LicenseStatus.suspended ? "LICENSE_SUSPENDED" : status === LicenseStatus.expired ? "LICENSE_EXPIRED" : "LICENSE_INACTIVE";
+      const code =
+        status === LicenseStatus.suspended
+          ? "LICENSE_SUSPENDED"
+          : status === LicenseStatus.expired
+            ? "LICENSE_EXPIRED"
+            : "LICENSE_INACTIVE";
       return refuse(code, `License is ${status}`);
     },
     async (state) => {
@@ -118,9 +123,17 @@ export class LicenseCheckService {
 
   /** Whichever entry point notices an expiry records it (plugin contract §2.3). */
   private async markExpired(license: License): Promise<void> {
-    const result = await this.models.License.updateOne({ _id: license._id, status: LicenseStatus.active }, { $set: { status: LicenseStatus.expired } }).exec();
+    const result = await this.models.License.updateOne(
+      { _id: license._id, status: LicenseStatus.active },
+      { $set: { status: LicenseStatus.expired } },
+    ).exec();
     if (result.modifiedCount > 0) {
-      await this.activity.record(SYSTEM_ACTOR, { action: "license.expired", licenseId: license._id, customerId: license.customer_id, details: { expiresAt: license.expires_at } });
+      await this.activity.record(SYSTEM_ACTOR, {
+        action: "license.expired",
+        licenseId: license._id,
+        customerId: license.customer_id,
+        details: { expiresAt: license.expires_at },
+      });
     }
   }
 

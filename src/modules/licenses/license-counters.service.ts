@@ -31,7 +31,10 @@ export class LicenseCountersService {
   private async reconcileSeats(): Promise<number> {
     const [licenses, counts] = await Promise.all([
       this.models.License.find({}, { active_sites: 1 }).lean().exec(),
-      this.models.Activation.aggregate<CountRow>([{ $match: { is_development: false } }, { $group: { _id: "$license_id", count: { $sum: 1 } } }]).exec(),
+      this.models.Activation.aggregate<CountRow>([
+        { $match: { is_development: false } },
+        { $group: { _id: "$license_id", count: { $sum: 1 } } },
+      ]).exec(),
     ]);
     const seated = new Map(counts.map((row) => [row._id.toHexString(), row.count]));
     const suspects = licenses.filter((license) => (license.active_sites ?? 0) !== (seated.get(license._id.toHexString()) ?? 0));
@@ -42,7 +45,11 @@ export class LicenseCountersService {
         // committed data inside transactions would otherwise let this overwrite its seat).
         await this.models.License.findById(_id, { active_sites: 1 }).session(session).lean().exec();
         const count = await this.models.Activation.countDocuments({ license_id: _id, is_development: false }).session(session).exec();
-        const result = await this.models.License.updateOne({ _id, active_sites: { $ne: count } }, { $set: { active_sites: count } }, { session, timestamps: false }).exec();
+        const result = await this.models.License.updateOne(
+          { _id, active_sites: { $ne: count } },
+          { $set: { active_sites: count } },
+          { session, timestamps: false },
+        ).exec();
         return result.modifiedCount;
       });
       repaired += changed;
@@ -56,8 +63,14 @@ export class LicenseCountersService {
     for (const { _id } of plans) {
       const changed = await inTransaction(this.models, async (session) => {
         await this.models.Plan.findById(_id, { lifetime_sold: 1 }).session(session).lean().exec();
-        const live = await this.models.License.countDocuments({ plan_id: _id, status: { $ne: LicenseStatus.cancelled } }).session(session).exec();
-        const result = await this.models.Plan.updateOne({ _id, lifetime_sold: { $ne: live } }, { $set: { lifetime_sold: live } }, { session, timestamps: false }).exec();
+        const live = await this.models.License.countDocuments({ plan_id: _id, status: { $ne: LicenseStatus.cancelled } })
+          .session(session)
+          .exec();
+        const result = await this.models.Plan.updateOne(
+          { _id, lifetime_sold: { $ne: live } },
+          { $set: { lifetime_sold: live } },
+          { session, timestamps: false },
+        ).exec();
         return result.modifiedCount;
       });
       repaired += changed;

@@ -32,7 +32,11 @@ export class LicenseGate {
 
   async admit(key: string | undefined, ip: string): Promise<GateVerdict> {
     if (key === undefined || key === "") return required;
-    return this.guarded(ip, () => this.check.check(key), (verdict) => verdict.valid || verdict.license !== undefined);
+    return this.guarded(
+      ip,
+      () => this.check.check(key),
+      (verdict) => verdict.valid || verdict.license !== undefined,
+    );
   }
 
   /**
@@ -40,13 +44,24 @@ export class LicenseGate {
    * checked (no status, no expiry, no last_check), but through the same guard.
    */
   async identify(key: string, ip: string): Promise<{ license: License | null } | LookupsBlocked> {
-    return this.guarded(ip, async () => ({ license: await this.check.lookup(key) }), (found) => found.license !== null);
+    return this.guarded(
+      ip,
+      async () => ({ license: await this.check.lookup(key) }),
+      (found) => found.license !== null,
+    );
   }
 
   private async guarded<T>(ip: string, lookup: () => Promise<T>, known: (result: T) => boolean): Promise<T | LookupsBlocked> {
     if (!this.guardEnabled) return lookup();
     const admission = await this.guard.admit(ip);
-    if (!admission.allowed) return { valid: false, code: "LOOKUPS_BLOCKED", message: this.guard.message, until: admission.until, retryAfter: admission.retryAfter };
+    if (!admission.allowed)
+      return {
+        valid: false,
+        code: "LOOKUPS_BLOCKED",
+        message: this.guard.message,
+        until: admission.until,
+        retryAfter: admission.retryAfter,
+      };
     const result = await lookup();
     await this.guard.settle(admission.ticket, known(result));
     return result;

@@ -17,7 +17,10 @@ export class IssueLicenseInput {
   @MaxLength(255)
   domain?: string;
 
-  @Field(() => DateTimeISO, { nullable: true, description: "Omit for no expiry (monthly plans are kept alive by billing; lifetime never expires)" })
+  @Field(() => DateTimeISO, {
+    nullable: true,
+    description: "Omit for no expiry (monthly plans are kept alive by billing; lifetime never expires)",
+  })
   expiresAt?: Date;
 }
 

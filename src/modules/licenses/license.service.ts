@@ -1,4 +1,4 @@
-import { mongoose } from "@typegoose/typegoose";
+import { type mongoose } from "@typegoose/typegoose";
 import type { Models } from "../../db/models";
 import { inTransaction, type Session } from "../../db/transaction";
 import { containsText, paginate, type Page, type PageRequest } from "../../db/pagination";
@@ -60,10 +60,17 @@ export class LicenseService {
     if (filter.plan) query.plan_id = (await this.plans.byName(filter.plan))._id;
     if (filter.search) {
       const text = containsText(filter.search);
-      const customers = await this.models.Customer.find({ $or: [{ email: text }, { name: text }, { company: text }] }, { _id: 1 }).limit(1000).lean().exec();
+      const customers = await this.models.Customer.find({ $or: [{ email: text }, { name: text }, { company: text }] }, { _id: 1 })
+        .limit(1000)
+        .lean()
+        .exec();
       const matching = customers.map((customer) => customer._id);
       // With both filters, the customer must also match the search.
-      query.customer_id = filter.customerId ? (matching.some((id) => id.equals(filter.customerId as mongoose.Types.ObjectId)) ? filter.customerId : { $in: [] }) : { $in: matching };
+      query.customer_id = filter.customerId
+        ? matching.some((id) => id.equals(filter.customerId as mongoose.Types.ObjectId))
+          ? filter.customerId
+          : { $in: [] }
+        : { $in: matching };
     }
     return paginate<License>(this.models.License, query, page);
   }
@@ -84,7 +91,11 @@ export class LicenseService {
         return await inTransaction(this.models, async (session) => {
           if (plan.is_lifetime) await this.plans.takeLifetimeSeat(plan, session);
           const license = await this.insert(key, input, plan, session);
-          await this.activity.record(actor, { action: "license.issued", licenseId: license._id, customerId: customer._id, details: { plan: plan.name } }, session);
+          await this.activity.record(
+            actor,
+            { action: "license.issued", licenseId: license._id, customerId: customer._id, details: { plan: plan.name } },
+            session,
+          );
           return { key, license };
         });
       } catch (error) {
@@ -174,9 +185,16 @@ export class LicenseService {
           { _id: id },
           { $set: { key_digest: this.secrets.digest(key), key_encrypted: this.secrets.encrypt(key), key_last4: lastFour(key) } },
           { returnDocument: "after" },
-        ).lean<License>().exec();
+        )
+          .lean<License>()
+          .exec();
         if (!updated) throw notFound("License");
-        await this.activity.record(actor, { action: "license.key_rotated", licenseId: id, customerId: license.customer_id, details: { previousLast4: license.key_last4 } });
+        await this.activity.record(actor, {
+          action: "license.key_rotated",
+          licenseId: id,
+          customerId: license.customer_id,
+          details: { previousLast4: license.key_last4 },
+        });
         return { key, license: updated };
       } catch (error) {
         if (!isDuplicateKey(error) || attempt >= KEY_ATTEMPTS) throw error;
@@ -217,7 +235,9 @@ export class LicenseService {
         .exec();
       if (!updated) throw new DomainError("CONFLICT", "The license changed meanwhile; try again");
       const fromPlan = await this.models.Plan.findById(license.plan_id).session(session).lean<Plan>().exec();
-      const toPlan = updated.plan_id.equals(license.plan_id) ? fromPlan : await this.models.Plan.findById(updated.plan_id).session(session).lean<Plan>().exec();
+      const toPlan = updated.plan_id.equals(license.plan_id)
+        ? fromPlan
+        : await this.models.Plan.findById(updated.plan_id).session(session).lean<Plan>().exec();
       await this.moveLifetimeSeats({ license, plan: fromPlan }, { license: updated, plan: toPlan }, session);
       const details = describe ? describe({ fromPlan }) : { from: license.status, ...changes };
       await this.activity.record(actor, { action, licenseId: id, customerId: license.customer_id, details }, session);

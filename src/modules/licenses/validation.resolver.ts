@@ -47,12 +47,21 @@ export class LicenseValidation {
 @Resolver()
 export class ValidationResolver {
   @Query(() => LicenseValidation, {
-    description: "Activates siteUrl, if given, for the calling license key. A key that fails the license check never gets here: the request is UNAUTHENTICATED, with the failed check as extensions.reason",
+    description:
+      "Activates siteUrl, if given, for the calling license key. A key that fails the license check never gets here: the request is UNAUTHENTICATED, with the failed check as extensions.reason",
   })
-  async validateLicense(@Arg("siteUrl", () => String, { nullable: true }) siteUrl: string | null, @Ctx() ctx: GraphQLContext): Promise<LicenseValidation> {
+  async validateLicense(
+    @Arg("siteUrl", () => String, { nullable: true }) siteUrl: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<LicenseValidation> {
     if (ctx.principal.kind !== "license") throw forbidden();
     if (siteUrl === null || siteUrl === undefined) return { valid: true, code: null, detail: null, site: null };
-    const outcome = await ctx.services.activations.activate(ctx.principal.license, ctx.principal.plan, siteUrl, actorOf(ctx.principal, ctx.ip));
+    const outcome = await ctx.services.activations.activate(
+      ctx.principal.license,
+      ctx.principal.plan,
+      siteUrl,
+      actorOf(ctx.principal, ctx.ip),
+    );
     if (!outcome.ok) return { valid: false, code: outcome.code, detail: outcome.error, site: null };
     const { activation, seats } = outcome;
     return {
@@ -72,7 +81,11 @@ export class ValidationResolver {
   }
 
   @Mutation(() => Boolean, { description: "Removes a site from a license, freeing its seat; false when it was not active" })
-  async removeActivation(@Arg("licenseId", () => ID) licenseId: string, @Arg("site") site: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+  async removeActivation(
+    @Arg("licenseId", () => ID) licenseId: string,
+    @Arg("site") site: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<boolean> {
     const license = await ctx.services.licenses.get(parseId(licenseId, "licenseId"));
     const outcome = await ctx.services.activations.deactivate(license, site, actorOf(ctx.principal, ctx.ip));
     if (outcome.site === null) throw notFound("Site (the URL is not valid)");

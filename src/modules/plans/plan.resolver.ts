@@ -30,9 +30,12 @@ export class PlanResolver {
       max_tokens: input.maxTokens,
       lifetime_limit: input.lifetimeLimit,
       is_active: input.isActive,
-      allowed_models: input.allowedModels ? Object.fromEntries(input.allowedModels.map((entry) => [entry.provider, entry.models])) : undefined,
+      allowed_models: input.allowedModels
+        ? Object.fromEntries(input.allowedModels.map((entry) => [entry.provider, entry.models]))
+        : undefined,
     };
-    for (const key of Object.keys(changes) as Array<keyof PlanChanges>) if (changes[key] === undefined || changes[key] === null) delete changes[key];
+    for (const key of Object.keys(changes) as Array<keyof PlanChanges>)
+      if (changes[key] === undefined || changes[key] === null) delete changes[key];
     return ctx.services.plans.update(name, changes, actorOf(ctx.principal, ctx.ip));
   }
 

@@ -25,7 +25,10 @@ export class PlanService {
   ) {}
 
   list(includeInactive: boolean): Promise<Plan[]> {
-    return this.models.Plan.find(includeInactive ? {} : { is_active: true }).sort({ price_cents: 1 }).lean<Plan[]>().exec();
+    return this.models.Plan.find(includeInactive ? {} : { is_active: true })
+      .sort({ price_cents: 1 })
+      .lean<Plan[]>()
+      .exec();
   }
 
   async byName(name: string): Promise<Plan> {
@@ -51,7 +54,9 @@ export class PlanService {
     // Guarded by what is sold at the moment of the write, not when it was read: a sale racing this change
     // either lands first (and the new limit is refused) or finds the new limit in place.
     const guard = limit === undefined || limit === null ? {} : { lifetime_sold: { $lte: limit } };
-    const updated = await this.models.Plan.findOneAndUpdate({ _id: current._id, ...guard }, { $set: changes }, { returnDocument: "after" }).lean<Plan>().exec();
+    const updated = await this.models.Plan.findOneAndUpdate({ _id: current._id, ...guard }, { $set: changes }, { returnDocument: "after" })
+      .lean<Plan>()
+      .exec();
     if (!updated) {
       const now = await this.byName(name);
       throw badInput(`lifetimeLimit cannot be below the ${now.lifetime_sold} licenses already sold`);

@@ -4,7 +4,10 @@ import { DateTimeISO } from "../../graphql/scalars";
 
 /** A provider credential (OpenAI, Anthropic, DeepSeek), AES-256-GCM-encrypted; only its last 4 characters are shown. */
 @ObjectType("ProviderKey")
-@modelOptions({ schemaOptions: { collection: "api_keys", timestamps: { createdAt: "created_at", updatedAt: "updated_at" } }, options: { customName: "ApiKey" } })
+@modelOptions({
+  schemaOptions: { collection: "api_keys", timestamps: { createdAt: "created_at", updatedAt: "updated_at" } },
+  options: { customName: "ApiKey" },
+})
 @index({ provider: 1 }, { unique: true })
 export class ApiKey {
   readonly _id!: mongoose.Types.ObjectId;

@@ -5,7 +5,6 @@ import { lastFour, type Secrets } from "../../security/secrets";
 import type { ActivityService, Actor } from "../activity/activity.service";
 import type { ApiKey } from "./api-key.model";
 
-
 /** The platform's own provider credentials, AES-256-GCM-encrypted; only the last 4 characters ever leave. */
 export class ProviderKeyService {
   constructor(
@@ -24,7 +23,9 @@ export class ProviderKeyService {
       { provider },
       { $set: { key_encrypted: this.secrets.encrypt(key), key_last4: lastFour(key), is_active: true } },
       { upsert: true, returnDocument: "after" },
-    ).lean<ApiKey>().exec();
+    )
+      .lean<ApiKey>()
+      .exec();
     this.onChange();
     await this.activity.record(actor, { action: "provider_key.set", details: { provider, keyLast4: lastFour(key) } });
     return saved as ApiKey;

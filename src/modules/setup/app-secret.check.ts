@@ -5,7 +5,6 @@ import { digestsEqual, type Secrets } from "../../security/secrets";
 
 const FINGERPRINT_SETTING = "app_secret_fingerprint";
 
-
 /** The configured secret is not the one the database's keys were made with. The message is one line for the operator. */
 export class AppSecretMismatchError extends Error {
   constructor(origin: AppSecretOrigin) {
@@ -52,7 +51,8 @@ async function decryptsStoredKey(models: Models, secrets: Secrets): Promise<bool
 
 function describe(origin: AppSecretOrigin): string {
   const consequence = "with another secret every stored license key would be unknown";
-  if (origin.kind === "environment") return `APP_SECRET is not the secret this database was made with (${consequence}): set APP_SECRET to the original secret`;
+  if (origin.kind === "environment")
+    return `APP_SECRET is not the secret this database was made with (${consequence}): set APP_SECRET to the original secret`;
   if (origin.createdNow) {
     return `${origin.path} was missing, and this database was made with another secret (${consequence}): restore ${origin.path} from a backup, or set APP_SECRET to the original secret`;
   }

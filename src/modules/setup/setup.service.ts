@@ -40,7 +40,9 @@ export class SetupService {
 
   /** No plans, customers or licenses at all: a database nobody has used yet. */
   async isEmpty(): Promise<boolean> {
-    const counts = await Promise.all([this.models.Plan, this.models.Customer, this.models.License].map((model) => model.estimatedDocumentCount().exec()));
+    const counts = await Promise.all(
+      [this.models.Plan, this.models.Customer, this.models.License].map((model) => model.estimatedDocumentCount().exec()),
+    );
     return counts.every((count) => count === 0);
   }
 
@@ -52,13 +54,21 @@ export class SetupService {
     const licenses: DemoLicense[] = [];
     for (const demo of DEMO_CUSTOMERS) {
       const existing = await this.models.Customer.findOne({ email: demo.email }).lean().exec();
-      const customer = existing ?? (await this.services.customers.create({ email: demo.email, name: demo.name, company: demo.company, country: demo.country }, SYSTEM_ACTOR));
+      const customer =
+        existing ??
+        (await this.services.customers.create(
+          { email: demo.email, name: demo.name, company: demo.company, country: demo.country },
+          SYSTEM_ACTOR,
+        ));
       const current = await this.models.License.findOne({ customer_id: customer._id }).lean().exec();
       if (current) {
         licenses.push({ plan: demo.plan, email: demo.email, key: this.services.secrets.decrypt(current.key_encrypted) });
         continue;
       }
-      const { key, license } = await this.services.licenses.issue({ customerId: customer._id, plan: demo.plan, metadata: { demo: true } }, SYSTEM_ACTOR);
+      const { key, license } = await this.services.licenses.issue(
+        { customerId: customer._id, plan: demo.plan, metadata: { demo: true } },
+        SYSTEM_ACTOR,
+      );
       licenses.push({ plan: demo.plan, email: demo.email, key });
       const plan = await this.services.plans.byName(demo.plan);
       await this.models.Payment.create({
@@ -95,13 +105,23 @@ export class SetupService {
       cost += costMicros;
       responseTime += 800 + i * 150;
       await this.models.UsageLog.create({
-        license_id: licenseId, endpoint: `/api/chat/${call.provider}`, ...call, tokens_used: used, cost_micros: costMicros,
-        response_time_ms: 800 + i * 150, status: UsageStatus.ok, site: null, created_at: new Date(now.getTime() - (i + 1) * 3_600_000),
+        license_id: licenseId,
+        endpoint: `/api/chat/${call.provider}`,
+        ...call,
+        tokens_used: used,
+        cost_micros: costMicros,
+        response_time_ms: 800 + i * 150,
+        status: UsageStatus.ok,
+        site: null,
+        created_at: new Date(now.getTime() - (i + 1) * 3_600_000),
       });
     }
     await this.models.UsageCounter.updateOne(
       { license_id: licenseId, window: monthWindow(now) },
-      { $inc: { requests: calls.length, calls: calls.length, tokens, cost_micros: cost, response_time_ms: responseTime }, $setOnInsert: { reserved_micros: 0, expires_at: startOfNextMonth(now) } },
+      {
+        $inc: { requests: calls.length, calls: calls.length, tokens, cost_micros: cost, response_time_ms: responseTime },
+        $setOnInsert: { reserved_micros: 0, expires_at: startOfNextMonth(now) },
+      },
       { upsert: true },
     ).exec();
   }

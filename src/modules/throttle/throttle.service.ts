@@ -2,12 +2,10 @@ import { systemClock, type Clock } from "../../clock";
 import type { Models } from "../../db/models";
 import { fixedWindow, retryAfterSeconds, type WindowUnit } from "../usage/usage-windows";
 
-
 export interface Limit {
   max: number;
   per: WindowUnit;
 }
-
 
 export interface WindowState {
   limit: Limit;
@@ -59,7 +57,9 @@ export class ThrottleService {
       { _id: id },
       { $inc: { count: 1 }, $setOnInsert: { expires_at: resetAt } },
       { upsert: true, returnDocument: "after" },
-    ).lean().exec();
+    )
+      .lean()
+      .exec();
     return { limit, count: updated?.count ?? 1, resetAt };
   }
 }

@@ -42,7 +42,11 @@ export function evaluateLimits(plan: Plan, used: WindowUsage, estimateMicros = 0
     monthlyRequests: requests(used.monthRequests, plan.monthly_requests),
     requestsPerMinute: requests(used.minuteRequests, plan.requests_per_minute),
     requestsPerHour: requests(used.hourRequests, plan.requests_per_hour),
-    monthlyBudget: { passed: budget === 0 || used.committedMicros + Math.max(estimateMicros, 1) <= budget, committedMicros: used.committedMicros, limitMicros: budget },
+    monthlyBudget: {
+      passed: budget === 0 || used.committedMicros + Math.max(estimateMicros, 1) <= budget,
+      committedMicros: used.committedMicros,
+      limitMicros: budget,
+    },
   };
   const order: Array<[LimitFactor, { passed: boolean }]> = [
     ["monthly_requests", evaluation.monthlyRequests],

@@ -4,9 +4,18 @@ import type { mongo } from "mongoose";
 import type { Models } from "../../db/models";
 import type { Plan } from "../plans/plan.model";
 import { evaluateLimits, limitResetsAt, type LimitFactor } from "./usage-limits";
-import { counterExpiry, endOfHour, endOfMinute, hourWindow, minuteWindow, monthCounterExpiry, monthWindow, startOfNextMonth } from "./usage-windows";
+import {
+  counterExpiry,
+  endOfHour,
+  endOfMinute,
+  hourWindow,
+  minuteWindow,
+  monthCounterExpiry,
+  monthWindow,
+  startOfNextMonth,
+} from "./usage-windows";
 import type { UsageCounter } from "./usage-counter.model";
-import { UsageStatus } from "./usage-log.model";
+import { type UsageStatus } from "./usage-log.model";
 
 /** What one admitted call holds until it is settled or released (DOMAIN.md: reserve, call, settle). */
 export interface Reservation {
@@ -86,9 +95,19 @@ export class UsageQuotaService {
    * The limit that would refuse a call now, read without reserving anything: for requests refused anyway (a bad
    * body), which must change nothing but still answer the limit first when one is reached (§6.4 order).
    */
-  async wouldRefuse(licenseId: mongoose.Types.ObjectId, plan: Plan, estimateMicros: number, now = new Date()): Promise<Exclude<ReserveOutcome, { ok: true }> | undefined> {
+  async wouldRefuse(
+    licenseId: mongoose.Types.ObjectId,
+    plan: Plan,
+    estimateMicros: number,
+    now = new Date(),
+  ): Promise<Exclude<ReserveOutcome, { ok: true }> | undefined> {
     const windows = { month: monthWindow(now), hour: hourWindow(now), minute: minuteWindow(now) };
-    const found = await this.counters.find({ license_id: licenseId, window: { $in: Object.values(windows) } }, { projection: { window: 1, requests: 1, cost_micros: 1, reserved_micros: 1 } }).toArray();
+    const found = await this.counters
+      .find(
+        { license_id: licenseId, window: { $in: Object.values(windows) } },
+        { projection: { window: 1, requests: 1, cost_micros: 1, reserved_micros: 1 } },
+      )
+      .toArray();
     const counter = (window: string) => found.find((entry) => entry.window === window);
     const month = counter(windows.month);
     const used = {
@@ -141,7 +160,10 @@ export class UsageQuotaService {
     if (settled.matchedCount === 0) {
       await this.counters.updateOne(
         { license_id: reservation.licenseId, window: reservation.windows.month },
-        { $inc: { ...figures, requests: 1 }, $setOnInsert: { reserved_micros: 0, pending: [], expires_at: monthCounterExpiry(reservation.windows.month) } },
+        {
+          $inc: { ...figures, requests: 1 },
+          $setOnInsert: { reserved_micros: 0, pending: [], expires_at: monthCounterExpiry(reservation.windows.month) },
+        },
         { upsert: true },
       );
     }
@@ -154,7 +176,9 @@ export class UsageQuotaService {
    */
   async sweep(olderThanMs: number, now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - olderThanMs);
-    const stale = await this.models.UsageCounter.find({ "pending.at": { $lt: cutoff } }, { license_id: 1, window: 1, pending: 1 }).lean().exec();
+    const stale = await this.models.UsageCounter.find({ "pending.at": { $lt: cutoff } }, { license_id: 1, window: 1, pending: 1 })
+      .lean()
+      .exec();
     let released = 0;
     for (const counter of stale) {
       for (const entry of counter.pending ?? []) {
@@ -177,7 +201,9 @@ export class UsageQuotaService {
       // Settled cost plus in-flight reservations plus this call's worst case must fit the budget (§4.3, check 4).
       // No call is free (evaluateLimits): even a zero worst case needs a micro-euro of room.
       const need = Math.max(reservation.estimateMicros, 1);
-      guard.$expr = { $lte: [{ $add: [{ $ifNull: ["$cost_micros", 0] }, { $ifNull: ["$reserved_micros", 0] }] }, plan.monthly_budget_micros - need] };
+      guard.$expr = {
+        $lte: [{ $add: [{ $ifNull: ["$cost_micros", 0] }, { $ifNull: ["$reserved_micros", 0] }] }, plan.monthly_budget_micros - need],
+      };
     }
     const filter = { license_id: reservation.licenseId, window: reservation.windows.month };
     const update = {
@@ -196,14 +222,30 @@ export class UsageQuotaService {
    * One guarded update of a window's counter. The counter is created on first use by an upsert without the guard
    * (two racing creators meet at the unique index), and the guarded update is then tried once more.
    */
-  private async guardedUpdate(filter: Record<string, unknown>, guard: Record<string, unknown>, update: Record<string, unknown>, windowEnds: Date): Promise<boolean> {
+  private async guardedUpdate(
+    filter: Record<string, unknown>,
+    guard: Record<string, unknown>,
+    update: Record<string, unknown>,
+    windowEnds: Date,
+  ): Promise<boolean> {
     const first = await this.counters.updateOne({ ...filter, ...guard }, update);
     if (first.matchedCount > 0) return true;
     try {
       await this.counters.updateOne(
         filter,
         // Kept a while after the window ends, so that a late settlement still finds its counter.
-        { $setOnInsert: { requests: 0, tokens: 0, cost_micros: 0, reserved_micros: 0, calls: 0, response_time_ms: 0, pending: [], expires_at: counterExpiry(windowEnds) } },
+        {
+          $setOnInsert: {
+            requests: 0,
+            tokens: 0,
+            cost_micros: 0,
+            reserved_micros: 0,
+            calls: 0,
+            response_time_ms: 0,
+            pending: [],
+            expires_at: counterExpiry(windowEnds),
+          },
+        },
         { upsert: true },
       );
     } catch (error) {

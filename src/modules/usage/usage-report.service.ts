@@ -2,7 +2,7 @@ import type { mongoose } from "@typegoose/typegoose";
 import type { Models } from "../../db/models";
 import type { License } from "../licenses/license.model";
 import type { Plan } from "../plans/plan.model";
-import { PROVIDERS, type Provider } from "../../ai/providers";
+import type { Provider } from "../../ai/providers";
 import type { UsageCounter } from "./usage-counter.model";
 import type { UsageLog } from "./usage-log.model";
 import { microsToEur, microsToEur4 } from "../../money";
@@ -196,7 +196,10 @@ export class UsageReportService {
 
   /** §6.8: the legacy summary. It tolerates a missing plan, since it checks nothing about the license. */
   async legacy(license: License, now: Date): Promise<LegacyUsage> {
-    const [plan, counters] = await Promise.all([this.models.Plan.findById(license.plan_id).lean<Plan>().exec(), this.windowCounters(license._id, now)]);
+    const [plan, counters] = await Promise.all([
+      this.models.Plan.findById(license.plan_id).lean<Plan>().exec(),
+      this.windowCounters(license._id, now),
+    ]);
     const { requests, tokens, avgResponseTimeMs } = monthUsage(counters.month);
     const monthlyRequests = plan?.monthly_requests ?? 0;
     return {
@@ -211,7 +214,9 @@ export class UsageReportService {
   /** The month, hour and minute counters of one license, in one query. Absent: nothing counted yet. */
   private async windowCounters(licenseId: mongoose.Types.ObjectId, now: Date): Promise<WindowCounters> {
     const windows = { month: monthWindow(now), hour: hourWindow(now), minute: minuteWindow(now) };
-    const counters = await this.models.UsageCounter.find({ license_id: licenseId, window: { $in: Object.values(windows) } }).lean<UsageCounter[]>().exec();
+    const counters = await this.models.UsageCounter.find({ license_id: licenseId, window: { $in: Object.values(windows) } })
+      .lean<UsageCounter[]>()
+      .exec();
     const byWindow = new Map(counters.map((counter) => [counter.window, counter]));
     return { month: byWindow.get(windows.month), hour: byWindow.get(windows.hour), minute: byWindow.get(windows.minute) };
   }
@@ -226,7 +231,6 @@ export function parseDays(raw: string): number | null {
 export function percentOf(used: number, limit: number): number {
   return limit > 0 ? Math.round((used * 10_000) / limit) / 100 : 0;
 }
-
 
 /** numerator ÷ denominator rounded to 2 decimals, or 0 when there is nothing to divide by. */
 function ratio2(numerator: number, denominator: number): number {
@@ -262,7 +266,12 @@ function groupDays(rows: DayProviderRow[]): HistoryDay[] {
       avgResponseTime: ratio2(day.responseTimeMs, day.requests),
       byProvider: day.providers
         .sort((a, b) => (a._id.provider < b._id.provider ? -1 : a._id.provider > b._id.provider ? 1 : 0))
-        .map((row) => ({ provider: row._id.provider, requests: row.requests, tokens: row.tokens, avgResponseTime: ratio2(row.responseTimeMs, row.requests) })),
+        .map((row) => ({
+          provider: row._id.provider,
+          requests: row.requests,
+          tokens: row.tokens,
+          avgResponseTime: ratio2(row.responseTimeMs, row.requests),
+        })),
     }));
 }
 

@@ -7,7 +7,10 @@ import { UsageBucket, UsageGroupBy } from "./usage.types";
 
 @Resolver()
 export class UsageResolver {
-  @Query(() => [UsageBucket], { nullable: true, description: "A license's AI usage between two instants, grouped by UTC day, provider or model" })
+  @Query(() => [UsageBucket], {
+    nullable: true,
+    description: "A license's AI usage between two instants, grouped by UTC day, provider or model",
+  })
   async usage(
     @Arg("licenseId", () => ID) licenseId: string,
     @Arg("from", () => DateTimeISO) from: Date,

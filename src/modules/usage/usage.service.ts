@@ -50,7 +50,9 @@ export class UsageService {
 
   /** This month's counters of several licenses in one query (for DataLoaders), keyed by license id. */
   async monthCounters(licenseIds: readonly mongoose.Types.ObjectId[], now = new Date()): Promise<Map<string, UsageCounter>> {
-    const counters = await this.models.UsageCounter.find({ license_id: { $in: licenseIds }, window: monthWindow(now) }).lean<UsageCounter[]>().exec();
+    const counters = await this.models.UsageCounter.find({ license_id: { $in: licenseIds }, window: monthWindow(now) })
+      .lean<UsageCounter[]>()
+      .exec();
     return new Map(counters.map((counter) => [counter.license_id.toHexString(), counter]));
   }
 
@@ -85,4 +87,3 @@ export class UsageService {
     return rows.map((row) => ({ key: row._id, requests: row.requests, tokens: row.tokens, costMicros: row.costMicros }));
   }
 }
-

@@ -47,4 +47,3 @@ export class UsageBucket extends UsageFiguresType {
   @Field({ description: "The day (YYYY-MM-DD), provider or model" })
   key!: string;
 }
-

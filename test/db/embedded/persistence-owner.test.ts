@@ -43,7 +43,9 @@ async function storedIds(dataDir: string): Promise<number[]> {
   const engine = await startEmbeddedMongo({ dataDir });
   try {
     const client = await connect(engine.uri);
-    const stored = await docs(client).find({}, { sort: { _id: 1 } }).toArray();
+    const stored = await docs(client)
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
     await client.close();
     return stored.map((d) => d._id);
   } finally {
@@ -67,41 +69,45 @@ afterAll(async () => {
 });
 
 describe("ownership of a data folder (real processes)", () => {
-  linuxOnly("refuses a second engine after mongod.lock was deleted, in one line, and loses no acknowledged write", async () => {
-    const dataDir = path.join(tempDir(), "data");
-    const owner = await startListeningCli(cli, dataDir);
-    const client = await connect(owner.uri);
-    const before = await insertAcknowledged(client, 0, 100);
-    fs.rmSync(lockFile(dataDir));
+  linuxOnly(
+    "refuses a second engine after mongod.lock was deleted, in one line, and loses no acknowledged write",
+    async () => {
+      const dataDir = path.join(tempDir(), "data");
+      const owner = await startListeningCli(cli, dataDir);
+      const client = await connect(owner.uri);
+      const before = await insertAcknowledged(client, 0, 100);
+      fs.rmSync(lockFile(dataDir));
 
-    // Also through another path to the same folder: the lock follows the folder, not the path.
-    const alias = path.join(tempDir(), "alias");
-    fs.symlinkSync(dataDir, alias);
-    for (const opened of [dataDir, alias]) {
-      const second = await startCli(cli, opened);
-      if (second.kind === "listening") {
-        second.child.kill("SIGKILL");
-        throw new Error(`a second engine opened ${opened} while process ${owner.child.pid} owns it`);
+      // Also through another path to the same folder: the lock follows the folder, not the path.
+      const alias = path.join(tempDir(), "alias");
+      fs.symlinkSync(dataDir, alias);
+      for (const opened of [dataDir, alias]) {
+        const second = await startCli(cli, opened);
+        if (second.kind === "listening") {
+          second.child.kill("SIGKILL");
+          throw new Error(`a second engine opened ${opened} while process ${owner.child.pid} owns it`);
+        }
+        expect(second.code).toBe(1);
+        const lines = operatorLines(second.stderr);
+        expect(lines).toEqual([
+          `Cannot start: Data folder ${opened} is in use by process ${owner.child.pid} (engine at ${owner.uri}): ` +
+            `stop the other process (pid ${owner.child.pid}) first, or connect to ${owner.uri} instead; ` +
+            "deleting mongod.lock does not release the folder.",
+        ]);
       }
-      expect(second.code).toBe(1);
-      const lines = operatorLines(second.stderr);
-      expect(lines).toEqual([
-        `Cannot start: Data folder ${opened} is in use by process ${owner.child.pid} (engine at ${owner.uri}): ` +
-          `stop the other process (pid ${owner.child.pid}) first, or connect to ${owner.uri} instead; ` +
-          "deleting mongod.lock does not release the folder.",
-      ]);
-    }
 
-    const after = await insertAcknowledged(client, 100, 100);
-    // Tools find the engine through mongod.lock, so the owner writes it again.
-    await waitFor("the owner wrote mongod.lock again", () => readLock(dataDir) !== null);
-    expect(readLock(dataDir)).toMatchObject({ pid: owner.child.pid, uri: owner.uri });
-    await client.close();
-    owner.child.kill("SIGTERM");
-    expect(await exited(owner.child)).toEqual({ code: 0, signal: null });
+      const after = await insertAcknowledged(client, 100, 100);
+      // Tools find the engine through mongod.lock, so the owner writes it again.
+      await waitFor("the owner wrote mongod.lock again", () => readLock(dataDir) !== null);
+      expect(readLock(dataDir)).toMatchObject({ pid: owner.child.pid, uri: owner.uri });
+      await client.close();
+      owner.child.kill("SIGTERM");
+      expect(await exited(owner.child)).toEqual({ code: 0, signal: null });
 
-    expect(await storedIds(dataDir)).toEqual([...before, ...after]);
-  }, 90_000);
+      expect(await storedIds(dataDir)).toEqual([...before, ...after]);
+    },
+    90_000,
+  );
 
   it("opens the folder again after the owner was killed with kill -9, keeping its acknowledged writes", async () => {
     const dataDir = path.join(tempDir(), "data");
@@ -113,7 +119,9 @@ describe("ownership of a data folder (real processes)", () => {
 
     const second = await startListeningCli(cli, dataDir);
     expect(readLock(dataDir)).toMatchObject({ pid: second.child.pid, uri: second.uri });
-    const stored = await docs(await connect(second.uri)).find({}, { sort: { _id: 1 } }).toArray();
+    const stored = await docs(await connect(second.uri))
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
     expect(stored.map((d) => d._id)).toEqual(acked);
     second.child.kill("SIGTERM");
     expect(await exited(second.child)).toEqual({ code: 0, signal: null });
@@ -126,21 +134,24 @@ describe("ownership of a data folder (in process)", () => {
     return { warnings, info: () => undefined, warn: (_obj, msg) => void warnings.push(msg) };
   };
 
-  linuxOnly("takes over a lock file naming this very process (a killed engine whose pid was reused, e.g. pid 1 in a container)", async () => {
-    const dataDir = tempDir();
-    const leftBehind = { pid: process.pid, uri: "mongodb://127.0.0.1:1/", startedAt: new Date(0).toISOString() };
-    fs.writeFileSync(lockFile(dataDir), JSON.stringify(leftBehind));
+  linuxOnly(
+    "takes over a lock file naming this very process (a killed engine whose pid was reused, e.g. pid 1 in a container)",
+    async () => {
+      const dataDir = tempDir();
+      const leftBehind = { pid: process.pid, uri: "mongodb://127.0.0.1:1/", startedAt: new Date(0).toISOString() };
+      fs.writeFileSync(lockFile(dataDir), JSON.stringify(leftBehind));
 
-    const log = logger();
-    const opened = await DataDirectory.open(dataDir, { logger: log });
-    try {
-      expect(log.warnings).toEqual(["taking over the lock of a data folder whose owner is gone"]);
-      expect(readLock(dataDir)).toMatchObject({ pid: process.pid });
-      expect(readLock(dataDir)).not.toHaveProperty("uri");
-    } finally {
-      await opened.close();
-    }
-  });
+      const log = logger();
+      const opened = await DataDirectory.open(dataDir, { logger: log });
+      try {
+        expect(log.warnings).toEqual(["taking over the lock of a data folder whose owner is gone"]);
+        expect(readLock(dataDir)).toMatchObject({ pid: process.pid });
+        expect(readLock(dataDir)).not.toHaveProperty("uri");
+      } finally {
+        await opened.close();
+      }
+    },
+  );
 
   it("writes mongod.lock again when it is deleted while the folder is open, and removes it on close", async () => {
     const dataDir = tempDir();

@@ -36,7 +36,11 @@ async function openDir(dir: string, opts: Parameters<typeof DataDirectory.open>[
 
 const put = (i: number, extra: Document = {}): JournalOp[] => [{ op: "put", ns: "app.items", doc: { _id: i, ...extra } }];
 const ids = (batches: JournalOp[][]): unknown[] => batches.map((b) => (b[0] as { doc: Document }).doc._id);
-const journalFiles = (dir: string): string[] => fs.readdirSync(dir).filter((n) => n.endsWith(".wal")).sort();
+const journalFiles = (dir: string): string[] =>
+  fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith(".wal"))
+    .sort();
 const onlyJournal = (dir: string): string => path.join(dir, journalFiles(dir)[0]);
 
 afterEach(async () => {
@@ -56,7 +60,10 @@ describe("journal", () => {
       [{ op: "createIndex", ns: "app.items", spec: { v: 2, key: { email: 1 }, name: "email_1", unique: true } }],
       put(1, { email: "a@x" }),
       [{ op: "del", ns: "app.items", id: 1 }, ...put(2)],
-      [{ op: "dropIndex", ns: "app.items", name: "email_1" }, { op: "dropCollection", ns: "app.items" }],
+      [
+        { op: "dropIndex", ns: "app.items", name: "email_1" },
+        { op: "dropCollection", ns: "app.items" },
+      ],
       [{ op: "dropDatabase", db: "app" }],
     ];
     for (const batch of batches) await first.append(batch);

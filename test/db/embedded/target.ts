@@ -164,5 +164,8 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
 
 /** Commands of a given name the driver client sent since `from` (an index into `target.started`). */
 export function sentCommands(target: Target, name: string, from = 0): Document[] {
-  return target.started.slice(from).filter((event) => event.commandName === name).map((event) => event.command);
+  return target.started
+    .slice(from)
+    .filter((event) => event.commandName === name)
+    .map((event) => event.command);
 }

@@ -3,12 +3,7 @@ import { Binary, BSON, type Document } from "bson";
 import { MongoClient } from "mongodb";
 import { decodeMessage } from "../../../src/db/embedded/wire/codec";
 import { FrameReader } from "../../../src/db/embedded/wire/frame-reader";
-import {
-  WireServer,
-  type CommandContext,
-  type CommandHandler,
-  type WireServerOptions,
-} from "../../../src/db/embedded/server/transport";
+import { WireServer, type CommandContext, type CommandHandler, type WireServerOptions } from "../../../src/db/embedded/server/transport";
 
 const OP_REPLY = 1;
 const OP_QUERY = 2004;
@@ -34,11 +29,7 @@ function opMsg(body: Document, flags = 0, requestId = nextRequestId++): Buffer {
 function opQuery(ns: string, query: Document, requestId = nextRequestId++): Buffer {
   const ints = Buffer.alloc(8);
   ints.writeInt32LE(-1, 4); // numberToReturn
-  return frame(
-    OP_QUERY,
-    Buffer.concat([Buffer.alloc(4), Buffer.from(`${ns}\0`), ints, BSON.serialize(query)]),
-    requestId,
-  );
+  return frame(OP_QUERY, Buffer.concat([Buffer.alloc(4), Buffer.from(`${ns}\0`), ints, BSON.serialize(query)]), requestId);
 }
 
 const requestIdOf = (message: Buffer): number => message.readInt32LE(4);
@@ -149,10 +140,7 @@ function echoHandler(): CommandHandler & { calls: Document[]; peakConcurrency: n
 const servers: WireServer[] = [];
 const clients: RawClient[] = [];
 
-async function start(
-  handler: CommandHandler,
-  extra: Partial<WireServerOptions> = {},
-): Promise<{ server: WireServer; port: number }> {
+async function start(handler: CommandHandler, extra: Partial<WireServerOptions> = {}): Promise<{ server: WireServer; port: number }> {
   const server = new WireServer({ host: "127.0.0.1", port: 0, maxMessageBytes: 48_000_000, handler, ...extra });
   servers.push(server);
   const { port } = await server.listen();

@@ -153,9 +153,9 @@ describe("decodeMessage: OP_MSG", () => {
   });
 
   it("refuses a sequence that clashes with a non-array body field", () => {
-    expect(() =>
-      decodeMessage(opMsg([kind0({ insert: "c", $db: "x", documents: 1 }), kind1("documents", [{}])])),
-    ).toThrow(WireProtocolError);
+    expect(() => decodeMessage(opMsg([kind0({ insert: "c", $db: "x", documents: 1 }), kind1("documents", [{}])]))).toThrow(
+      WireProtocolError,
+    );
   });
 
   it("reports moreToCome", () => {
@@ -179,9 +179,7 @@ describe("decodeMessage: OP_MSG", () => {
   });
 
   it("refuses unknown required flag bits", () => {
-    expect(() => decodeMessage(opMsg([kind0({ ping: 1, $db: "a" })], 1 << 2))).toThrow(
-      /unknown required flag bits 0x4/,
-    );
+    expect(() => decodeMessage(opMsg([kind0({ ping: 1, $db: "a" })], 1 << 2))).toThrow(/unknown required flag bits 0x4/);
     expect(() => decodeMessage(opMsg([kind0({ ping: 1, $db: "a" })], 1 << 15))).toThrow(WireProtocolError);
   });
 
@@ -256,16 +254,12 @@ describe("decodeMessage: OP_QUERY", () => {
   });
 
   it("unwraps $query, and ignores a returnFieldsSelector", () => {
-    const message = opQuery("admin.$cmd", { $query: { isMaster: 1 }, $readPreference: { mode: "primary" } }, [
-      bson({ a: 1 }),
-    ]);
+    const message = opQuery("admin.$cmd", { $query: { isMaster: 1 }, $readPreference: { mode: "primary" } }, [bson({ a: 1 })]);
     expect(decodeMessage(message)).toMatchObject({ kind: "query", query: { isMaster: 1 } });
   });
 
   it("refuses trailing garbage and a missing query", () => {
-    expect(() => decodeMessage(opQuery("admin.$cmd", { ismaster: 1 }, [bson({}), Buffer.from([1])]))).toThrow(
-      /trailing bytes/,
-    );
+    expect(() => decodeMessage(opQuery("admin.$cmd", { ismaster: 1 }, [bson({}), Buffer.from([1])]))).toThrow(/trailing bytes/);
     const noQuery = frame(OP_QUERY, Buffer.concat([Buffer.alloc(4), Buffer.from("admin.$cmd\0"), Buffer.alloc(8)]));
     expect(() => decodeMessage(noQuery)).toThrow(WireProtocolError);
     const unterminated = frame(OP_QUERY, Buffer.concat([Buffer.alloc(4), Buffer.from("admin.$cmd")]));

@@ -36,11 +36,27 @@ describe("createAdminToken", () => {
     const created = await create("Helpdesk Giulia", "support");
 
     expect(created.token).toMatch(/^chk_s_[0-9A-Za-z]{32}$/);
-    expect(created.admin).toEqual({ id: expect.any(String), name: "Helpdesk Giulia", role: "support", tokenPrefix: created.token.slice(0, 10), revokedAt: null });
-    const viewer = dataOf(await platform.graphql<{ viewer: { kind: string; role: string; admin: { id: string } } }>(`{ viewer { kind role admin { id } } }`, {}, bearer(created.token))).viewer;
+    expect(created.admin).toEqual({
+      id: expect.any(String),
+      name: "Helpdesk Giulia",
+      role: "support",
+      tokenPrefix: created.token.slice(0, 10),
+      revokedAt: null,
+    });
+    const viewer = dataOf(
+      await platform.graphql<{ viewer: { kind: string; role: string; admin: { id: string } } }>(
+        `{ viewer { kind role admin { id } } }`,
+        {},
+        bearer(created.token),
+      ),
+    ).viewer;
     expect(viewer).toEqual({ kind: "admin", role: "support", admin: { id: created.admin.id } });
     const [entry] = await activityOf(platform, owner, { action: "admin_token.created" });
-    expect(entry).toEqual({ action: "admin_token.created", actor: ownerActor, details: { adminId: created.admin.id, name: "Helpdesk Giulia", role: "support" } });
+    expect(entry).toEqual({
+      action: "admin_token.created",
+      actor: ownerActor,
+      details: { adminId: created.admin.id, name: "Helpdesk Giulia", role: "support" },
+    });
     expect(JSON.stringify(entry)).not.toContain(created.token.slice(6));
   });
 
@@ -51,7 +67,9 @@ describe("createAdminToken", () => {
   ])("a $role token has the role initial $initial after chk_ and authenticates as $role", async ({ role, initial }) => {
     const created = await create(`role ${role}`, role);
     expect(created.token).toMatch(new RegExp(`^chk_${initial}_[0-9A-Za-z]{32}$`));
-    expect(dataOf(await platform.graphql<{ viewer: { role: string } }>(`{ viewer { role } }`, {}, bearer(created.token))).viewer.role).toBe(role);
+    expect(dataOf(await platform.graphql<{ viewer: { role: string } }>(`{ viewer { role } }`, {}, bearer(created.token))).viewer.role).toBe(
+      role,
+    );
   });
 
   test("two tokens are never equal", async () => {
@@ -68,7 +86,13 @@ describe("admins", () => {
   test("lists every token with its role and prefix, never the token", async () => {
     const created = await create("Listed", "support");
 
-    const admins = dataOf(await platform.graphql<{ admins: Array<{ id: string; name: string; role: string; tokenPrefix: string }> }>(`{ admins { id name role tokenPrefix } }`, {}, owner)).admins;
+    const admins = dataOf(
+      await platform.graphql<{ admins: Array<{ id: string; name: string; role: string; tokenPrefix: string }> }>(
+        `{ admins { id name role tokenPrefix } }`,
+        {},
+        owner,
+      ),
+    ).admins;
 
     expect(admins).toContainEqual({ id: created.admin.id, name: "Listed", role: "support", tokenPrefix: created.token.slice(0, 10) });
     expect(JSON.stringify(admins)).not.toContain(created.token);
@@ -86,7 +110,9 @@ describe("revokeAdminToken", () => {
     const created = await create("Leaving", "support");
     dataOf(await platform.graphql(`{ viewer { kind } }`, {}, bearer(created.token)));
 
-    const revoked = dataOf(await platform.graphql<{ revokeAdminToken: { id: string; revokedAt: string | null } }>(REVOKE, { id: created.admin.id }, owner)).revokeAdminToken;
+    const revoked = dataOf(
+      await platform.graphql<{ revokeAdminToken: { id: string; revokedAt: string | null } }>(REVOKE, { id: created.admin.id }, owner),
+    ).revokeAdminToken;
 
     expect(revoked.id).toBe(created.admin.id);
     expect(revoked.revokedAt).toMatch(/Z$/);
@@ -95,13 +121,17 @@ describe("revokeAdminToken", () => {
     const [entry] = await activityOf(platform, owner, { action: "admin_token.revoked" });
     expect(entry).toEqual({ action: "admin_token.revoked", actor: ownerActor, details: { adminId: created.admin.id, name: "Leaving" } });
     expectFieldError(await platform.graphql(REVOKE, { id: created.admin.id }, owner), "revokeAdminToken", "NOT_FOUND");
-    const listed = dataOf(await platform.graphql<{ admins: Array<{ id: string; revokedAt: string | null }> }>(`{ admins { id revokedAt } }`, {}, owner)).admins;
+    const listed = dataOf(
+      await platform.graphql<{ admins: Array<{ id: string; revokedAt: string | null }> }>(`{ admins { id revokedAt } }`, {}, owner),
+    ).admins;
     expect(listed.find((admin) => admin.id === created.admin.id)?.revokedAt).toBe(revoked.revokedAt);
   });
 
   test("revoking one token leaves the others working", async () => {
     const [kept, gone] = await Promise.all([create("Kept", "readonly"), create("Gone", "readonly")]);
     dataOf(await platform.graphql(REVOKE, { id: gone.admin.id }, owner));
-    expect(dataOf(await platform.graphql<{ viewer: { role: string } }>(`{ viewer { role } }`, {}, bearer(kept.token))).viewer.role).toBe("readonly");
+    expect(dataOf(await platform.graphql<{ viewer: { role: string } }>(`{ viewer { role } }`, {}, bearer(kept.token))).viewer.role).toBe(
+      "readonly",
+    );
   });
 });

@@ -18,7 +18,11 @@ const PAGE = `query($filter: CustomerFilterInput, $first: Int, $after: String) {
   customers(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id email } } } }`;
 
 interface Page {
-  customers: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ cursor: string; node: { id: string; email: string } }> };
+  customers: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{ cursor: string; node: { id: string; email: string } }>;
+  };
 }
 
 let platform: TestPlatform;
@@ -42,7 +46,14 @@ describe("createCustomer", () => {
     const local = unique("Mixed.Case");
     const created = await createCustomer({ email: `${local}@Example.COM`, name: "Anna Verdi", company: "Verdi Srl", country: "IT" });
 
-    expect(created).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), email: `${local.toLowerCase()}@example.com`, name: "Anna Verdi", company: "Verdi Srl", country: "IT", status: "active" });
+    expect(created).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{24}$/),
+      email: `${local.toLowerCase()}@example.com`,
+      name: "Anna Verdi",
+      company: "Verdi Srl",
+      country: "IT",
+      status: "active",
+    });
     const stored = await platform.services.models.Customer.findById(created.id).lean().exec();
     expect(stored?.email).toBe(`${local.toLowerCase()}@example.com`);
     const log = await activityOf(platform, admin, { customerId: created.id });
@@ -61,7 +72,11 @@ describe("createCustomer", () => {
 
   test.each([
     ["an invalid email", { email: "not-an-email" }, /^Invalid input: email must be a valid email address$/],
-    ["an unknown country", { email: "valid@example.com", country: "ZZ" }, /^Invalid input: country must be an ISO 3166-1 alpha-2 code such as IT$/],
+    [
+      "an unknown country",
+      { email: "valid@example.com", country: "ZZ" },
+      /^Invalid input: country must be an ISO 3166-1 alpha-2 code such as IT$/,
+    ],
     ["a country name instead of a code", { email: "valid2@example.com", country: "Italy" }, /country must be an ISO 3166-1 alpha-2 code/],
   ])("%s is BAD_USER_INPUT with a clear message, and nothing is stored", async (_case, input, message) => {
     const before = await platform.services.models.Customer.countDocuments().exec();
@@ -96,10 +111,29 @@ describe("updateCustomer and setCustomerStatus", () => {
     const second = await createCustomer({ email: `${unique("other")}@example.com` });
     const update = `mutation($id: ID!, $input: UpdateCustomerInput!) { updateCustomer(id: $id, input: $input) { id email } }`;
 
-    expectFieldError(await platform.graphql(update, { id: second.id, input: { email: first.email.toUpperCase() } }, admin), "updateCustomer", "CONFLICT", /already exists/);
-    expectFieldError(await platform.graphql(update, { id: second.id, input: { country: "XX" } }, admin), "updateCustomer", "BAD_USER_INPUT", /country must be an ISO 3166-1 alpha-2 code/);
-    expectFieldError(await platform.graphql(update, { id: "0123456789abcdef01234567", input: { name: "x" } }, admin), "updateCustomer", "NOT_FOUND");
-    expectFieldError(await platform.graphql(update, { id: "not-an-id", input: { name: "x" } }, admin), "updateCustomer", "BAD_USER_INPUT", /id is not a valid id/);
+    expectFieldError(
+      await platform.graphql(update, { id: second.id, input: { email: first.email.toUpperCase() } }, admin),
+      "updateCustomer",
+      "CONFLICT",
+      /already exists/,
+    );
+    expectFieldError(
+      await platform.graphql(update, { id: second.id, input: { country: "XX" } }, admin),
+      "updateCustomer",
+      "BAD_USER_INPUT",
+      /country must be an ISO 3166-1 alpha-2 code/,
+    );
+    expectFieldError(
+      await platform.graphql(update, { id: "0123456789abcdef01234567", input: { name: "x" } }, admin),
+      "updateCustomer",
+      "NOT_FOUND",
+    );
+    expectFieldError(
+      await platform.graphql(update, { id: "not-an-id", input: { name: "x" } }, admin),
+      "updateCustomer",
+      "BAD_USER_INPUT",
+      /id is not a valid id/,
+    );
     const stored = await platform.services.models.Customer.findById(second.id).lean().exec();
     expect(stored?.email).toBe(second.email);
   });
@@ -115,7 +149,11 @@ describe("updateCustomer and setCustomerStatus", () => {
 
     expect(dataOf(response).setCustomerStatus.status).toBe("suspended");
     const log = await activityOf(platform, admin, { customerId: created.id });
-    expect(log[0]).toEqual({ action: "customer.status_changed", actor: `admin:${await adminIdOf(platform, admin)}`, details: { from: "active", to: "suspended" } });
+    expect(log[0]).toEqual({
+      action: "customer.status_changed",
+      actor: `admin:${await adminIdOf(platform, admin)}`,
+      details: { from: "active", to: "suspended" },
+    });
   });
 });
 
@@ -125,14 +163,17 @@ describe("customers(filter, first, after)", () => {
 
   beforeAll(async () => {
     created = [];
-    for (let i = 0; i < 25; i++) created.push(await createCustomer({ email: `page-${String(i).padStart(2, "0")}-${unique("p")}@example.com`, company }));
+    for (let i = 0; i < 25; i++)
+      created.push(await createCustomer({ email: `page-${String(i).padStart(2, "0")}-${unique("p")}@example.com`, company }));
   });
 
   test("25 customers in pages of 10 come as 10 + 10 + 5, newest first, without duplicates", async () => {
     const pages: Page["customers"][] = [];
     let after: string | null = null;
     do {
-      const page: Page["customers"] = dataOf(await platform.graphql<Page>(PAGE, { filter: { search: company }, first: 10, after }, admin)).customers;
+      const page: Page["customers"] = dataOf(
+        await platform.graphql<Page>(PAGE, { filter: { search: company }, first: 10, after }, admin),
+      ).customers;
       pages.push(page);
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after !== null && pages.length < 5);
@@ -149,12 +190,18 @@ describe("customers(filter, first, after)", () => {
   test("status and search filter together; search is case-insensitive and matches email, name or company", async () => {
     const suspended = created.slice(0, 3);
     for (const customer of suspended) {
-      dataOf(await platform.graphql(`mutation($id: ID!) { setCustomerStatus(id: $id, status: suspended) { id } }`, { id: customer.id }, admin));
+      dataOf(
+        await platform.graphql(`mutation($id: ID!) { setCustomerStatus(id: $id, status: suspended) { id } }`, { id: customer.id }, admin),
+      );
     }
 
     const bySearch = dataOf(await platform.graphql<Page>(PAGE, { filter: { search: company.toUpperCase() }, first: 100 }, admin)).customers;
-    const both = dataOf(await platform.graphql<Page>(PAGE, { filter: { search: company, status: "suspended" }, first: 100 }, admin)).customers;
-    const byEmail = dataOf(await platform.graphql<Page>(PAGE, { filter: { search: created[7].email.slice(0, 8) }, first: 100 }, admin)).customers;
+    const both = dataOf(
+      await platform.graphql<Page>(PAGE, { filter: { search: company, status: "suspended" }, first: 100 }, admin),
+    ).customers;
+    const byEmail = dataOf(
+      await platform.graphql<Page>(PAGE, { filter: { search: created[7].email.slice(0, 8) }, first: 100 }, admin),
+    ).customers;
 
     expect(bySearch.totalCount).toBe(25);
     expect(both.totalCount).toBe(3);
@@ -178,26 +225,60 @@ describe("Customer.licenses and Customer.payments", () => {
     const issue = `mutation($input: IssueLicenseInput!) { issueLicense(input: $input) { license { id } } }`;
     const ids: string[] = [];
     for (const plan of ["starter", "pro"]) {
-      ids.push(dataOf(await platform.graphql<{ issueLicense: { license: { id: string } } }>(issue, { input: { customerId: customer.id, plan } }, admin)).issueLicense.license.id);
+      ids.push(
+        dataOf(
+          await platform.graphql<{ issueLicense: { license: { id: string } } }>(issue, { input: { customerId: customer.id, plan } }, admin),
+        ).issueLicense.license.id,
+      );
     }
     dataOf(await platform.graphql(issue, { input: { customerId: other.id, plan: "pro" } }, admin));
-    await platform.services.models.Payment.create({ customer_id: customer.id, license_id: ids[1], amount_cents: 799, currency: "EUR", status: PaymentStatus.completed, provider: "test", transaction_id: unique("tx") });
-    await platform.services.models.Payment.create({ customer_id: other.id, amount_cents: 100, currency: "EUR", status: PaymentStatus.completed, provider: "test", transaction_id: unique("tx") });
+    await platform.services.models.Payment.create({
+      customer_id: customer.id,
+      license_id: ids[1],
+      amount_cents: 799,
+      currency: "EUR",
+      status: PaymentStatus.completed,
+      provider: "test",
+      transaction_id: unique("tx"),
+    });
+    await platform.services.models.Payment.create({
+      customer_id: other.id,
+      amount_cents: 100,
+      currency: "EUR",
+      status: PaymentStatus.completed,
+      provider: "test",
+      transaction_id: unique("tx"),
+    });
 
-    const response = await platform.graphql<{ customer: { licenses: Array<{ id: string; plan: { name: string } }>; payments: Array<{ amount: string; amountCents: number; license: { id: string } | null }> } }>(
+    const response = await platform.graphql<{
+      customer: {
+        licenses: Array<{ id: string; plan: { name: string } }>;
+        payments: Array<{ amount: string; amountCents: number; license: { id: string } | null }>;
+      };
+    }>(
       `query($id: ID!) { customer(id: $id) { licenses { id plan { name } } payments { amount amountCents license { id } } } }`,
       { id: customer.id },
       admin,
     );
 
     const { licenses, payments } = dataOf(response).customer;
-    expect(licenses).toEqual([{ id: ids[1], plan: { name: "pro" } }, { id: ids[0], plan: { name: "starter" } }]);
+    expect(licenses).toEqual([
+      { id: ids[1], plan: { name: "pro" } },
+      { id: ids[0], plan: { name: "starter" } },
+    ]);
     expect(payments).toEqual([{ amount: "7.99", amountCents: 799, license: { id: ids[1] } }]);
   });
 
   test("a payment recorded without metadata reads back with metadata {} (not an internal error)", async () => {
     const customer = await createCustomer({ email: `${unique("meta")}@example.com` });
-    await platform.services.models.Payment.create({ customer_id: customer.id, amount_cents: 2900, currency: "EUR", status: PaymentStatus.completed, provider: "test", transaction_id: unique("tx") });
+    await platform.services.models.Payment.create({
+      customer_id: customer.id,
+      amount_cents: 2900,
+      currency: "EUR",
+      status: PaymentStatus.completed,
+      provider: "test",
+      transaction_id: unique("tx"),
+    });
 
     const response = await platform.graphql<{ customer: { payments: Array<{ amountCents: number; metadata: unknown }> } }>(
       `query($id: ID!) { customer(id: $id) { payments { amountCents metadata } } }`,

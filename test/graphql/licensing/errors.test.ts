@@ -12,7 +12,11 @@ beforeAll(async () => {
   platform = await startTestPlatform();
   admin = bearer(await platform.token(AdminRole.admin));
   customerId = dataOf(
-    await platform.graphql<{ createCustomer: { id: string } }>(`mutation($email: String!) { createCustomer(input: { email: $email }) { id } }`, { email: `${unique("err")}@example.com` }, admin),
+    await platform.graphql<{ createCustomer: { id: string } }>(
+      `mutation($email: String!) { createCustomer(input: { email: $email }) { id } }`,
+      { email: `${unique("err")}@example.com` },
+      admin,
+    ),
   ).createCustomer.id;
 });
 
@@ -28,18 +32,28 @@ describe("masking of unexpected errors", () => {
   test("a raw driver error (E11000 with a key in it) becomes INTERNAL_SERVER_ERROR 'Internal server error', without stacktrace or text", async () => {
     const secret = "CHA-DEADBEEF-00000000-11111111-22222222";
     // The only spy in these tests: it stands for an internal failure that cannot be caused from outside.
-    jest.spyOn(platform.services.customers, "get").mockRejectedValueOnce(new Error(`E11000 duplicate key error collection: chatello_saas.licenses index: key_digest_1 dup key: { key: "${secret}" }`));
+    jest
+      .spyOn(platform.services.customers, "get")
+      .mockRejectedValueOnce(
+        new Error(`E11000 duplicate key error collection: chatello_saas.licenses index: key_digest_1 dup key: { key: "${secret}" }`),
+      );
 
     const response = await platform.graphql(`query($id: ID!) { customer(id: $id) { id email } }`, { id: customerId }, admin);
 
-    expect(response.errors).toEqual([{ message: "Internal server error", locations: expect.any(Array), path: ["customer"], extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
+    expect(response.errors).toEqual([
+      { message: "Internal server error", locations: expect.any(Array), path: ["customer"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
+    ]);
     expect(response.data ?? null).toBeNull();
     const body = JSON.stringify(response);
     for (const leak of ["E11000", "duplicate key", secret, "DEADBEEF", "stacktrace", "at ", ".ts:"]) expect(body).not.toContain(leak);
   });
 
   test("the next call, without the failure, works again (the mock was one-off)", async () => {
-    const response = await platform.graphql<{ customer: { id: string } }>(`query($id: ID!) { customer(id: $id) { id } }`, { id: customerId }, admin);
+    const response = await platform.graphql<{ customer: { id: string } }>(
+      `query($id: ID!) { customer(id: $id) { id } }`,
+      { id: customerId },
+      admin,
+    );
     expect(dataOf(response).customer.id).toBe(customerId);
   });
 

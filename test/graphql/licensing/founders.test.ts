@@ -9,7 +9,9 @@ const ISSUE = `mutation($input: IssueLicenseInput!) { issueLicense(input: $input
 const FOUNDERS = `{ plan(name: "founders") { lifetimeSold lifetimeLimit } }`;
 const UPDATE_LIMIT = `mutation($limit: Int!) { updatePlan(name: "founders", input: { lifetimeLimit: $limit }) { lifetimeLimit lifetimeSold } }`;
 
-type IssueResponse = GraphQLResponse<{ issueLicense: { key: string; license: { id: string; expiresAt: string | null; plan: { name: string } } } }>;
+type IssueResponse = GraphQLResponse<{
+  issueLicense: { key: string; license: { id: string; expiresAt: string | null; plan: { name: string } } };
+}>;
 
 let platform: TestPlatform;
 let admin: Record<string, string>;
@@ -19,7 +21,11 @@ beforeAll(async () => {
   platform = await startTestPlatform();
   admin = bearer(await platform.token(AdminRole.admin));
   customerId = dataOf(
-    await platform.graphql<{ createCustomer: { id: string } }>(`mutation($email: String!) { createCustomer(input: { email: $email }) { id } }`, { email: `${unique("founder")}@example.com` }, admin),
+    await platform.graphql<{ createCustomer: { id: string } }>(
+      `mutation($email: String!) { createCustomer(input: { email: $email }) { id } }`,
+      { email: `${unique("founder")}@example.com` },
+      admin,
+    ),
   ).createCustomer.id;
 });
 
@@ -31,7 +37,8 @@ async function founders(): Promise<{ lifetimeSold: number; lifetimeLimit: number
   return dataOf(await platform.graphql<{ plan: { lifetimeSold: number; lifetimeLimit: number | null } }>(FOUNDERS, {}, admin)).plan;
 }
 
-const issueFounders = (extra: Record<string, unknown> = {}): Promise<IssueResponse> => platform.graphql(ISSUE, { input: { customerId, plan: "founders", ...extra } }, admin);
+const issueFounders = (extra: Record<string, unknown> = {}): Promise<IssueResponse> =>
+  platform.graphql(ISSUE, { input: { customerId, plan: "founders", ...extra } }, admin);
 
 async function foundersLicenseCount(): Promise<number> {
   const plan = await platform.services.models.Plan.findOne({ name: "founders" }).lean().exec();
@@ -44,7 +51,9 @@ describe("Founders Deal cap", () => {
   test("with 5 seats left, 20 concurrent issueLicense calls give exactly 5 licenses and 15 CONFLICT 'Founders Deal sold out'", async () => {
     const start = await founders();
     const limit = start.lifetimeSold + 5;
-    expect(dataOf(await platform.graphql<{ updatePlan: { lifetimeLimit: number } }>(UPDATE_LIMIT, { limit }, admin)).updatePlan.lifetimeLimit).toBe(limit);
+    expect(
+      dataOf(await platform.graphql<{ updatePlan: { lifetimeLimit: number } }>(UPDATE_LIMIT, { limit }, admin)).updatePlan.lifetimeLimit,
+    ).toBe(limit);
 
     const responses = await Promise.all(Array.from({ length: 20 }, () => issueFounders()));
 
@@ -61,7 +70,13 @@ describe("Founders Deal cap", () => {
 
   test("a Founders license is lifetime: it has no expiry", async () => {
     const [id] = issuedIds;
-    const license = dataOf(await platform.graphql<{ license: { expiresAt: string | null; plan: { name: string } } }>(`query($id: ID!) { license(id: $id) { expiresAt plan { name } } }`, { id }, admin)).license;
+    const license = dataOf(
+      await platform.graphql<{ license: { expiresAt: string | null; plan: { name: string } } }>(
+        `query($id: ID!) { license(id: $id) { expiresAt plan { name } } }`,
+        { id },
+        admin,
+      ),
+    ).license;
     expect(license).toEqual({ expiresAt: null, plan: { name: "founders" } });
   });
 
@@ -84,7 +99,8 @@ describe("Founders Deal cap", () => {
 
   test("moving another license onto the sold-out plan is refused too (CONFLICT), and the license keeps its plan", async () => {
     const before = await founders();
-    const pro = dataOf((await platform.graphql(ISSUE, { input: { customerId, plan: "pro" } }, admin)) as IssueResponse).issueLicense.license;
+    const pro = dataOf((await platform.graphql(ISSUE, { input: { customerId, plan: "pro" } }, admin)) as IssueResponse).issueLicense
+      .license;
 
     expectFieldError(
       await platform.graphql(`mutation($id: ID!) { changeLicensePlan(id: $id, plan: "founders") { id } }`, { id: pro.id }, admin),
@@ -101,7 +117,8 @@ describe("Founders Deal cap", () => {
   test("a cancelled license moved onto the Founders plan does not take a seat", async () => {
     const { lifetimeSold } = await founders();
     await platform.graphql(UPDATE_LIMIT, { limit: lifetimeSold + 1 }, admin);
-    const pro = dataOf((await platform.graphql(ISSUE, { input: { customerId, plan: "pro" } }, admin)) as IssueResponse).issueLicense.license;
+    const pro = dataOf((await platform.graphql(ISSUE, { input: { customerId, plan: "pro" } }, admin)) as IssueResponse).issueLicense
+      .license;
     dataOf(await platform.graphql(`mutation($id: ID!) { cancelLicense(id: $id) { status } }`, { id: pro.id }, admin));
 
     // Refusing the change or accepting it without a seat are both fine; a seat held by a cancelled license is not.
@@ -117,7 +134,12 @@ describe("updatePlan lifetimeLimit", () => {
     const before = await founders();
     expect(before.lifetimeSold).toBeGreaterThan(0);
 
-    expectFieldError(await platform.graphql(UPDATE_LIMIT, { limit: before.lifetimeSold - 1 }, admin), "updatePlan", "BAD_USER_INPUT", new RegExp(`below the ${before.lifetimeSold} licenses already sold`));
+    expectFieldError(
+      await platform.graphql(UPDATE_LIMIT, { limit: before.lifetimeSold - 1 }, admin),
+      "updatePlan",
+      "BAD_USER_INPUT",
+      new RegExp(`below the ${before.lifetimeSold} licenses already sold`),
+    );
     expectFieldError(await platform.graphql(UPDATE_LIMIT, { limit: -1 }, admin), "updatePlan", "BAD_USER_INPUT");
     expect(await founders()).toEqual(before);
   });
@@ -126,6 +148,10 @@ describe("updatePlan lifetimeLimit", () => {
     const before = await founders();
     dataOf(await platform.graphql(UPDATE_LIMIT, { limit: before.lifetimeSold + 10 }, admin));
     const log = await activityOf(platform, admin, { action: "plan.updated" });
-    expect(log[0]).toEqual({ action: "plan.updated", actor: `admin:${await adminIdOf(platform, admin)}`, details: { plan: "founders", changes: { lifetime_limit: before.lifetimeSold + 10 } } });
+    expect(log[0]).toEqual({
+      action: "plan.updated",
+      actor: `admin:${await adminIdOf(platform, admin)}`,
+      details: { plan: "founders", changes: { lifetime_limit: before.lifetimeSold + 10 } },
+    });
   });
 });

@@ -23,7 +23,12 @@ export function errorAt(response: GraphQLResponse<unknown>, path: Array<string |
 }
 
 /** Asserts that a single-field operation failed on that field with `code` (and no data for it). */
-export function expectFieldError(response: GraphQLResponse<unknown>, field: string, code: string, message?: string | RegExp): GraphQLErrorBody {
+export function expectFieldError(
+  response: GraphQLResponse<unknown>,
+  field: string,
+  code: string,
+  message?: string | RegExp,
+): GraphQLErrorBody {
   const error = errorAt(response, [field], code);
   const data = response.data as Record<string, unknown> | null | undefined;
   expect(data?.[field] ?? null).toBeNull();

@@ -14,7 +14,11 @@ beforeAll(async () => {
   platform = await startTestPlatform();
   owner = bearer(await platform.token(AdminRole.owner));
   const customer = dataOf(
-    await platform.graphql<{ createCustomer: { id: string } }>(`mutation($email: String!) { createCustomer(input: { email: $email }) { id } }`, { email: `${unique("k1")}@example.com` }, owner),
+    await platform.graphql<{ createCustomer: { id: string } }>(
+      `mutation($email: String!) { createCustomer(input: { email: $email }) { id } }`,
+      { email: `${unique("k1")}@example.com` },
+      owner,
+    ),
   ).createCustomer;
   for (const plan of ["starter", "pro", "agency", "founders"]) {
     const issued = dataOf(
@@ -29,11 +33,18 @@ beforeAll(async () => {
   }
   // Every audited key operation once, so the activity log has had its chance to leak: reveal, rotate (then reveal the new key).
   dataOf(await platform.graphql(`mutation($id: ID!) { revealLicenseKey(id: $id) }`, { id: licenseIds[0] }, owner));
-  const rotated = dataOf(await platform.graphql<{ rotateLicenseKey: { key: string } }>(`mutation($id: ID!) { rotateLicenseKey(id: $id) { key } }`, { id: licenseIds[1] }, owner)).rotateLicenseKey;
+  const rotated = dataOf(
+    await platform.graphql<{ rotateLicenseKey: { key: string } }>(
+      `mutation($id: ID!) { rotateLicenseKey(id: $id) { key } }`,
+      { id: licenseIds[1] },
+      owner,
+    ),
+  ).rotateLicenseKey;
   issuedKeys.push(rotated.key);
   dataOf(await platform.graphql(`mutation($id: ID!) { revealLicenseKey(id: $id) }`, { id: licenseIds[1] }, owner));
   // And a holder request with each current key (anything logged per request would be written now).
-  for (const key of [issuedKeys[0], rotated.key, issuedKeys[2], issuedKeys[3]]) dataOf(await platform.graphql(`{ viewer { kind } }`, {}, licenseKeyHeader(key)));
+  for (const key of [issuedKeys[0], rotated.key, issuedKeys[2], issuedKeys[3]])
+    dataOf(await platform.graphql(`{ viewer { kind } }`, {}, licenseKeyHeader(key)));
 });
 
 afterAll(async () => {
@@ -107,7 +118,11 @@ describe("K3: lookup is by digest equality", () => {
 describe("admin tokens at rest", () => {
   test("the admins collection holds neither a token nor its random part", async () => {
     const created = dataOf(
-      await platform.graphql<{ createAdminToken: { token: string } }>(`mutation { createAdminToken(input: { name: "k1", role: readonly }) { token } }`, {}, owner),
+      await platform.graphql<{ createAdminToken: { token: string } }>(
+        `mutation { createAdminToken(input: { name: "k1", role: readonly }) { token } }`,
+        {},
+        owner,
+      ),
     ).createAdminToken;
     const dump = await dumpDatabase(platform.db);
     expect(dump).not.toContain(created.token);

@@ -35,7 +35,11 @@ afterAll(async () => {
 
 async function newLicense(plan = "pro"): Promise<{ id: string; key: string }> {
   const customer = dataOf(
-    await platform.graphql<{ createCustomer: { id: string } }>(`mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }`, { input: { email: `${unique("life")}@example.com` } }, admin),
+    await platform.graphql<{ createCustomer: { id: string } }>(
+      `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }`,
+      { input: { email: `${unique("life")}@example.com` } },
+      admin,
+    ),
   ).createCustomer;
   const issued = dataOf(
     await platform.graphql<{ issueLicense: { key: string; license: { id: string } } }>(
@@ -50,8 +54,14 @@ async function newLicense(plan = "pro"): Promise<{ id: string; key: string }> {
 type Call = [mutation: string, args: string, variables: Record<string, unknown>];
 
 async function mutate(headers: Record<string, string>, [field, args, variables]: Call) {
-  const declarations = Object.keys(variables).map((name) => `$${name}: ${name === "at" ? "DateTimeISO" : name === "id" ? "ID!" : "String!"}`);
-  return platform.graphql<Record<string, LicenseView>>(`mutation(${declarations.join(", ")}) { ${field}(${args}) { ${FIELDS} } }`, variables, headers);
+  const declarations = Object.keys(variables).map(
+    (name) => `$${name}: ${name === "at" ? "DateTimeISO" : name === "id" ? "ID!" : "String!"}`,
+  );
+  return platform.graphql<Record<string, LicenseView>>(
+    `mutation(${declarations.join(", ")}) { ${field}(${args}) { ${FIELDS} } }`,
+    variables,
+    headers,
+  );
 }
 
 const suspend = (id: string, reason = "chargeback"): Call => ["suspendLicense", "id: $id, reason: $reason", { id, reason }];
@@ -82,14 +92,27 @@ describe("suspend, reactivate, cancel", () => {
     const license = await newLicense();
     expect(dataOf(await mutate(admin, cancel(license.id))).cancelLicense.status).toBe("cancelled");
 
-    expectFieldError(await mutate(support, reactivate(license.id)), "reactivateLicense", "BAD_USER_INPUT", /cancelled license cannot be reactivated/);
-    expectFieldError(await mutate(support, suspend(license.id)), "suspendLicense", "BAD_USER_INPUT", /cancelled license cannot be suspended/);
+    expectFieldError(
+      await mutate(support, reactivate(license.id)),
+      "reactivateLicense",
+      "BAD_USER_INPUT",
+      /cancelled license cannot be reactivated/,
+    );
+    expectFieldError(
+      await mutate(support, suspend(license.id)),
+      "suspendLicense",
+      "BAD_USER_INPUT",
+      /cancelled license cannot be suspended/,
+    );
     expectFieldError(await mutate(admin, cancel(license.id)), "cancelLicense", "BAD_USER_INPUT", /already cancelled/);
 
     const stored = await platform.services.models.License.findById(license.id).lean().exec();
     expect(stored?.status).toBe("cancelled");
     const log = await activityOf(platform, admin, { licenseId: license.id });
-    expect(log.map((entry) => [entry.action, entry.actor])).toEqual([["license.cancelled", adminActor], ["license.issued", adminActor]]);
+    expect(log.map((entry) => [entry.action, entry.actor])).toEqual([
+      ["license.cancelled", adminActor],
+      ["license.issued", adminActor],
+    ]);
   });
 
   test.each([
@@ -112,7 +135,9 @@ describe("changeLicensePlan", () => {
     const license = await newLicense("pro");
     expectFieldError(await mutate(admin, changePlan(license.id, "pro")), "changeLicensePlan", "BAD_USER_INPUT", /already on plan "pro"/);
     expectFieldError(await mutate(admin, changePlan(license.id, "platinum")), "changeLicensePlan", "NOT_FOUND");
-    const view = dataOf(await platform.graphql<{ license: LicenseView }>(`query($id: ID!) { license(id: $id) { ${FIELDS} } }`, { id: license.id }, admin)).license;
+    const view = dataOf(
+      await platform.graphql<{ license: LicenseView }>(`query($id: ID!) { license(id: $id) { ${FIELDS} } }`, { id: license.id }, admin),
+    ).license;
     expect(view.plan.name).toBe("pro");
   });
 });
@@ -120,12 +145,20 @@ describe("changeLicensePlan", () => {
 describe("extendLicense", () => {
   test("a date in the past is BAD_USER_INPUT", async () => {
     const license = await newLicense();
-    expectFieldError(await mutate(admin, extend(license.id, "2001-01-01T00:00:00.000Z")), "extendLicense", "BAD_USER_INPUT", /expiresAt must be in the future/);
+    expectFieldError(
+      await mutate(admin, extend(license.id, "2001-01-01T00:00:00.000Z")),
+      "extendLicense",
+      "BAD_USER_INPUT",
+      /expiresAt must be in the future/,
+    );
   });
 
   test("an expired license becomes active again when extended; null means no expiry", async () => {
     const license = await newLicense();
-    await platform.services.models.License.updateOne({ _id: license.id }, { $set: { expires_at: new Date(Date.UTC(2020, 0, 1)), status: LicenseStatus.expired } }).exec();
+    await platform.services.models.License.updateOne(
+      { _id: license.id },
+      { $set: { expires_at: new Date(Date.UTC(2020, 0, 1)), status: LicenseStatus.expired } },
+    ).exec();
     const at = new Date(Date.UTC(2099, 5, 30)).toISOString();
 
     const extended = dataOf(await mutate(admin, extend(license.id, at))).extendLicense;
@@ -133,13 +166,19 @@ describe("extendLicense", () => {
     expect(dataOf(await mutate(admin, extend(license.id, null))).extendLicense.expiresAt).toBeNull();
 
     const log = await activityOf(platform, admin, { licenseId: license.id });
-    expect(log.slice(0, 2).map((entry) => [entry.action, entry.actor])).toEqual([["license.extended", adminActor], ["license.extended", adminActor]]);
+    expect(log.slice(0, 2).map((entry) => [entry.action, entry.actor])).toEqual([
+      ["license.extended", adminActor],
+      ["license.extended", adminActor],
+    ]);
     expect(log[1].details).toEqual(expect.objectContaining({ from: "expired", status: "active" }));
   });
 
   test("reactivating an expired license without extending it is BAD_USER_INPUT", async () => {
     const license = await newLicense();
-    await platform.services.models.License.updateOne({ _id: license.id }, { $set: { expires_at: new Date(Date.UTC(2020, 0, 1)), status: LicenseStatus.suspended } }).exec();
+    await platform.services.models.License.updateOne(
+      { _id: license.id },
+      { $set: { expires_at: new Date(Date.UTC(2020, 0, 1)), status: LicenseStatus.suspended } },
+    ).exec();
     expectFieldError(await mutate(support, reactivate(license.id)), "reactivateLicense", "BAD_USER_INPUT", /expired: extend it first/);
   });
 });
@@ -151,16 +190,30 @@ describe("rotateLicenseKey and revealLicenseKey", () => {
 
   test("the old key stops working at once (401); the new one works; audited without the key", async () => {
     const license = await newLicense();
-    expect(dataOf(await platform.graphql(WHO, {}, licenseKeyHeader(license.key)))).toEqual({ viewer: { kind: "license", license: { id: license.id } } });
+    expect(dataOf(await platform.graphql(WHO, {}, licenseKeyHeader(license.key)))).toEqual({
+      viewer: { kind: "license", license: { id: license.id } },
+    });
 
-    const rotated = dataOf(await platform.graphql<{ rotateLicenseKey: { key: string; license: { id: string; keyLast4: string } } }>(ROTATE, { id: license.id }, admin)).rotateLicenseKey;
+    const rotated = dataOf(
+      await platform.graphql<{ rotateLicenseKey: { key: string; license: { id: string; keyLast4: string } } }>(
+        ROTATE,
+        { id: license.id },
+        admin,
+      ),
+    ).rotateLicenseKey;
 
     expect(rotated.key).toMatch(/^CHA-[0-9A-F]{8}(-[0-9A-F]{8}){3}$/);
     expect(rotated.key).not.toBe(license.key);
     expect(rotated.license).toEqual({ id: license.id, keyLast4: rotated.key.slice(-4) });
     expectUnauthenticated(await platform.graphql(WHO, {}, licenseKeyHeader(license.key)));
-    expect(dataOf(await platform.graphql(WHO, {}, licenseKeyHeader(rotated.key)))).toEqual({ viewer: { kind: "license", license: { id: license.id } } });
-    expectFieldError(await platform.graphql(`query($key: String!) { licenseByKey(key: $key) { id } }`, { key: license.key }, admin), "licenseByKey", "NOT_FOUND");
+    expect(dataOf(await platform.graphql(WHO, {}, licenseKeyHeader(rotated.key)))).toEqual({
+      viewer: { kind: "license", license: { id: license.id } },
+    });
+    expectFieldError(
+      await platform.graphql(`query($key: String!) { licenseByKey(key: $key) { id } }`, { key: license.key }, admin),
+      "licenseByKey",
+      "NOT_FOUND",
+    );
 
     const [entry] = await activityOf(platform, admin, { licenseId: license.id });
     expect(entry).toEqual({ action: "license.key_rotated", actor: adminActor, details: { previousLast4: license.key.slice(-4) } });
@@ -173,7 +226,9 @@ describe("rotateLicenseKey and revealLicenseKey", () => {
     const revealed = dataOf(await platform.graphql<{ revealLicenseKey: string }>(REVEAL, { id: license.id }, support)).revealLicenseKey;
 
     expect(revealed).toBe(license.key);
-    const stored = await platform.services.models.ActivityLog.find({ license_id: license.id, action: "license.key_revealed" }).lean().exec();
+    const stored = await platform.services.models.ActivityLog.find({ license_id: license.id, action: "license.key_revealed" })
+      .lean()
+      .exec();
     expect(stored.map((entry) => entry.actor)).toEqual([supportActor]);
     expect(JSON.stringify(stored)).not.toContain(license.key);
   });
@@ -188,13 +243,19 @@ describe("rotateLicenseKey and revealLicenseKey", () => {
       admin,
     );
 
-    expect(dataOf(response).activity.edges.map((edge) => edge.node)).toEqual([{ action: "license.key_revealed", actor: supportActor, details: {} }]);
+    expect(dataOf(response).activity.edges.map((edge) => edge.node)).toEqual([
+      { action: "license.key_revealed", actor: supportActor, details: {} },
+    ]);
   });
 
   test("after a rotation, reveal returns the new key", async () => {
     const license = await newLicense();
-    const rotated = dataOf(await platform.graphql<{ rotateLicenseKey: { key: string } }>(ROTATE, { id: license.id }, admin)).rotateLicenseKey;
-    expect(dataOf(await platform.graphql<{ revealLicenseKey: string }>(REVEAL, { id: license.id }, admin)).revealLicenseKey).toBe(rotated.key);
+    const rotated = dataOf(
+      await platform.graphql<{ rotateLicenseKey: { key: string } }>(ROTATE, { id: license.id }, admin),
+    ).rotateLicenseKey;
+    expect(dataOf(await platform.graphql<{ revealLicenseKey: string }>(REVEAL, { id: license.id }, admin)).revealLicenseKey).toBe(
+      rotated.key,
+    );
   });
 });
 

@@ -11,7 +11,15 @@ const LIST = `query($filter: LicenseFilterInput) { licenses(filter: $filter, fir
 
 interface Issued {
   key: string;
-  license: { id: string; keyLast4: string; status: string; domain: string | null; expiresAt: string | null; plan: { name: string }; customer: { id: string } };
+  license: {
+    id: string;
+    keyLast4: string;
+    status: string;
+    domain: string | null;
+    expiresAt: string | null;
+    plan: { name: string };
+    customer: { id: string };
+  };
 }
 
 let platform: TestPlatform;
@@ -40,7 +48,11 @@ async function issue(customerId: string, plan = "pro", extra: Record<string, unk
 }
 
 async function listIds(filter: Record<string, unknown>): Promise<string[]> {
-  const response = await platform.graphql<{ licenses: { totalCount: number; edges: Array<{ node: { id: string } }> } }>(LIST, { filter }, admin);
+  const response = await platform.graphql<{ licenses: { totalCount: number; edges: Array<{ node: { id: string } }> } }>(
+    LIST,
+    { filter },
+    admin,
+  );
   const { licenses } = dataOf(response);
   expect(licenses.totalCount).toBe(licenses.edges.length);
   return licenses.edges.map((edge) => edge.node.id).sort();
@@ -55,9 +67,19 @@ describe("issueLicense", () => {
 
     expect(issued.key).toMatch(KEY_SHAPE);
     expect(issued.license).toEqual({
-      id: expect.any(String), keyLast4: issued.key.slice(-4), status: "active", domain: "shop.example", expiresAt, plan: { name: "pro" }, customer: { id: customerId },
+      id: expect.any(String),
+      keyLast4: issued.key.slice(-4),
+      status: "active",
+      domain: "shop.example",
+      expiresAt,
+      plan: { name: "pro" },
+      customer: { id: customerId },
     });
-    const viewer = await platform.graphql<{ viewer: { kind: string; license: { id: string } } }>(`{ viewer { kind license { id } } }`, {}, licenseKeyHeader(issued.key));
+    const viewer = await platform.graphql<{ viewer: { kind: string; license: { id: string } } }>(
+      `{ viewer { kind license { id } } }`,
+      {},
+      licenseKeyHeader(issued.key),
+    );
     expect(dataOf(viewer).viewer).toEqual({ kind: "license", license: { id: issued.license.id } });
     expect(await activityOf(platform, admin, { licenseId: issued.license.id })).toEqual([
       { action: "license.issued", actor: `admin:${await adminIdOf(platform, admin)}`, details: { plan: "pro" } },
@@ -76,7 +98,11 @@ describe("issueLicense", () => {
     // An error here loses the key for good: the license exists, but the only answer that carries its key failed.
     const issued = dataOf(response).issueLicense;
     expect(issued.license.metadata).toEqual({});
-    const read = await platform.graphql<{ license: { metadata: unknown } }>(`query($id: ID!) { license(id: $id) { metadata } }`, { id: issued.license.id }, admin);
+    const read = await platform.graphql<{ license: { metadata: unknown } }>(
+      `query($id: ID!) { license(id: $id) { metadata } }`,
+      { id: issued.license.id },
+      admin,
+    );
     expect(dataOf(read).license.metadata).toEqual({});
   });
 
@@ -117,8 +143,17 @@ describe("licenseByKey", () => {
     const issued = await issue(await newCustomer());
     const byKey = `query($key: String!) { licenseByKey(key: $key) { id } }`;
 
-    expect(dataOf(await platform.graphql<{ licenseByKey: { id: string } }>(byKey, { key: issued.key }, admin)).licenseByKey.id).toBe(issued.license.id);
-    for (const near of [issued.key.toLowerCase(), ` ${issued.key}`, `${issued.key} `, issued.key.slice(0, -1), `${issued.key}0`, issued.key.slice(-4)]) {
+    expect(dataOf(await platform.graphql<{ licenseByKey: { id: string } }>(byKey, { key: issued.key }, admin)).licenseByKey.id).toBe(
+      issued.license.id,
+    );
+    for (const near of [
+      issued.key.toLowerCase(),
+      ` ${issued.key}`,
+      `${issued.key} `,
+      issued.key.slice(0, -1),
+      `${issued.key}0`,
+      issued.key.slice(-4),
+    ]) {
       expectFieldError(await platform.graphql(byKey, { key: near }, admin), "licenseByKey", "NOT_FOUND", /License not found/);
     }
   });
@@ -138,7 +173,9 @@ describe("licenses(filter)", () => {
     aliceStarter = await issue(alice, "starter");
     alicePro = await issue(alice, "pro");
     bobPro = await issue(bob, "pro");
-    dataOf(await platform.graphql(`mutation($id: ID!) { suspendLicense(id: $id, reason: "r") { id } }`, { id: alicePro.license.id }, admin));
+    dataOf(
+      await platform.graphql(`mutation($id: ID!) { suspendLicense(id: $id, reason: "r") { id } }`, { id: alicePro.license.id }, admin),
+    );
   });
 
   test("by customerId", async () => {
@@ -146,7 +183,9 @@ describe("licenses(filter)", () => {
   });
 
   test("by search over the customer's email, name or company (case-insensitive)", async () => {
-    expect(await listIds({ search: marker.toUpperCase() })).toEqual([aliceStarter.license.id, alicePro.license.id, bobPro.license.id].sort());
+    expect(await listIds({ search: marker.toUpperCase() })).toEqual(
+      [aliceStarter.license.id, alicePro.license.id, bobPro.license.id].sort(),
+    );
     expect(await listIds({ search: `${marker} bob` })).toEqual([bobPro.license.id]);
   });
 

@@ -35,13 +35,23 @@ afterAll(async () => {
 });
 
 async function readPlan(name: string): Promise<PlanView> {
-  return dataOf(await platform.graphql<{ plan: PlanView }>(`query($name: String!) { plan(name: $name) { ${PLAN_FIELDS} } }`, { name }, admin)).plan;
+  return dataOf(
+    await platform.graphql<{ plan: PlanView }>(`query($name: String!) { plan(name: $name) { ${PLAN_FIELDS} } }`, { name }, admin),
+  ).plan;
 }
 
 describe("updatePlan", () => {
   test("changes only the limits given; they read back; the change is audited with the actor", async () => {
     const before = await readPlan("agency");
-    const input = { monthlyRequests: 1234, maxSites: 7, monthlyBudgetMicros: 12_500_000, allowedModels: [{ provider: "openai", models: ["gpt-4o", "gpt-4o-mini"] }, { provider: "anthropic", models: [] }] };
+    const input = {
+      monthlyRequests: 1234,
+      maxSites: 7,
+      monthlyBudgetMicros: 12_500_000,
+      allowedModels: [
+        { provider: "openai", models: ["gpt-4o", "gpt-4o-mini"] },
+        { provider: "anthropic", models: [] },
+      ],
+    };
 
     const updated = dataOf(await platform.graphql<{ updatePlan: PlanView }>(UPDATE, { name: "agency", input }, admin)).updatePlan;
 
@@ -52,7 +62,15 @@ describe("updatePlan", () => {
     expect(entry).toEqual({
       action: "plan.updated",
       actor: `admin:${await adminIdOf(platform, admin)}`,
-      details: { plan: "agency", changes: { monthly_requests: 1234, max_sites: 7, monthly_budget_micros: 12_500_000, allowed_models: { openai: ["gpt-4o", "gpt-4o-mini"], anthropic: [] } } },
+      details: {
+        plan: "agency",
+        changes: {
+          monthly_requests: 1234,
+          max_sites: 7,
+          monthly_budget_micros: 12_500_000,
+          allowed_models: { openai: ["gpt-4o", "gpt-4o-mini"], anthropic: [] },
+        },
+      },
     });
   });
 
@@ -63,18 +81,32 @@ describe("updatePlan", () => {
     { what: "an unknown provider in allowedModels", input: { allowedModels: [{ provider: "mistral", models: ["x"] }] } },
   ])("$what is BAD_USER_INPUT and changes nothing", async ({ input }) => {
     const before = await readPlan("pro");
-    expectFieldError(await platform.graphql(UPDATE, { name: "pro", input }, admin), "updatePlan", "BAD_USER_INPUT", /^Invalid input: |maxSites/);
+    expectFieldError(
+      await platform.graphql(UPDATE, { name: "pro", input }, admin),
+      "updatePlan",
+      "BAD_USER_INPUT",
+      /^Invalid input: |maxSites/,
+    );
     expect(await readPlan("pro")).toEqual(before);
   });
 
   test("an unknown plan is NOT_FOUND", async () => {
-    expectFieldError(await platform.graphql(UPDATE, { name: "platinum", input: { monthlyRequests: 1 } }, admin), "updatePlan", "NOT_FOUND", /Plan "platinum" not found/);
+    expectFieldError(
+      await platform.graphql(UPDATE, { name: "platinum", input: { monthlyRequests: 1 } }, admin),
+      "updatePlan",
+      "NOT_FOUND",
+      /Plan "platinum" not found/,
+    );
   });
 
   test("a retired plan leaves the plans list but stays readable with includeInactive", async () => {
     dataOf(await platform.graphql(UPDATE, { name: "starter", input: { isActive: false } }, admin));
-    const onSale = dataOf(await platform.graphql<{ plans: Array<{ name: string }> }>(`{ plans { name } }`, {}, admin)).plans.map((plan) => plan.name);
-    const all = dataOf(await platform.graphql<{ plans: Array<{ name: string }> }>(`{ plans(includeInactive: true) { name } }`, {}, admin)).plans.map((plan) => plan.name);
+    const onSale = dataOf(await platform.graphql<{ plans: Array<{ name: string }> }>(`{ plans { name } }`, {}, admin)).plans.map(
+      (plan) => plan.name,
+    );
+    const all = dataOf(
+      await platform.graphql<{ plans: Array<{ name: string }> }>(`{ plans(includeInactive: true) { name } }`, {}, admin),
+    ).plans.map((plan) => plan.name);
     dataOf(await platform.graphql(UPDATE, { name: "starter", input: { isActive: true } }, admin));
     expect(onSale).not.toContain("starter");
     expect(all).toContain("starter");
@@ -85,7 +117,13 @@ describe("provider keys", () => {
   const apiKey = "sk-test-1234567890abcd";
 
   test("setProviderKey as owner returns the last 4 characters; the database holds no plaintext; audited with last 4 only", async () => {
-    const saved = dataOf(await platform.graphql<{ setProviderKey: { provider: string; keyLast4: string; isActive: boolean } }>(SET_KEY, { provider: "openai", apiKey }, owner)).setProviderKey;
+    const saved = dataOf(
+      await platform.graphql<{ setProviderKey: { provider: string; keyLast4: string; isActive: boolean } }>(
+        SET_KEY,
+        { provider: "openai", apiKey },
+        owner,
+      ),
+    ).setProviderKey;
 
     expect(saved).toEqual({ provider: "openai", keyLast4: "abcd", isActive: true });
     const dump = await dumpDatabase(platform.db);
@@ -95,15 +133,28 @@ describe("provider keys", () => {
     expect(stored?.key_last4).toBe("abcd");
     expect(platform.services.secrets.decrypt(stored?.key_encrypted ?? "")).toBe(apiKey);
     const [entry] = await activityOf(platform, owner, { action: "provider_key.set" });
-    expect(entry).toEqual({ action: "provider_key.set", actor: `admin:${await adminIdOf(platform, owner)}`, details: { provider: "openai", keyLast4: "abcd" } });
+    expect(entry).toEqual({
+      action: "provider_key.set",
+      actor: `admin:${await adminIdOf(platform, owner)}`,
+      details: { provider: "openai", keyLast4: "abcd" },
+    });
   });
 
   test("providerKeys lists last 4 only: the type has no field that could carry the key", async () => {
     dataOf(await platform.graphql(SET_KEY, { provider: "anthropic", apiKey: "sk-ant-api03-zzzzzzzzzzzz9876" }, owner));
 
-    const listed = dataOf(await platform.graphql<{ providerKeys: Array<Record<string, unknown>> }>(`{ providerKeys { provider keyLast4 isActive usageCount lastUsed updatedAt } }`, {}, owner)).providerKeys;
+    const listed = dataOf(
+      await platform.graphql<{ providerKeys: Array<Record<string, unknown>> }>(
+        `{ providerKeys { provider keyLast4 isActive usageCount lastUsed updatedAt } }`,
+        {},
+        owner,
+      ),
+    ).providerKeys;
 
-    expect(listed.map((key) => [key.provider, key.keyLast4])).toEqual([["anthropic", "9876"], ["openai", "abcd"]]);
+    expect(listed.map((key) => [key.provider, key.keyLast4])).toEqual([
+      ["anthropic", "9876"],
+      ["openai", "abcd"],
+    ]);
     expect(JSON.stringify(listed)).not.toContain("sk-");
     const schema = await buildBareSchema();
     const type = schema.getType("ProviderKey");

@@ -24,7 +24,11 @@ afterAll(async () => {
 
 async function newLicense(plan: string): Promise<{ id: string; key: string }> {
   const customer = dataOf(
-    await platform.graphql<{ createCustomer: { id: string } }>(`mutation($email: String!) { createCustomer(input: { email: $email }) { id } }`, { email: `${unique("usage")}@example.com` }, admin),
+    await platform.graphql<{ createCustomer: { id: string } }>(
+      `mutation($email: String!) { createCustomer(input: { email: $email }) { id } }`,
+      { email: `${unique("usage")}@example.com` },
+      admin,
+    ),
   ).createCustomer;
   const issued = dataOf(
     await platform.graphql<{ issueLicense: { key: string; license: { id: string } } }>(
@@ -36,10 +40,24 @@ async function newLicense(plan: string): Promise<{ id: string; key: string }> {
   return { id: issued.license.id, key: issued.key };
 }
 
-async function log(licenseId: string, at: string, provider: string | null, model: string | null, tokens: number, costMicros: number): Promise<void> {
+async function log(
+  licenseId: string,
+  at: string,
+  provider: string | null,
+  model: string | null,
+  tokens: number,
+  costMicros: number,
+): Promise<void> {
   await platform.services.models.UsageLog.create({
-    license_id: new mongoose.Types.ObjectId(licenseId), endpoint: "/api/chat", provider, model,
-    prompt_tokens: tokens - Math.floor(tokens / 3), completion_tokens: Math.floor(tokens / 3), tokens_used: tokens, cost_micros: costMicros, created_at: new Date(at),
+    license_id: new mongoose.Types.ObjectId(licenseId),
+    endpoint: "/api/chat",
+    provider,
+    model,
+    prompt_tokens: tokens - Math.floor(tokens / 3),
+    completion_tokens: Math.floor(tokens / 3),
+    tokens_used: tokens,
+    cost_micros: costMicros,
+    created_at: new Date(at),
   });
 }
 
@@ -90,12 +108,24 @@ describe("usage(licenseId, from, to, groupBy)", () => {
   });
 
   test("the holder reads its own usage with its key", async () => {
-    const response = await platform.graphql<{ usage: Array<{ requests: number }> }>(USAGE, { id: license.id, ...range, groupBy: "DAY" }, licenseKeyHeader(license.key));
+    const response = await platform.graphql<{ usage: Array<{ requests: number }> }>(
+      USAGE,
+      { id: license.id, ...range, groupBy: "DAY" },
+      licenseKeyHeader(license.key),
+    );
     expect(dataOf(response).usage.map((bucket) => bucket.requests)).toEqual([2, 1, 1]);
   });
 
   test("a range with no calls gives no buckets", async () => {
-    expect(dataOf(await platform.graphql<{ usage: unknown[] }>(USAGE, { id: license.id, from: "2025-01-01T00:00:00.000Z", to: "2025-01-02T00:00:00.000Z", groupBy: "DAY" }, admin)).usage).toEqual([]);
+    expect(
+      dataOf(
+        await platform.graphql<{ usage: unknown[] }>(
+          USAGE,
+          { id: license.id, from: "2025-01-01T00:00:00.000Z", to: "2025-01-02T00:00:00.000Z", groupBy: "DAY" },
+          admin,
+        ),
+      ).usage,
+    ).toEqual([]);
   });
 
   test.each([
@@ -103,7 +133,12 @@ describe("usage(licenseId, from, to, groupBy)", () => {
     { what: "to equal to from", from: "2026-03-01T00:00:00.000Z", to: "2026-03-01T00:00:00.000Z", message: /to must be after from/ },
     { what: "a range over 400 days", from: "2024-01-01T00:00:00.000Z", to: "2026-01-01T00:00:00.000Z", message: /at most 400 days/ },
   ])("$what is BAD_USER_INPUT", async ({ from, to, message }) => {
-    expectFieldError(await platform.graphql(USAGE, { id: license.id, from, to, groupBy: "DAY" }, admin), "usage", "BAD_USER_INPUT", message);
+    expectFieldError(
+      await platform.graphql(USAGE, { id: license.id, from, to, groupBy: "DAY" }, admin),
+      "usage",
+      "BAD_USER_INPUT",
+      message,
+    );
   });
 });
 
@@ -112,12 +147,38 @@ describe("License.usageSummary", () => {
     const license = await newLicense("pro"); // 1000 requests, 4 EUR budget
     const now = new Date();
     const licenseId = new mongoose.Types.ObjectId(license.id);
-    await platform.services.models.UsageCounter.create({ license_id: licenseId, window: monthWindow(now), requests: 333, tokens: 12_345, cost_micros: 1_234_567, reserved_micros: 0, expires_at: startOfNextMonth(now) });
+    await platform.services.models.UsageCounter.create({
+      license_id: licenseId,
+      window: monthWindow(now),
+      requests: 333,
+      tokens: 12_345,
+      cost_micros: 1_234_567,
+      reserved_micros: 0,
+      expires_at: startOfNextMonth(now),
+    });
     // Windows that are not this month's count for nothing here.
-    await platform.services.models.UsageCounter.create({ license_id: licenseId, window: hourWindow(now), requests: 9, tokens: 9, cost_micros: 9, expires_at: startOfNextMonth(now) });
-    await platform.services.models.UsageCounter.create({ license_id: licenseId, window: "m:2001-01", requests: 999, tokens: 9, cost_micros: 3_999_999, expires_at: startOfNextMonth(now) });
+    await platform.services.models.UsageCounter.create({
+      license_id: licenseId,
+      window: hourWindow(now),
+      requests: 9,
+      tokens: 9,
+      cost_micros: 9,
+      expires_at: startOfNextMonth(now),
+    });
+    await platform.services.models.UsageCounter.create({
+      license_id: licenseId,
+      window: "m:2001-01",
+      requests: 999,
+      tokens: 9,
+      cost_micros: 3_999_999,
+      expires_at: startOfNextMonth(now),
+    });
 
-    const response = await platform.graphql<{ license: { usageSummary: Record<string, unknown> } }>(`query($id: ID!) { license(id: $id) { usageSummary { ${SUMMARY_FIELDS} } } }`, { id: license.id }, admin);
+    const response = await platform.graphql<{ license: { usageSummary: Record<string, unknown> } }>(
+      `query($id: ID!) { license(id: $id) { usageSummary { ${SUMMARY_FIELDS} } } }`,
+      { id: license.id },
+      admin,
+    );
 
     expect(dataOf(response).license.usageSummary).toEqual({
       month: now.toISOString().slice(0, 7),
@@ -130,7 +191,11 @@ describe("License.usageSummary", () => {
       requestsPercent: 33.3, // 333 / 1000
       budgetPercent: 30.86, // 1 234 567 / 4 000 000 = 30.864175 %
     });
-    const asHolder = await platform.graphql<{ viewer: { license: { usageSummary: { requestsPercent: number } } } }>(`{ viewer { license { usageSummary { requestsPercent } } } }`, {}, licenseKeyHeader(license.key));
+    const asHolder = await platform.graphql<{ viewer: { license: { usageSummary: { requestsPercent: number } } } }>(
+      `{ viewer { license { usageSummary { requestsPercent } } } }`,
+      {},
+      licenseKeyHeader(license.key),
+    );
     expect(dataOf(asHolder).viewer.license.usageSummary.requestsPercent).toBe(33.3);
   });
 
@@ -138,14 +203,35 @@ describe("License.usageSummary", () => {
     const fresh = await newLicense("pro");
     const starter = await newLicense("starter"); // monthly_requests 0, budget 0: unlimited
     const now = new Date();
-    await platform.services.models.UsageCounter.create({ license_id: new mongoose.Types.ObjectId(starter.id), window: monthWindow(now), requests: 50, tokens: 1, cost_micros: 777, expires_at: startOfNextMonth(now) });
+    await platform.services.models.UsageCounter.create({
+      license_id: new mongoose.Types.ObjectId(starter.id),
+      window: monthWindow(now),
+      requests: 50,
+      tokens: 1,
+      cost_micros: 777,
+      expires_at: startOfNextMonth(now),
+    });
     const query = `query($id: ID!) { license(id: $id) { usageSummary { requests costMicros requestLimit budgetMicros requestsPercent budgetPercent } } }`;
 
-    expect(dataOf(await platform.graphql<{ license: { usageSummary: unknown } }>(query, { id: fresh.id }, admin)).license.usageSummary).toEqual({
-      requests: 0, costMicros: 0, requestLimit: 1000, budgetMicros: 4_000_000, requestsPercent: 0, budgetPercent: 0,
+    expect(
+      dataOf(await platform.graphql<{ license: { usageSummary: unknown } }>(query, { id: fresh.id }, admin)).license.usageSummary,
+    ).toEqual({
+      requests: 0,
+      costMicros: 0,
+      requestLimit: 1000,
+      budgetMicros: 4_000_000,
+      requestsPercent: 0,
+      budgetPercent: 0,
     });
-    expect(dataOf(await platform.graphql<{ license: { usageSummary: unknown } }>(query, { id: starter.id }, admin)).license.usageSummary).toEqual({
-      requests: 50, costMicros: 777, requestLimit: 0, budgetMicros: 0, requestsPercent: 0, budgetPercent: 0,
+    expect(
+      dataOf(await platform.graphql<{ license: { usageSummary: unknown } }>(query, { id: starter.id }, admin)).license.usageSummary,
+    ).toEqual({
+      requests: 50,
+      costMicros: 777,
+      requestLimit: 0,
+      budgetMicros: 0,
+      requestsPercent: 0,
+      budgetPercent: 0,
     });
   });
 });

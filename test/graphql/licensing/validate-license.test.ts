@@ -11,7 +11,10 @@ beforeAll(async () => {
 afterAll(async () => platform.stop());
 
 async function issue(plan: string): Promise<{ id: string; key: string }> {
-  const customer = await platform.services.customers.create({ email: `${plan}-${Math.random().toString(36).slice(2)}@example.com` }, SYSTEM_ACTOR);
+  const customer = await platform.services.customers.create(
+    { email: `${plan}-${Math.random().toString(36).slice(2)}@example.com` },
+    SYSTEM_ACTOR,
+  );
   const { key, license } = await platform.services.licenses.issue({ customerId: customer._id, plan }, SYSTEM_ACTOR);
   return { id: license._id.toHexString(), key };
 }
@@ -25,7 +28,12 @@ test("an active license is valid; naming a site activates it once, and seats run
 
   const first = await platform.graphql(VALIDATE, { site: "https://www.Shop.example/" }, licenseKeyHeader(key));
   expect(first.data).toEqual({
-    validateLicense: { valid: true, code: null, detail: null, site: { site: "shop.example", isDevelopment: false, newlyActivated: true, activeSites: 1, maxSites: 1, sitesRemaining: 0 } },
+    validateLicense: {
+      valid: true,
+      code: null,
+      detail: null,
+      site: { site: "shop.example", isDevelopment: false, newlyActivated: true, activeSites: 1, maxSites: 1, sitesRemaining: 0 },
+    },
   });
   const again = await platform.graphql(VALIDATE, { site: "shop.example" }, licenseKeyHeader(key));
   expect(again.data).toMatchObject({ validateLicense: { valid: true, site: { newlyActivated: false, activeSites: 1 } } });
@@ -42,7 +50,11 @@ test("a key that fails the check makes no license holder: 401 UNAUTHENTICATED na
   const suspended = await issue("pro");
   await platform.services.models.License.updateOne({ _id: suspended.id }, { $set: { status: LicenseStatus.suspended } });
   const refused = await platform.graphql(VALIDATE, {}, licenseKeyHeader(suspended.key));
-  expect({ status: refused.status, data: refused.data ?? null, errors: refused.errors?.map((error) => ({ message: error.message, ...error.extensions })) }).toEqual({
+  expect({
+    status: refused.status,
+    data: refused.data ?? null,
+    errors: refused.errors?.map((error) => ({ message: error.message, ...error.extensions })),
+  }).toEqual({
     status: 401,
     data: null,
     errors: [{ message: "Invalid or inactive license", code: "UNAUTHENTICATED", reason: "LICENSE_SUSPENDED" }],
@@ -51,7 +63,9 @@ test("a key that fails the check makes no license holder: 401 UNAUTHENTICATED na
   const lapsed = await issue("pro");
   await platform.services.models.License.updateOne({ _id: lapsed.id }, { $set: { expires_at: new Date(Date.now() - 60_000) } });
   const expired = await platform.graphql(VALIDATE, {}, licenseKeyHeader(lapsed.key));
-  expect(expired.errors?.map((error) => ({ message: error.message, ...error.extensions }))).toEqual([{ message: "License expired", code: "UNAUTHENTICATED", reason: "LICENSE_EXPIRED" }]);
+  expect(expired.errors?.map((error) => ({ message: error.message, ...error.extensions }))).toEqual([
+    { message: "License expired", code: "UNAUTHENTICATED", reason: "LICENSE_EXPIRED" },
+  ]);
   expect((await platform.services.models.License.findById(lapsed.id).lean())?.status).toBe(LicenseStatus.expired);
 });
 
@@ -60,13 +74,21 @@ test("an admin lists a license's activations and removes one, freeing its seat",
   await platform.graphql(VALIDATE, { site: "first.example" }, licenseKeyHeader(key));
   const admin = bearer(await platform.token(AdminRole.admin));
   const listed = await platform.graphql<{ license: { activeSites: number; activations: Array<{ site: string }> } }>(
-    `query($id: ID!) { license(id: $id) { activeSites activations { site } } }`, { id }, admin,
+    `query($id: ID!) { license(id: $id) { activeSites activations { site } } }`,
+    { id },
+    admin,
   );
   expect(listed.data?.license).toEqual({ activeSites: 1, activations: [{ site: "first.example" }] });
 
-  const removed = await platform.graphql(`mutation($id: ID!) { removeActivation(licenseId: $id, site: "https://first.example/") }`, { id }, admin);
+  const removed = await platform.graphql(
+    `mutation($id: ID!) { removeActivation(licenseId: $id, site: "https://first.example/") }`,
+    { id },
+    admin,
+  );
   expect(removed.data).toEqual({ removeActivation: true });
   const again = await platform.graphql(`mutation($id: ID!) { removeActivation(licenseId: $id, site: "first.example") }`, { id }, admin);
   expect(again.data).toEqual({ removeActivation: false });
-  expect((await platform.graphql(VALIDATE, { site: "second.example" }, licenseKeyHeader(key))).data).toMatchObject({ validateLicense: { valid: true } });
+  expect((await platform.graphql(VALIDATE, { site: "second.example" }, licenseKeyHeader(key))).data).toMatchObject({
+    validateLicense: { valid: true },
+  });
 });

@@ -52,15 +52,36 @@ const RANGE = { from: "2020-01-01T00:00:00.000Z", to: "2020-12-31T00:00:00.000Z"
 const QUERY_TABLE: Record<string, Expectation> = {
   viewer: { allowed: EVERYONE, operation: () => ({ query: `{ viewer { kind role } }` }) },
   plans: { allowed: READERS_AND_HOLDER, operation: () => ({ query: `{ plans { name maxSites allowedModels { provider models } } }` }) },
-  plan: { allowed: READERS_AND_HOLDER, operation: () => ({ query: `query($name: String!) { plan(name: $name) { name lifetimeSold } }`, variables: { name: "pro" } }) },
-  customers: { allowed: READERS, operation: () => ({ query: `{ customers(first: 5) { totalCount pageInfo { hasNextPage } edges { cursor node { id email } } } }` }) },
-  customer: { allowed: READERS, operation: (fx) => ({ query: `query($id: ID!) { customer(id: $id) { id email licenses { id } } }`, variables: { id: fx.theirs.customerId } }) },
-  licenses: { allowed: READERS, operation: () => ({ query: `{ licenses(first: 5) { totalCount edges { node { id keyLast4 status } } } }` }) },
+  plan: {
+    allowed: READERS_AND_HOLDER,
+    operation: () => ({ query: `query($name: String!) { plan(name: $name) { name lifetimeSold } }`, variables: { name: "pro" } }),
+  },
+  customers: {
+    allowed: READERS,
+    operation: () => ({ query: `{ customers(first: 5) { totalCount pageInfo { hasNextPage } edges { cursor node { id email } } } }` }),
+  },
+  customer: {
+    allowed: READERS,
+    operation: (fx) => ({
+      query: `query($id: ID!) { customer(id: $id) { id email licenses { id } } }`,
+      variables: { id: fx.theirs.customerId },
+    }),
+  },
+  licenses: {
+    allowed: READERS,
+    operation: () => ({ query: `{ licenses(first: 5) { totalCount edges { node { id keyLast4 status } } } }` }),
+  },
   license: {
     allowed: READERS_AND_HOLDER,
-    operation: (fx, who) => ({ query: `query($id: ID!) { license(id: $id) { id keyLast4 status } }`, variables: { id: who === "holder" ? fx.mine.id : fx.theirs.id } }),
+    operation: (fx, who) => ({
+      query: `query($id: ID!) { license(id: $id) { id keyLast4 status } }`,
+      variables: { id: who === "holder" ? fx.mine.id : fx.theirs.id },
+    }),
   },
-  licenseByKey: { allowed: READERS, operation: (fx) => ({ query: `query($key: String!) { licenseByKey(key: $key) { id } }`, variables: { key: fx.theirs.key } }) },
+  licenseByKey: {
+    allowed: READERS,
+    operation: (fx) => ({ query: `query($key: String!) { licenseByKey(key: $key) { id } }`, variables: { key: fx.theirs.key } }),
+  },
   usage: {
     allowed: READERS_AND_HOLDER,
     operation: (fx, who) => ({
@@ -81,7 +102,10 @@ const QUERY_TABLE: Record<string, Expectation> = {
 const MUTATION_TABLE: Record<string, Expectation> = {
   createCustomer: {
     allowed: ADMINS,
-    operation: () => ({ query: `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id email } }`, variables: { input: { email: `${unique("perm")}@example.com` } } }),
+    operation: () => ({
+      query: `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id email } }`,
+      variables: { input: { email: `${unique("perm")}@example.com` } },
+    }),
   },
   updateCustomer: {
     allowed: ADMINS,
@@ -92,7 +116,10 @@ const MUTATION_TABLE: Record<string, Expectation> = {
   },
   setCustomerStatus: {
     allowed: ADMINS,
-    operation: async (fx, who) => ({ query: `mutation($id: ID!) { setCustomerStatus(id: $id, status: suspended) { id status } }`, variables: { id: await fx.customerFor(who) } }),
+    operation: async (fx, who) => ({
+      query: `mutation($id: ID!) { setCustomerStatus(id: $id, status: suspended) { id status } }`,
+      variables: { id: await fx.customerFor(who) },
+    }),
   },
   issueLicense: {
     allowed: ADMINS,
@@ -103,31 +130,52 @@ const MUTATION_TABLE: Record<string, Expectation> = {
   },
   suspendLicense: {
     allowed: SUPPORT,
-    operation: async (fx, who) => ({ query: `mutation($id: ID!) { suspendLicense(id: $id, reason: "test") { id status } }`, variables: { id: await fx.licenseFor(who) } }),
+    operation: async (fx, who) => ({
+      query: `mutation($id: ID!) { suspendLicense(id: $id, reason: "test") { id status } }`,
+      variables: { id: await fx.licenseFor(who) },
+    }),
   },
   reactivateLicense: {
     allowed: SUPPORT,
-    operation: async (fx, who) => ({ query: `mutation($id: ID!) { reactivateLicense(id: $id) { id status } }`, variables: { id: await fx.licenseFor(who, "suspended") } }),
+    operation: async (fx, who) => ({
+      query: `mutation($id: ID!) { reactivateLicense(id: $id) { id status } }`,
+      variables: { id: await fx.licenseFor(who, "suspended") },
+    }),
   },
   cancelLicense: {
     allowed: ADMINS,
-    operation: async (fx, who) => ({ query: `mutation($id: ID!) { cancelLicense(id: $id) { id status } }`, variables: { id: await fx.licenseFor(who) } }),
+    operation: async (fx, who) => ({
+      query: `mutation($id: ID!) { cancelLicense(id: $id) { id status } }`,
+      variables: { id: await fx.licenseFor(who) },
+    }),
   },
   changeLicensePlan: {
     allowed: ADMINS,
-    operation: async (fx, who) => ({ query: `mutation($id: ID!) { changeLicensePlan(id: $id, plan: "agency") { id plan { name } } }`, variables: { id: await fx.licenseFor(who) } }),
+    operation: async (fx, who) => ({
+      query: `mutation($id: ID!) { changeLicensePlan(id: $id, plan: "agency") { id plan { name } } }`,
+      variables: { id: await fx.licenseFor(who) },
+    }),
   },
   extendLicense: {
     allowed: ADMINS,
-    operation: async (fx, who) => ({ query: `mutation($id: ID!, $at: DateTimeISO) { extendLicense(id: $id, expiresAt: $at) { id expiresAt } }`, variables: { id: await fx.licenseFor(who), at: FUTURE } }),
+    operation: async (fx, who) => ({
+      query: `mutation($id: ID!, $at: DateTimeISO) { extendLicense(id: $id, expiresAt: $at) { id expiresAt } }`,
+      variables: { id: await fx.licenseFor(who), at: FUTURE },
+    }),
   },
   rotateLicenseKey: {
     allowed: ADMINS,
-    operation: async (fx, who) => ({ query: `mutation($id: ID!) { rotateLicenseKey(id: $id) { key license { id keyLast4 } } }`, variables: { id: await fx.licenseFor(who) } }),
+    operation: async (fx, who) => ({
+      query: `mutation($id: ID!) { rotateLicenseKey(id: $id) { key license { id keyLast4 } } }`,
+      variables: { id: await fx.licenseFor(who) },
+    }),
   },
   revealLicenseKey: {
     allowed: SUPPORT,
-    operation: async (fx, who) => ({ query: `mutation($id: ID!) { revealLicenseKey(id: $id) }`, variables: { id: await fx.licenseFor(who) } }),
+    operation: async (fx, who) => ({
+      query: `mutation($id: ID!) { revealLicenseKey(id: $id) }`,
+      variables: { id: await fx.licenseFor(who) },
+    }),
   },
   updatePlan: {
     allowed: ADMINS,
@@ -153,11 +201,15 @@ const MUTATION_TABLE: Record<string, Expectation> = {
   },
   chat: {
     allowed: ["holder"],
-    operation: () => ({ query: `mutation { chat(input: { messages: [{ role: "user", content: "Hi" }] }) { text usage { tokens costMicros } } }` }),
+    operation: () => ({
+      query: `mutation { chat(input: { messages: [{ role: "user", content: "Hi" }] }) { text usage { tokens costMicros } } }`,
+    }),
   },
   setProviderKey: {
     allowed: OWNER,
-    operation: () => ({ query: `mutation { setProviderKey(provider: "deepseek", apiKey: "sk-walk-0000000000000000") { provider keyLast4 } }` }),
+    operation: () => ({
+      query: `mutation { setProviderKey(provider: "deepseek", apiKey: "sk-walk-0000000000000000") { provider keyLast4 } }`,
+    }),
   },
 };
 
@@ -183,7 +235,8 @@ beforeAll(async () => {
   const mine = await load(keyOf("pro"));
   const theirs = await load(keyOf("agency"));
   const headers = { anonymous: {}, holder: licenseKeyHeader(keyOf("pro")) } as Record<Who, Record<string, string>>;
-  for (const role of [AdminRole.readonly, AdminRole.support, AdminRole.admin, AdminRole.owner]) headers[role] = bearer(await platform.token(role));
+  for (const role of [AdminRole.readonly, AdminRole.support, AdminRole.admin, AdminRole.owner])
+    headers[role] = bearer(await platform.token(role));
   const services = platform.services;
   fixture = {
     platform,
@@ -219,7 +272,8 @@ describe("S1: the expectation table", () => {
       const inSchema = Object.keys(type.getFields()).sort();
       const missing = inSchema.filter((field) => !(field in table));
       const stale = Object.keys(table).filter((field) => !inSchema.includes(field));
-      if (missing.length > 0) throw new Error(`${typeName} fields without an expectation (add them to the table in this test): ${missing.join(", ")}`);
+      if (missing.length > 0)
+        throw new Error(`${typeName} fields without an expectation (add them to the table in this test): ${missing.join(", ")}`);
       if (stale.length > 0) throw new Error(`${typeName} fields in the table but not in the schema (remove them): ${stale.join(", ")}`);
     }
     // The subscription type, if one appears, needs a table too.
@@ -237,7 +291,11 @@ describe.each(Object.entries(TABLES))("S1: %s fields called over HTTP by every p
     const isMutation = typeName === "Mutation";
     const before = isMutation && !allowed ? await snapshotDatabase(platform.db) : undefined;
 
-    const response: GraphQLResponse<Record<string, unknown>> = await platform.graphql(operation.query, operation.variables, fixture.headers[who]);
+    const response: GraphQLResponse<Record<string, unknown>> = await platform.graphql(
+      operation.query,
+      operation.variables,
+      fixture.headers[who],
+    );
 
     if (allowed) {
       // The operations are valid, so an allowed caller gets the whole answer: no error of any kind.
@@ -257,13 +315,21 @@ describe.each(Object.entries(TABLES))("S1: %s fields called over HTTP by every p
 describe("S1: a field without a rule is denied (fallbackRule: deny)", () => {
   test("a new root field and a new type, absent from the permission map, are FORBIDDEN even to the owner", async () => {
     const bare = await buildBareSchema();
-    const extended = extendSchema(bare, parse(`extend type Query { unlisted: String unlistedThing: Unlisted } type Unlisted { secret: String }`));
+    const extended = extendSchema(
+      bare,
+      parse(`extend type Query { unlisted: String unlistedThing: Unlisted } type Unlisted { secret: String }`),
+    );
     const schema = applyMiddleware(extended, permissions);
     const { admin } = await platform.services.admins.create("fallback", AdminRole.owner, SYSTEM_ACTOR);
     const contextValue = { principal: { kind: "admin", admin, role: AdminRole.owner }, services: platform.services };
     const rootValue = { unlisted: "leaked", unlistedThing: { secret: "leaked" } };
 
-    const result = await execute({ schema, document: parse(`{ unlisted unlistedThing { secret } viewer { kind } }`), rootValue, contextValue });
+    const result = await execute({
+      schema,
+      document: parse(`{ unlisted unlistedThing { secret } viewer { kind } }`),
+      rootValue,
+      contextValue,
+    });
 
     expect(result.data).toEqual({ unlisted: null, unlistedThing: null, viewer: { kind: "admin" } });
     expect(result.errors?.map((error) => [error.path?.join("."), error.extensions.code]).sort()).toEqual([
@@ -287,7 +353,11 @@ describe("S1: a field without a rule is denied (fallbackRule: deny)", () => {
     const schema = applyMiddleware(extended, permissions);
     const { admin } = await platform.services.admins.create("fallback-write", AdminRole.owner, SYSTEM_ACTOR);
 
-    const result = await execute({ schema, document: parse(`mutation { unlistedWrite }`), contextValue: { principal: { kind: "admin", admin, role: AdminRole.owner } } });
+    const result = await execute({
+      schema,
+      document: parse(`mutation { unlistedWrite }`),
+      contextValue: { principal: { kind: "admin", admin, role: AdminRole.owner } },
+    });
 
     expect(result.errors?.[0]?.extensions.code).toBe("FORBIDDEN");
     expect(ran).toBe(false);
@@ -313,13 +383,17 @@ describe("S2: every object type has a rule", () => {
       if (explicitOnly || !("*" in rules)) {
         for (const field of fields) if (!(field in rules)) problems.push(`${type.name}.${field}: no rule`);
       }
-      for (const key of Object.keys(rules)) if (key !== "*" && !fields.includes(key)) problems.push(`${type.name}.${key}: rule for a field that does not exist`);
+      for (const key of Object.keys(rules))
+        if (key !== "*" && !fields.includes(key)) problems.push(`${type.name}.${key}: rule for a field that does not exist`);
     }
     const typeNames = objectTypes.map((type) => type.name);
-    for (const name of Object.keys(map)) if (!typeNames.includes(name)) problems.push(`${name}: in permissionMap but not an object type of the schema`);
+    for (const name of Object.keys(map))
+      if (!typeNames.includes(name)) problems.push(`${name}: in permissionMap but not an object type of the schema`);
     expect(problems).toEqual([]);
     // Sanity: the walk saw the types it must see.
-    expect(typeNames).toEqual(expect.arrayContaining(["Query", "Mutation", "License", "Customer", "AdminToken", "IssuedLicense", "CreatedAdminToken"]));
+    expect(typeNames).toEqual(
+      expect.arrayContaining(["Query", "Mutation", "License", "Customer", "AdminToken", "IssuedLicense", "CreatedAdminToken"]),
+    );
   });
 });
 
@@ -328,7 +402,11 @@ describe("S3: ownership is decided per object, never cached across a request", (
   const twoLicensesReversed = `query($mine: ID!, $theirs: ID!) { other: license(id: $theirs) { keyLast4 } own: license(id: $mine) { keyLast4 } }`;
 
   test("a holder asking for its own license and another one in one request gets its own and FORBIDDEN for the other", async () => {
-    const response = await platform.graphql<{ own: { keyLast4: string } | null; other: unknown }>(twoLicenses, { mine: fixture.mine.id, theirs: fixture.theirs.id }, fixture.headers.holder);
+    const response = await platform.graphql<{ own: { keyLast4: string } | null; other: unknown }>(
+      twoLicenses,
+      { mine: fixture.mine.id, theirs: fixture.theirs.id },
+      fixture.headers.holder,
+    );
 
     errorAt(response, ["other"], "FORBIDDEN");
     expect(response.data?.other ?? null).toBeNull();
@@ -359,18 +437,23 @@ describe("S3: ownership is decided per object, never cached across a request", (
   });
 
   test("a holder cannot read its license's customer", async () => {
-    const response = await platform.graphql<{ viewer: { license: unknown } }>(`{ viewer { license { id customer { email } } } }`, {}, fixture.headers.holder);
+    const response = await platform.graphql<{ viewer: { license: unknown } }>(
+      `{ viewer { license { id customer { email } } } }`,
+      {},
+      fixture.headers.holder,
+    );
 
     errorAt(response, ["viewer", "license", "customer"], "FORBIDDEN");
     expect(JSON.stringify(response)).not.toContain("@");
   });
 
   test("a holder reads its license's activations, usage summary and plan", async () => {
-    const response = await platform.graphql<{ viewer: { kind: string; license: { id: string; activations: Array<{ site: string }>; usageSummary: { requests: number }; plan: { name: string } } } }>(
-      `{ viewer { kind license { id activations { site } usageSummary { requests } plan { name } } } }`,
-      {},
-      fixture.headers.holder,
-    );
+    const response = await platform.graphql<{
+      viewer: {
+        kind: string;
+        license: { id: string; activations: Array<{ site: string }>; usageSummary: { requests: number }; plan: { name: string } };
+      };
+    }>(`{ viewer { kind license { id activations { site } usageSummary { requests } plan { name } } } }`, {}, fixture.headers.holder);
     const { viewer } = dataOf(response);
     expect(viewer.kind).toBe("license");
     expect(viewer.license.id).toBe(fixture.mine.id);
@@ -383,7 +466,13 @@ describe("S3: ownership is decided per object, never cached across a request", (
     const response = await platform.graphql(`{ viewer { role admin { role } } admins { id } }`, {}, fixture.headers.support);
     expect(response.data ?? null).toBeNull(); // admins is non-null, so its denial nulls the whole answer
     errorAt(response, ["admins"], "FORBIDDEN");
-    const own = dataOf(await platform.graphql<{ viewer: { role: string; admin: { role: string } } }>(`{ viewer { role admin { role } } }`, {}, fixture.headers.support));
+    const own = dataOf(
+      await platform.graphql<{ viewer: { role: string; admin: { role: string } } }>(
+        `{ viewer { role admin { role } } }`,
+        {},
+        fixture.headers.support,
+      ),
+    );
     expect(own.viewer).toEqual({ role: "support", admin: { role: "support" } });
   });
 });
@@ -419,6 +508,8 @@ describe("invalid credentials are refused with 401, never treated as anonymous",
   });
 
   test("anonymous callers get only viewer", async () => {
-    expect(dataOf(await platform.graphql(`{ viewer { kind role license { id } admin { id } } }`))).toEqual({ viewer: { kind: "anonymous", role: null, license: null, admin: null } });
+    expect(dataOf(await platform.graphql(`{ viewer { kind role license { id } admin { id } } }`))).toEqual({
+      viewer: { kind: "anonymous", role: null, license: null, admin: null },
+    });
   });
 });

@@ -8,8 +8,7 @@ import { testConfig } from "../../support/platform";
 import { connectToEmbeddedEngine, type Database } from "../../../src/db/connect";
 import { startEmbeddedMongo, type EmbeddedMongo } from "../../../src/db/embedded";
 
-const packageVersion = (JSON.parse(readFileSync(path.join(__dirname, "../../../package.json"), "utf8")) as { version: string })
-  .version;
+const packageVersion = (JSON.parse(readFileSync(path.join(__dirname, "../../../package.json"), "utf8")) as { version: string }).version;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe("GET /api/health (real HTTP, in-memory embedded engine)", () => {
@@ -37,7 +36,9 @@ describe("GET /api/health (real HTTP, in-memory embedded engine)", () => {
   it("is healthy and counts the documents of each collection", async () => {
     await db.connection.collection("plans").insertMany([{ name: "starter" }, { name: "pro" }]);
     await db.connection.collection("licenses").insertOne({ key: "CHA-TEST" });
-    await db.connection.collection("api_keys").insertOne({ provider: "deepseek", key_encrypted: "v1:…", key_last4: "abcd", is_active: true });
+    await db.connection
+      .collection("api_keys")
+      .insertOne({ provider: "deepseek", key_encrypted: "v1:…", key_last4: "abcd", is_active: true });
 
     const response = await fetch(`${baseUrl}/api/health`);
 

@@ -20,7 +20,10 @@ test("setup init (run at every boot) sets active_sites and lifetime_sold back to
   const { models } = p.services;
   await models.License.updateOne({ _id: license._id }, { $set: { active_sites: 3 } }).exec();
   await models.Plan.updateOne({ name: "founders" }, { $inc: { lifetime_sold: 2 } }).exec();
-  expect(await licensingMismatches(models)).toMatchObject({ seats: [{ activeSites: 3, activations: 1 }], lifetime: [{ plan: "founders" }] });
+  expect(await licensingMismatches(models)).toMatchObject({
+    seats: [{ activeSites: 3, activations: 1 }],
+    lifetime: [{ plan: "founders" }],
+  });
 
   const { countersRepaired } = await new SetupService(p.services).init();
 

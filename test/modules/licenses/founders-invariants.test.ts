@@ -26,7 +26,8 @@ afterAll(async () => {
 });
 
 const on = (i: number): PlatformProcess => (i % 2 === 0 ? first : second);
-const mutate = (i: number, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse> => on(i).graphql(query, variables, admin);
+const mutate = (i: number, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse> =>
+  on(i).graphql(query, variables, admin);
 const CANCEL = `mutation($id: ID!) { cancelLicense(id: $id) { status } }`;
 const CHANGE = `mutation($id: ID!, $plan: String!) { changeLicensePlan(id: $id, plan: $plan) { id } }`;
 const SUSPEND = `mutation($id: ID!) { suspendLicense(id: $id, reason: "race") { status } }`;
@@ -84,7 +85,13 @@ describe("a crash between taking a Founders seat and writing the license", () =>
     expect((await victim.graphql(`{ plans { name } }`, {}, admin)).status).toBe(200);
 
     const failPoints = shared.engine.engine.failPoints;
-    await shared.db.connection.db?.admin().command({ configureFailPoint: "failCommand", mode: { times: 1 }, data: { failCommands: ["update"], blockConnection: true, blockTimeMS: 3_000 } });
+    await shared.db.connection.db
+      ?.admin()
+      .command({
+        configureFailPoint: "failCommand",
+        mode: { times: 1 },
+        data: { failCommands: ["update"], blockConnection: true, blockTimeMS: 3_000 },
+      });
     const pending = victim.graphql(ISSUE, { customerId: customer._id.toHexString() }, admin).catch(() => undefined);
     const deadline = Date.now() + 20_000;
     while (failPoints.timesEntered < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));

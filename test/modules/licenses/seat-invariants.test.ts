@@ -20,8 +20,10 @@ afterAll(async () => {
   await shared?.stop();
 });
 
-const activate = (on: PlatformProcess, key: string, site: string): Promise<HttpResult> => http(on.baseUrl, "POST", "/api/activate", { key, json: { site_url: site } });
-const deactivate = (on: PlatformProcess, key: string, site: string): Promise<HttpResult> => http(on.baseUrl, "POST", "/api/deactivate", { key, json: { site_url: site } });
+const activate = (on: PlatformProcess, key: string, site: string): Promise<HttpResult> =>
+  http(on.baseUrl, "POST", "/api/activate", { key, json: { site_url: site } });
+const deactivate = (on: PlatformProcess, key: string, site: string): Promise<HttpResult> =>
+  http(on.baseUrl, "POST", "/api/deactivate", { key, json: { site_url: site } });
 
 async function failCommand(mode: unknown, data: Record<string, unknown>): Promise<void> {
   await shared.db.connection.db?.admin().command({ configureFailPoint: "failCommand", mode, data });
@@ -43,7 +45,9 @@ describe("activations racing across two platform processes", () => {
 
     // As with a lagging majority write: the first seat taken is answered 300 ms late.
     await failCommand({ times: 1 }, { failCommands: ["update"], blockConnection: true, blockTimeMS: 300 });
-    const responses = await Promise.all(Array.from({ length: 20 }, (_unused, i) => activate(i % 2 ? first : second, key, "https://shop.example.com/")));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_unused, i) => activate(i % 2 ? first : second, key, "https://shop.example.com/")),
+    );
 
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
     expect(responses.filter((response) => response.body.already_active === false)).toHaveLength(1);

@@ -1,8 +1,4 @@
-import {
-  MAX_SITE_URL_LENGTH,
-  isDevelopmentHost,
-  normaliseSiteUrl,
-} from "../../../src/modules/licenses/site-url";
+import { MAX_SITE_URL_LENGTH, isDevelopmentHost, normaliseSiteUrl } from "../../../src/modules/licenses/site-url";
 
 /** [input, expected site or null, expected isDevelopment (ignored when null)] */
 type Case = [input: unknown, site: string | null, isDevelopment?: boolean];
@@ -125,11 +121,7 @@ const cases: Case[] = [
 
 describe("normaliseSiteUrl", () => {
   // Rows padded to three columns: jest reads a callback parameter beyond a row's length as `done`.
-  const rows = cases.map(([input, site, isDevelopment]): [unknown, string | null, boolean] => [
-    input,
-    site,
-    isDevelopment ?? false,
-  ]);
+  const rows = cases.map(([input, site, isDevelopment]): [unknown, string | null, boolean] => [input, site, isDevelopment ?? false]);
 
   test.each(rows)("%j → %j (development: %j)", (input, site, isDevelopment) => {
     const result = normaliseSiteUrl(input);

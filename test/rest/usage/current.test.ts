@@ -22,7 +22,14 @@ const BUDGET_WARNING = "Monthly budget limit approaching (>80%)";
 describe("GET /api/usage/current", () => {
   it("answers every field from this license's counters of the current month, hour and minute only", async () => {
     const { key, license } = await newLicense(p, "pro");
-    await seedCounter(p, license._id, "m:2025-08", { requests: 850, tokens: 102_000, cost_micros: 153_000, reserved_micros: 50_000, calls: 840, response_time_ms: 682_500 });
+    await seedCounter(p, license._id, "m:2025-08", {
+      requests: 850,
+      tokens: 102_000,
+      cost_micros: 153_000,
+      reserved_micros: 50_000,
+      calls: 840,
+      response_time_ms: 682_500,
+    });
     await seedCounter(p, license._id, "h:2025-08-21T10", { requests: 12 });
     await seedCounter(p, license._id, "i:2025-08-21T10:00", { requests: 1 });
     // Other windows of the same license: last month, last hour, last minute, next minute, the same month a year ago.
@@ -88,7 +95,10 @@ describe("GET /api/usage/current", () => {
     expect(usageOf(await current(key)).current_month).toEqual({ requests: 3, tokens: 30, cost_eur: 0.1235, avg_response_time_ms: 666.67 });
 
     // An in-flight request has no response time yet: the mean is over settled calls (2), not admitted requests (3).
-    await p.services.models.UsageCounter.updateOne({ license_id: license._id, window: "m:2025-08" }, { $set: { cost_micros: 150, calls: 2, response_time_ms: 1001 } }).exec();
+    await p.services.models.UsageCounter.updateOne(
+      { license_id: license._id, window: "m:2025-08" },
+      { $set: { cost_micros: 150, calls: 2, response_time_ms: 1001 } },
+    ).exec();
     expect(usageOf(await current(key)).current_month).toEqual({ requests: 3, tokens: 30, cost_eur: 0.0002, avg_response_time_ms: 500.5 });
   });
 
@@ -108,7 +118,8 @@ describe("GET /api/usage/current", () => {
 
   it("warns about the budget at 80 % and not at 79.99 %; both warnings come requests first", async () => {
     const { key, license } = await newLicense(p, "pro"); // budget 4 EUR
-    const setMonth = (fields: Record<string, number>) => p.services.models.UsageCounter.updateOne({ license_id: license._id, window: "m:2025-08" }, { $set: fields }).exec();
+    const setMonth = (fields: Record<string, number>) =>
+      p.services.models.UsageCounter.updateOne({ license_id: license._id, window: "m:2025-08" }, { $set: fields }).exec();
     await seedCounter(p, license._id, "m:2025-08", { requests: 10, cost_micros: 3_199_600 });
     let response = await current(key);
     expect(usageOf(response).usage_percentages).toEqual({ requests: 1, budget: 79.99 });
@@ -139,7 +150,13 @@ describe("GET /api/usage/current", () => {
 
   it("reports 0 % and no warning for unlimited (0) limits, whatever the usage", async () => {
     const { key, license } = await newLicense(p, "starter");
-    await seedCounter(p, license._id, "m:2025-08", { requests: 1_000_000, tokens: 9, cost_micros: 50_000_000, calls: 4, response_time_ms: 10 });
+    await seedCounter(p, license._id, "m:2025-08", {
+      requests: 1_000_000,
+      tokens: 9,
+      cost_micros: 50_000_000,
+      calls: 4,
+      response_time_ms: 10,
+    });
     await seedCounter(p, license._id, "h:2025-08-21T10", { requests: 5000 });
     await seedCounter(p, license._id, "i:2025-08-21T10:00", { requests: 500 });
     const response = await current(key);
@@ -160,7 +177,12 @@ describe("GET /api/usage/current", () => {
     const { key, license } = await newLicense(p, plan.name);
     await seedCounter(p, license._id, "m:2025-08", { cost_micros: 2_000_000 });
     const response = await current(key);
-    expect(usageOf(response).limits).toEqual({ monthly_requests: 0, requests_per_minute: 10, requests_per_hour: 200, monthly_budget_eur: 2.5 });
+    expect(usageOf(response).limits).toEqual({
+      monthly_requests: 0,
+      requests_per_minute: 10,
+      requests_per_hour: 200,
+      monthly_budget_eur: 2.5,
+    });
     expect(usageOf(response).usage_percentages).toEqual({ requests: 0, budget: 80 });
     expect(response.body.warnings).toEqual([BUDGET_WARNING]);
   });

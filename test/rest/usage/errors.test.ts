@@ -40,12 +40,20 @@ describe("the license check on the three authenticated routes", () => {
   it("answers 401 with the failing rule's code, before reading any parameter", async () => {
     const spoilers: Array<[string, (issued: Issued) => Promise<unknown>, object]> = [
       ["unknown key", async () => undefined, refused("LICENSE_NOT_FOUND")],
-      ["customer suspended", async ({ customer }) => p.services.models.Customer.updateOne({ _id: customer._id }, { $set: { status: "suspended" } }).exec(), refused("LICENSE_SUSPENDED")],
+      [
+        "customer suspended",
+        async ({ customer }) => p.services.models.Customer.updateOne({ _id: customer._id }, { $set: { status: "suspended" } }).exec(),
+        refused("LICENSE_SUSPENDED"),
+      ],
       ["suspended", async ({ license }) => setLicense(p, license._id, { status: LicenseStatus.suspended }), refused("LICENSE_SUSPENDED")],
       ["inactive", async ({ license }) => setLicense(p, license._id, { status: LicenseStatus.inactive }), refused("LICENSE_INACTIVE")],
       ["cancelled", async ({ license }) => setLicense(p, license._id, { status: LicenseStatus.cancelled }), refused("LICENSE_INACTIVE")],
       ["expired", async ({ license }) => setLicense(p, license._id, { status: LicenseStatus.expired }), refused("LICENSE_EXPIRED")],
-      ["expires_at passed", async ({ license }) => setLicense(p, license._id, { expires_at: new Date("2025-08-21T10:00:12.000Z") }), { error: "License expired", code: "LICENSE_EXPIRED" }],
+      [
+        "expires_at passed",
+        async ({ license }) => setLicense(p, license._id, { expires_at: new Date("2025-08-21T10:00:12.000Z") }),
+        { error: "License expired", code: "LICENSE_EXPIRED" },
+      ],
     ];
     for (const path of AUTHENTICATED) {
       for (const [name, spoil, body] of spoilers) {
@@ -70,10 +78,20 @@ describe("the license check on the three authenticated routes", () => {
 describe("other methods", () => {
   it("answers 405 with an Allow header on every usage path", async () => {
     const { key } = await newLicense(p, "pro");
-    for (const [method, path] of [["POST", "/api/usage/current"], ["PUT", "/api/usage/history"], ["DELETE", "/api/limits/check"], ["POST", `/api/usage/${key}`], ["PATCH", "/api/usage/anything"]]) {
+    for (const [method, path] of [
+      ["POST", "/api/usage/current"],
+      ["PUT", "/api/usage/history"],
+      ["DELETE", "/api/limits/check"],
+      ["POST", `/api/usage/${key}`],
+      ["PATCH", "/api/usage/anything"],
+    ]) {
       const response = await http(p.baseUrl, method, path, { key });
       expect({ method, path, status: response.status, allow: response.headers.get("allow"), body: response.body }).toEqual({
-        method, path, status: 405, allow: "GET, HEAD, OPTIONS", body: { error: "Method not allowed", code: "METHOD_NOT_ALLOWED" },
+        method,
+        path,
+        status: 405,
+        allow: "GET, HEAD, OPTIONS",
+        body: { error: "Method not allowed", code: "METHOD_NOT_ALLOWED" },
       });
     }
   });
@@ -90,7 +108,12 @@ describe("each route's own 500 body", () => {
   });
 
   /** Arms the fail point, asks, and returns the status and body. */
-  async function failing(path: string, commands: string[], mode: "alwaysOn" | { skip: number }, key?: string): Promise<{ status: number; body: unknown }> {
+  async function failing(
+    path: string,
+    commands: string[],
+    mode: "alwaysOn" | { skip: number },
+    key?: string,
+  ): Promise<{ status: number; body: unknown }> {
     await failCommands(p, commands, mode);
     const response = await get(path, key === undefined ? {} : { key });
     await clearFailures(p);
@@ -99,13 +122,20 @@ describe("each route's own 500 body", () => {
 
   it("the license check's database failure: 500 License validation failed", async () => {
     for (const path of AUTHENTICATED) {
-      expect({ path, ...(await failing(path, ["find"], "alwaysOn", issued.key)) }).toEqual({ path, status: 500, body: { error: "License validation failed", code: "INTERNAL_ERROR" } });
+      expect({ path, ...(await failing(path, ["find"], "alwaysOn", issued.key)) }).toEqual({
+        path,
+        status: 500,
+        body: { error: "License validation failed", code: "INTERNAL_ERROR" },
+      });
     }
   });
 
   // The license check reads the license, its plan and its customer (3 finds); the fourth find is the route's own.
   it("/api/usage/current: the statistics cannot be read", async () => {
-    expect(await failing("/api/usage/current", ["find"], { skip: 3 }, issued.key)).toEqual({ status: 500, body: { error: "Unable to get usage statistics", code: "INTERNAL_ERROR" } });
+    expect(await failing("/api/usage/current", ["find"], { skip: 3 }, issued.key)).toEqual({
+      status: 500,
+      body: { error: "Unable to get usage statistics", code: "INTERNAL_ERROR" },
+    });
     expect((await get("/api/usage/current", { key: issued.key })).status).toBe(200);
   });
 
@@ -117,7 +147,10 @@ describe("each route's own 500 body", () => {
   });
 
   it("/api/limits/check: the counters cannot be read", async () => {
-    expect(await failing("/api/limits/check", ["find"], { skip: 3 }, issued.key)).toEqual({ status: 500, body: { error: "Failed to check limits", code: "INTERNAL_ERROR" } });
+    expect(await failing("/api/limits/check", ["find"], { skip: 3 }, issued.key)).toEqual({
+      status: 500,
+      body: { error: "Failed to check limits", code: "INTERNAL_ERROR" },
+    });
   });
 
   it("/api/usage/:license_key: the license, its plan or its counters cannot be read", async () => {
@@ -132,12 +165,16 @@ describe("client mistakes", () => {
   /** A GET with a body, which fetch() cannot send. */
   function getWithBody(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest(`${p.baseUrl}${path}`, { method: "GET", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
+      const req = httpRequest(
+        `${p.baseUrl}${path}`,
+        { method: "GET", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });
@@ -146,7 +183,12 @@ describe("client mistakes", () => {
   it("ignores any body on the GET routes", async () => {
     const { key } = await newLicense(p, "pro");
     for (const path of [...AUTHENTICATED, `/api/usage/${key}`]) {
-      for (const [contentType, body] of [["application/json", "{not json"], ["text/plain", "hello"], ["application/json", "[1,2]"], ["application/octet-stream", "\u0000\u00ff"]]) {
+      for (const [contentType, body] of [
+        ["application/json", "{not json"],
+        ["text/plain", "hello"],
+        ["application/json", "[1,2]"],
+        ["application/octet-stream", "\u0000\u00ff"],
+      ]) {
         const response = await getWithBody(path, { "x-license-key": key, "content-type": contentType }, body);
         expect({ path, contentType, status: response.status }).toEqual({ path, contentType, status: 200 });
       }
@@ -172,7 +214,11 @@ describe("client mistakes", () => {
     ];
     for (const [path, sentKey] of requests) {
       const response = await get(path, sentKey === undefined ? {} : { key: sentKey });
-      expect({ path, serverError: response.status >= 500, json: Object.keys(response.body).length > 0 }).toEqual({ path, serverError: false, json: true });
+      expect({ path, serverError: response.status >= 500, json: Object.keys(response.body).length > 0 }).toEqual({
+        path,
+        serverError: false,
+        json: true,
+      });
     }
   });
 });

@@ -12,8 +12,20 @@ import { startTestPlatform, type TestPlatform } from "../../support/platform";
 export const NOW = "2025-08-21T10:00:12.345Z";
 
 const REAL_TIME_APIS = [
-  "hrtime", "nextTick", "performance", "queueMicrotask", "requestAnimationFrame", "cancelAnimationFrame", "requestIdleCallback",
-  "cancelIdleCallback", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "setTimeout", "clearTimeout",
+  "hrtime",
+  "nextTick",
+  "performance",
+  "queueMicrotask",
+  "requestAnimationFrame",
+  "cancelAnimationFrame",
+  "requestIdleCallback",
+  "cancelIdleCallback",
+  "setImmediate",
+  "clearImmediate",
+  "setInterval",
+  "clearInterval",
+  "setTimeout",
+  "clearTimeout",
 ] as const;
 
 export function freezeClock(at: string = NOW): void {
@@ -41,7 +53,12 @@ export interface CounterFields {
 }
 
 /** One counter document, as the AI proxy's reserve/settle steps would have left it. */
-export async function seedCounter(p: TestPlatform, licenseId: mongoose.Types.ObjectId, window: string, fields: CounterFields): Promise<void> {
+export async function seedCounter(
+  p: TestPlatform,
+  licenseId: mongoose.Types.ObjectId,
+  window: string,
+  fields: CounterFields,
+): Promise<void> {
   await p.services.models.UsageCounter.create({ license_id: licenseId, window, expires_at: NEVER, ...fields });
 }
 
@@ -65,10 +82,17 @@ export async function seedLog(p: TestPlatform, licenseId: mongoose.Types.ObjectI
 }
 
 /** Inserts a migrated v2.1 record: no provider, model or token split at all (not even null). */
-export async function seedMigratedLog(p: TestPlatform, licenseId: mongoose.Types.ObjectId, createdAt: string, fields: { tokens_used: number; response_time_ms: number }): Promise<string> {
+export async function seedMigratedLog(
+  p: TestPlatform,
+  licenseId: mongoose.Types.ObjectId,
+  createdAt: string,
+  fields: { tokens_used: number; response_time_ms: number },
+): Promise<string> {
   const native = p.db.connection.db;
   if (!native) throw new Error("the test database is not connected");
-  const result = await native.collection("usage_logs").insertOne({ license_id: licenseId, endpoint: "/api/chat", created_at: new Date(createdAt), ...fields });
+  const result = await native
+    .collection("usage_logs")
+    .insertOne({ license_id: licenseId, endpoint: "/api/chat", created_at: new Date(createdAt), ...fields });
   return result.insertedId.toHexString();
 }
 
@@ -88,7 +112,12 @@ function admin(p: TestPlatform): { command(command: Record<string, unknown>): Pr
 }
 
 /** A license with a key of any shape, as imported from v2.1 (stored like any other: digest + ciphertext). */
-export async function importLicense(p: TestPlatform, key: string, customerId: mongoose.Types.ObjectId, planId: mongoose.Types.ObjectId): Promise<mongoose.Types.ObjectId> {
+export async function importLicense(
+  p: TestPlatform,
+  key: string,
+  customerId: mongoose.Types.ObjectId,
+  planId: mongoose.Types.ObjectId,
+): Promise<mongoose.Types.ObjectId> {
   const created = await p.services.models.License.create({
     key_digest: p.services.secrets.digest(key),
     key_encrypted: p.services.secrets.encrypt(key),

@@ -1,6 +1,16 @@
 import { LicenseStatus } from "../../../src/modules/licenses/license.model";
 import type { TestPlatform } from "../../support/platform";
-import { http, JSON_CONTENT_TYPE, newCustomer, newLicense, newPlan, setLicense, storedLicense, type HttpResult, type Issued } from "../helpers";
+import {
+  http,
+  JSON_CONTENT_TYPE,
+  newCustomer,
+  newLicense,
+  newPlan,
+  setLicense,
+  storedLicense,
+  type HttpResult,
+  type Issued,
+} from "../helpers";
 import { freezeClock, importLicense, seedCounter, seedLog, startUsagePlatform } from "./fixtures";
 
 // GET /api/usage/:license_key (legacy): plugin contract §6.8. The clock is frozen at 2025-08-21T10:00:12.345Z.
@@ -14,7 +24,8 @@ afterAll(async () => {
   await p.stop();
 });
 
-const legacy = (path: string, headers: Record<string, string> = {}): Promise<HttpResult> => http(p.baseUrl, "GET", `/api/usage/${path}`, { headers });
+const legacy = (path: string, headers: Record<string, string> = {}): Promise<HttpResult> =>
+  http(p.baseUrl, "GET", `/api/usage/${path}`, { headers });
 const AUGUST = { start: "2025-08-01T00:00:00.000Z", end: "2025-09-01T00:00:00.000Z" };
 const NOT_FOUND = { error: "License not found", code: "LICENSE_NOT_FOUND" };
 
@@ -45,17 +56,27 @@ describe("GET /api/usage/:license_key", () => {
   it("answers zeros before any usage, and never a negative requests_remaining", async () => {
     const fresh = await newLicense(p, "agency");
     expect((await legacy(fresh.key)).body).toEqual({
-      license_key: fresh.key, plan: "agency", current_month: { requests: 0, tokens: 0, avg_response_time_ms: 0 }, limits: { monthly_requests: 5000, requests_remaining: 5000 }, period: AUGUST,
+      license_key: fresh.key,
+      plan: "agency",
+      current_month: { requests: 0, tokens: 0, avg_response_time_ms: 0 },
+      limits: { monthly_requests: 5000, requests_remaining: 5000 },
+      period: AUGUST,
     });
     const over = await newLicense(p, "pro");
     await seedCounter(p, over.license._id, "m:2025-08", { requests: 1200, calls: 3, response_time_ms: 1000 });
-    expect((await legacy(over.key)).body).toMatchObject({ current_month: { requests: 1200, tokens: 0, avg_response_time_ms: 333.33 }, limits: { monthly_requests: 1000, requests_remaining: 0 } });
+    expect((await legacy(over.key)).body).toMatchObject({
+      current_month: { requests: 1200, tokens: 0, avg_response_time_ms: 333.33 },
+      limits: { monthly_requests: 1000, requests_remaining: 0 },
+    });
   });
 
-  it("says \"unlimited\" for an unlimited plan, and \"unknown\" with limit 0 when the plan record is gone", async () => {
+  it('says "unlimited" for an unlimited plan, and "unknown" with limit 0 when the plan record is gone', async () => {
     const starter = await newLicense(p, "starter");
     await seedCounter(p, starter.license._id, "m:2025-08", { requests: 70 });
-    expect((await legacy(starter.key)).body).toMatchObject({ plan: "starter", limits: { monthly_requests: 0, requests_remaining: "unlimited" } });
+    expect((await legacy(starter.key)).body).toMatchObject({
+      plan: "starter",
+      limits: { monthly_requests: 0, requests_remaining: "unlimited" },
+    });
 
     const plan = await newPlan(p);
     const orphan = await newLicense(p, plan.name);
@@ -64,7 +85,11 @@ describe("GET /api/usage/:license_key", () => {
     const response = await legacy(orphan.key);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
-      license_key: orphan.key, plan: "unknown", current_month: { requests: 7, tokens: 70, avg_response_time_ms: 100 }, limits: { monthly_requests: 0, requests_remaining: "unlimited" }, period: AUGUST,
+      license_key: orphan.key,
+      plan: "unknown",
+      current_month: { requests: 7, tokens: 70, avg_response_time_ms: 100 },
+      limits: { monthly_requests: 0, requests_remaining: "unlimited" },
+      period: AUGUST,
     });
   });
 
@@ -75,7 +100,11 @@ describe("GET /api/usage/:license_key", () => {
       ["inactive", async ({ license }) => setLicense(p, license._id, { status: LicenseStatus.inactive })],
       ["expired status", async ({ license }) => setLicense(p, license._id, { status: LicenseStatus.expired })],
       ["expires_at passed", async ({ license }) => setLicense(p, license._id, { expires_at: new Date("2025-08-01T00:00:00.000Z") })],
-      ["customer suspended", async ({ customer }) => void (await p.services.models.Customer.updateOne({ _id: customer._id }, { $set: { status: "suspended" } }).exec())],
+      [
+        "customer suspended",
+        async ({ customer }) =>
+          void (await p.services.models.Customer.updateOne({ _id: customer._id }, { $set: { status: "suspended" } }).exec()),
+      ],
     ];
     for (const [name, spoil] of cases) {
       const issued = await newLicense(p, "pro");
@@ -84,7 +113,15 @@ describe("GET /api/usage/:license_key", () => {
       const before = await storedLicense(p, issued.license._id);
       const response = await legacy(issued.key);
       expect({ name, status: response.status, body: response.body }).toEqual({
-        name, status: 200, body: { license_key: issued.key, plan: "pro", current_month: { requests: 3, tokens: 0, avg_response_time_ms: 0 }, limits: { monthly_requests: 1000, requests_remaining: 997 }, period: AUGUST },
+        name,
+        status: 200,
+        body: {
+          license_key: issued.key,
+          plan: "pro",
+          current_month: { requests: 3, tokens: 0, avg_response_time_ms: 0 },
+          limits: { monthly_requests: 1000, requests_remaining: 997 },
+          period: AUGUST,
+        },
       });
       // No side effect: an expired license is not marked expired here, and last_check is not touched.
       expect({ name, after: await storedLicense(p, issued.license._id) }).toEqual({ name, after: before });
@@ -93,7 +130,15 @@ describe("GET /api/usage/:license_key", () => {
 
   it("answers 404 LICENSE_NOT_FOUND to an unknown key, a wrong-case key, an empty key and a key over 64 characters", async () => {
     const { key } = await newLicense(p, "pro");
-    for (const path of ["CHA-00000000-00000000-00000000-00000000", key.toLowerCase(), `${key}%20`, `%20${key}`, "", "x".repeat(65), `${key}${"0".repeat(26)}`]) {
+    for (const path of [
+      "CHA-00000000-00000000-00000000-00000000",
+      key.toLowerCase(),
+      `${key}%20`,
+      `%20${key}`,
+      "",
+      "x".repeat(65),
+      `${key}${"0".repeat(26)}`,
+    ]) {
       const response = await legacy(path);
       expect({ path, status: response.status, body: response.body }).toEqual({ path, status: 404, body: NOT_FOUND });
     }
@@ -122,7 +167,11 @@ describe("GET /api/usage/:license_key", () => {
     // The static routes win: without a header they answer the license check's 401, not a legacy 404.
     for (const path of ["current", "history"]) {
       const response = await legacy(path);
-      expect({ path, status: response.status, body: response.body }).toEqual({ path, status: 401, body: { error: "License key required", code: "LICENSE_REQUIRED" } });
+      expect({ path, status: response.status, body: response.body }).toEqual({
+        path,
+        status: 401,
+        body: { error: "License key required", code: "LICENSE_REQUIRED" },
+      });
     }
   });
 
@@ -132,9 +181,15 @@ describe("GET /api/usage/:license_key", () => {
       const { key, license } = await newLicense(p, "pro");
       await seedCounter(p, license._id, "m:2025-12", { requests: 4 });
       await seedCounter(p, license._id, "m:2026-01", { requests: 40 });
-      expect((await legacy(key)).body).toMatchObject({ current_month: { requests: 4 }, period: { start: "2025-12-01T00:00:00.000Z", end: "2026-01-01T00:00:00.000Z" } });
+      expect((await legacy(key)).body).toMatchObject({
+        current_month: { requests: 4 },
+        period: { start: "2025-12-01T00:00:00.000Z", end: "2026-01-01T00:00:00.000Z" },
+      });
       freezeClock("2026-01-01T00:00:00.000Z");
-      expect((await legacy(key)).body).toMatchObject({ current_month: { requests: 40 }, period: { start: "2026-01-01T00:00:00.000Z", end: "2026-02-01T00:00:00.000Z" } });
+      expect((await legacy(key)).body).toMatchObject({
+        current_month: { requests: 40 },
+        period: { start: "2026-01-01T00:00:00.000Z", end: "2026-02-01T00:00:00.000Z" },
+      });
     } finally {
       freezeClock();
     }

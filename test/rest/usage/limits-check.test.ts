@@ -18,7 +18,11 @@ const check = (key: string): Promise<HttpResult> => http(p.baseUrl, "GET", "/api
 const RESETS = { next_minute: "2025-08-21T10:01:00.000Z", next_hour: "2025-08-21T11:00:00.000Z", next_month: "2025-09-01T00:00:00.000Z" };
 
 /** A pro license (1000/month, 10/minute, 200/hour, 4 EUR) with these current-window counters. */
-async function proWith(counters: { month?: CounterFields; hour?: number; minute?: number }): Promise<{ key: string; id: mongoose.Types.ObjectId }> {
+async function proWith(counters: {
+  month?: CounterFields;
+  hour?: number;
+  minute?: number;
+}): Promise<{ key: string; id: mongoose.Types.ObjectId }> {
   const { key, license } = await newLicense(p, "pro");
   if (counters.month) await seedCounter(p, license._id, "m:2025-08", counters.month);
   if (counters.hour !== undefined) await seedCounter(p, license._id, "h:2025-08-21T10", { requests: counters.hour });
@@ -27,7 +31,12 @@ async function proWith(counters: { month?: CounterFields; hour?: number; minute?
 }
 
 function verdict(response: HttpResult): { status: number; can: unknown; blocking: unknown; code: unknown } {
-  return { status: response.status, can: response.body.can_make_request, blocking: response.body.blocking_factors, code: response.body.code };
+  return {
+    status: response.status,
+    can: response.body.can_make_request,
+    blocking: response.body.blocking_factors,
+    code: response.body.code,
+  };
 }
 
 describe("GET /api/limits/check", () => {
@@ -103,30 +112,63 @@ describe("GET /api/limits/check", () => {
     const under = await proWith({ month: { cost_micros: 3_000_000, reserved_micros: 999_999 } });
     const underResponse = await check(under.key);
     expect(verdict(underResponse)).toEqual({ status: 200, can: true, blocking: [], code: undefined });
-    expect((underResponse.body.limits_status as Json).monthly_budget).toEqual({ passed: true, current_cost_eur: 4, limit_eur: 4, percentage: 75 });
+    expect((underResponse.body.limits_status as Json).monthly_budget).toEqual({
+      passed: true,
+      current_cost_eur: 4,
+      limit_eur: 4,
+      percentage: 75,
+    });
 
     const reserved = await proWith({ month: { cost_micros: 3_000_000, reserved_micros: 1_000_000 } });
     const response = await check(reserved.key);
     expect(verdict(response)).toEqual({ status: 402, can: false, blocking: ["monthly_budget"], code: "BUDGET_EXCEEDED" });
-    expect((response.body.limits_status as Json).monthly_budget).toEqual({ passed: false, current_cost_eur: 4, limit_eur: 4, percentage: 75 });
+    expect((response.body.limits_status as Json).monthly_budget).toEqual({
+      passed: false,
+      current_cost_eur: 4,
+      limit_eur: 4,
+      percentage: 75,
+    });
 
     const settled = await proWith({ month: { cost_micros: 4_123_456 } });
     const settledResponse = await check(settled.key);
     expect(verdict(settledResponse)).toEqual({ status: 402, can: false, blocking: ["monthly_budget"], code: "BUDGET_EXCEEDED" });
-    expect((settledResponse.body.limits_status as Json).monthly_budget).toEqual({ passed: false, current_cost_eur: 4.1235, limit_eur: 4, percentage: 103.09 });
+    expect((settledResponse.body.limits_status as Json).monthly_budget).toEqual({
+      passed: false,
+      current_cost_eur: 4.1235,
+      limit_eur: 4,
+      percentage: 103.09,
+    });
   });
 
   it("lists factors in the fixed order; a listed budget makes it 402, else the first factor's 429", async () => {
     const all = await proWith({ month: { requests: 1000, cost_micros: 4_000_000 }, hour: 200, minute: 10 });
     expect(verdict(await check(all.key))).toEqual({
-      status: 402, can: false, blocking: ["monthly_requests", "requests_per_minute", "requests_per_hour", "monthly_budget"], code: "BUDGET_EXCEEDED",
+      status: 402,
+      can: false,
+      blocking: ["monthly_requests", "requests_per_minute", "requests_per_hour", "monthly_budget"],
+      code: "BUDGET_EXCEEDED",
     });
     const hourAndBudget = await proWith({ month: { cost_micros: 4_000_000 }, hour: 250 });
-    expect(verdict(await check(hourAndBudget.key))).toEqual({ status: 402, can: false, blocking: ["requests_per_hour", "monthly_budget"], code: "BUDGET_EXCEEDED" });
+    expect(verdict(await check(hourAndBudget.key))).toEqual({
+      status: 402,
+      can: false,
+      blocking: ["requests_per_hour", "monthly_budget"],
+      code: "BUDGET_EXCEEDED",
+    });
     const minuteAndHour = await proWith({ hour: 200, minute: 10 });
-    expect(verdict(await check(minuteAndHour.key))).toEqual({ status: 429, can: false, blocking: ["requests_per_minute", "requests_per_hour"], code: "MINUTE_LIMIT" });
+    expect(verdict(await check(minuteAndHour.key))).toEqual({
+      status: 429,
+      can: false,
+      blocking: ["requests_per_minute", "requests_per_hour"],
+      code: "MINUTE_LIMIT",
+    });
     const monthAndHour = await proWith({ month: { requests: 1000 }, hour: 200 });
-    expect(verdict(await check(monthAndHour.key))).toEqual({ status: 429, can: false, blocking: ["monthly_requests", "requests_per_hour"], code: "MONTHLY_LIMIT" });
+    expect(verdict(await check(monthAndHour.key))).toEqual({
+      status: 429,
+      can: false,
+      blocking: ["monthly_requests", "requests_per_hour"],
+      code: "MONTHLY_LIMIT",
+    });
   });
 
   it("always passes unlimited (0) limits, whatever the counters say", async () => {
@@ -175,7 +217,11 @@ describe("GET /api/limits/check", () => {
           requests_per_hour: { current: 4 },
           monthly_budget: { current_cost_eur: 0.01 },
         },
-        reset_times: { next_minute: "2026-01-01T00:00:00.000Z", next_hour: "2026-01-01T00:00:00.000Z", next_month: "2026-01-01T00:00:00.000Z" },
+        reset_times: {
+          next_minute: "2026-01-01T00:00:00.000Z",
+          next_hour: "2026-01-01T00:00:00.000Z",
+          next_month: "2026-01-01T00:00:00.000Z",
+        },
         timestamp: "2025-12-31T23:59:59.999Z",
       });
     } finally {
@@ -187,7 +233,11 @@ describe("GET /api/limits/check", () => {
     freezeClock("2026-02-28T13:00:00.000Z");
     try {
       const { key } = await newLicense(p, "pro");
-      expect((await check(key)).body.reset_times).toEqual({ next_minute: "2026-02-28T13:01:00.000Z", next_hour: "2026-02-28T14:00:00.000Z", next_month: "2026-03-01T00:00:00.000Z" });
+      expect((await check(key)).body.reset_times).toEqual({
+        next_minute: "2026-02-28T13:01:00.000Z",
+        next_hour: "2026-02-28T14:00:00.000Z",
+        next_month: "2026-03-01T00:00:00.000Z",
+      });
     } finally {
       freezeClock();
     }

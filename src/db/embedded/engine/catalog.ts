@@ -9,10 +9,11 @@ export function splitNamespace(ns: string): { db: string; name: string } {
   return { db: ns.slice(0, dot), name: ns.slice(dot + 1) };
 }
 
-const INVALID_DB = /[\/\\. "$\u0000]/;
+const INVALID_DB = /[/\\. "$\u0000]/;
 
 export function validateNames(db: string, name?: string): void {
-  if (db.length === 0 || db.length > 63 || INVALID_DB.test(db)) throw new CommandError("InvalidNamespace", `Invalid database name: '${db}'`);
+  if (db.length === 0 || db.length > 63 || INVALID_DB.test(db))
+    throw new CommandError("InvalidNamespace", `Invalid database name: '${db}'`);
   if (name !== undefined && (name.length === 0 || name.includes("$") || name.includes("\u0000") || name.startsWith("system."))) {
     throw new CommandError("InvalidNamespace", `Invalid collection name: ${name}`);
   }

@@ -28,7 +28,12 @@ export class Collection {
   readonly docs = new Map<string, Document>();
   readonly indexes = new Map<string, IndexStore>();
 
-  constructor(db: string, name: string, options: Document, readonly stats: QueryStats) {
+  constructor(
+    db: string,
+    name: string,
+    options: Document,
+    readonly stats: QueryStats,
+  ) {
     this.db = db;
     this.name = name;
     this.options = options;
@@ -62,8 +67,14 @@ export class Collection {
       const oldKeys = before ? index.keysFor(before) : [];
       const newKeys = after ? index.keysFor(after) : [];
       // Most updates leave indexed fields alone; touching only changed keys keeps them cheap.
-      index.remove(oldKeys.filter((key) => !newKeys.includes(key)), idKey);
-      index.add(newKeys.filter((key) => !oldKeys.includes(key)), idKey);
+      index.remove(
+        oldKeys.filter((key) => !newKeys.includes(key)),
+        idKey,
+      );
+      index.add(
+        newKeys.filter((key) => !oldKeys.includes(key)),
+        idKey,
+      );
     }
     if (after) this.docs.set(idKey, after);
     else this.docs.delete(idKey);

@@ -38,7 +38,10 @@ export class CursorRegistry {
     const cursor = this.cursors.get(id);
     if (!cursor) throw new CommandError("CursorNotFound", `cursor id ${id} not found`);
     if (cursor.ns !== `${db}.${collection}`) {
-      throw new CommandError("Unauthorized", `Requested getMore on namespace '${db}.${collection}', but cursor belongs to a different namespace ${cursor.ns}`);
+      throw new CommandError(
+        "Unauthorized",
+        `Requested getMore on namespace '${db}.${collection}', but cursor belongs to a different namespace ${cursor.ns}`,
+      );
     }
     const batch = takeBatch(cursor.docs, cursor.position, batchSize ?? Number.POSITIVE_INFINITY);
     cursor.position += batch.length;

@@ -18,6 +18,7 @@ export function checkDocumentSize(doc: Document, origin: DocumentOrigin): void {
   if (origin === "insert") {
     throw new CommandError("BadValue", `object to insert too large. size in bytes: ${size}, max size: ${MAX_USER_DOCUMENT_BYTES}`);
   }
-  if (origin === "update") throw new CommandError("Location17419", `Resulting document after update is larger than ${MAX_USER_DOCUMENT_BYTES}`);
+  if (origin === "update")
+    throw new CommandError("Location17419", `Resulting document after update is larger than ${MAX_USER_DOCUMENT_BYTES}`);
   throw new CommandError("Location17420", `Document to upsert is larger than ${MAX_USER_DOCUMENT_BYTES}`);
 }

@@ -188,7 +188,10 @@ export class Engine {
 function rejectDecimal128(value: unknown, depth = 0): void {
   if (value === null || typeof value !== "object" || depth > 100) return;
   if (bsonTypeOf(value) === "Decimal128") {
-    throw new CommandError("BadValue", "Decimal128 values are not supported by the embedded engine; store amounts as integers (e.g. cents)");
+    throw new CommandError(
+      "BadValue",
+      "Decimal128 values are not supported by the embedded engine; store amounts as integers (e.g. cents)",
+    );
   }
   if (Array.isArray(value)) for (const element of value) rejectDecimal128(element, depth + 1);
   else if (isPlainObject(value)) for (const key in value) rejectDecimal128(value[key], depth + 1);

@@ -28,7 +28,10 @@ export class FailPoints {
 
   configure(command: Document): Document {
     if (command.configureFailPoint !== "failCommand") {
-      throw new CommandError("BadValue", `unknown fail point: ${String(command.configureFailPoint)} (the embedded engine supports failCommand)`);
+      throw new CommandError(
+        "BadValue",
+        `unknown fail point: ${String(command.configureFailPoint)} (the embedded engine supports failCommand)`,
+      );
     }
     const entered = this.enteredSinceConfigured;
     this.enteredSinceConfigured = 0;
@@ -37,9 +40,11 @@ export class FailPoints {
     if (mode === "off") this.failCommand = undefined;
     else if (mode === "alwaysOn") this.failCommand = { remaining: Number.POSITIVE_INFINITY, skip: 0, data };
     else if (isPlainObject(mode) && typeof mode.times === "number") this.failCommand = { remaining: mode.times, skip: 0, data };
-    else if (isPlainObject(mode) && typeof mode.skip === "number") this.failCommand = { remaining: Number.POSITIVE_INFINITY, skip: mode.skip, data };
+    else if (isPlainObject(mode) && typeof mode.skip === "number")
+      this.failCommand = { remaining: Number.POSITIVE_INFINITY, skip: mode.skip, data };
     else throw new CommandError("BadValue", "mode must be 'off', 'alwaysOn', {times: n} or {skip: n}");
-    if (this.failCommand && !Array.isArray(data.failCommands)) throw new CommandError("BadValue", "data.failCommands must be an array of command names");
+    if (this.failCommand && !Array.isArray(data.failCommands))
+      throw new CommandError("BadValue", "data.failCommands must be an array of command names");
     if (data.closeConnection === true) {
       this.failCommand = undefined;
       throw new CommandError("BadValue", "failCommand with closeConnection is not supported by the embedded engine");
@@ -62,7 +67,12 @@ export class FailPoints {
     const failure: InjectedFailure = {};
     if (point.data.blockConnection === true) failure.blockMs = Number(point.data.blockTimeMS ?? 0);
     if (typeof point.data.errorCode === "number") {
-      failure.reply = { ok: 0, code: point.data.errorCode, codeName: codeNameFor(point.data.errorCode), errmsg: `Failing command ${commandName} via 'failCommand' failpoint` };
+      failure.reply = {
+        ok: 0,
+        code: point.data.errorCode,
+        codeName: codeNameFor(point.data.errorCode),
+        errmsg: `Failing command ${commandName} via 'failCommand' failpoint`,
+      };
       if (Array.isArray(point.data.errorLabels)) failure.reply.errorLabels = point.data.errorLabels;
     } else if (isPlainObject(point.data.writeConcernError)) {
       failure.reply = { ok: 1, writeConcernError: point.data.writeConcernError };
@@ -72,6 +82,16 @@ export class FailPoints {
 }
 
 function codeNameFor(code: number): string {
-  const names: Record<number, string> = { 112: "WriteConflict", 251: "NoSuchTransaction", 11600: "InterruptedAtShutdown", 91: "ShutdownInProgress", 189: "PrimarySteppedDown", 10107: "NotWritablePrimary", 6: "HostUnreachable", 89: "NetworkTimeout", 50: "MaxTimeMSExpired" };
+  const names: Record<number, string> = {
+    112: "WriteConflict",
+    251: "NoSuchTransaction",
+    11600: "InterruptedAtShutdown",
+    91: "ShutdownInProgress",
+    189: "PrimarySteppedDown",
+    10107: "NotWritablePrimary",
+    6: "HostUnreachable",
+    89: "NetworkTimeout",
+    50: "MaxTimeMSExpired",
+  };
   return names[code] ?? "FailPointInjectedError";
 }

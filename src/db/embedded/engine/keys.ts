@@ -123,7 +123,9 @@ export function encodeValue(value: unknown): string {
     case "Binary": {
       const binary = value as Binary;
       const bytes = Buffer.from(binary.buffer.subarray(0, binary.position));
-      return TYPE.binary + bytes.length.toString(16).padStart(8, "0") + binary.sub_type.toString(16).padStart(2, "0") + bytes.toString("hex");
+      return (
+        TYPE.binary + bytes.length.toString(16).padStart(8, "0") + binary.sub_type.toString(16).padStart(2, "0") + bytes.toString("hex")
+      );
     }
     case "Timestamp":
       return TYPE.timestamp + (value as Timestamp).toBigInt().toString(16).padStart(16, "0");

@@ -24,8 +24,18 @@ export function bsonTypeName(value: unknown): string {
   if (value instanceof RegExp) return "regex";
   const tag = bsonTypeOf(value);
   const names: Record<string, string> = {
-    ObjectId: "objectId", Long: "long", Int32: "int", Double: "double", Decimal128: "decimal", Binary: "binData",
-    UUID: "binData", Timestamp: "timestamp", MinKey: "minKey", MaxKey: "maxKey", BSONRegExp: "regex", Code: "javascript",
+    ObjectId: "objectId",
+    Long: "long",
+    Int32: "int",
+    Double: "double",
+    Decimal128: "decimal",
+    Binary: "binData",
+    UUID: "binData",
+    Timestamp: "timestamp",
+    MinKey: "minKey",
+    MaxKey: "maxKey",
+    BSONRegExp: "regex",
+    Code: "javascript",
     BSONSymbol: "symbol",
   };
   if (tag) return names[tag] ?? tag.toLowerCase();
@@ -33,8 +43,25 @@ export function bsonTypeName(value: unknown): string {
 }
 
 const TYPE_NUMBERS: Record<number, string> = {
-  1: "double", 2: "string", 3: "object", 4: "array", 5: "binData", 6: "undefined", 7: "objectId", 8: "bool", 9: "date",
-  10: "null", 11: "regex", 13: "javascript", 14: "symbol", 16: "int", 17: "timestamp", 18: "long", 19: "decimal", [-1]: "minKey", 127: "maxKey",
+  1: "double",
+  2: "string",
+  3: "object",
+  4: "array",
+  5: "binData",
+  6: "undefined",
+  7: "objectId",
+  8: "bool",
+  9: "date",
+  10: "null",
+  11: "regex",
+  13: "javascript",
+  14: "symbol",
+  16: "int",
+  17: "timestamp",
+  18: "long",
+  19: "decimal",
+  [-1]: "minKey",
+  127: "maxKey",
 };
 const NUMBER_TYPES = new Set(["double", "int", "long", "decimal"]);
 

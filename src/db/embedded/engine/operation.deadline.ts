@@ -12,7 +12,10 @@ export class Deadline {
   private visits = 0;
   private readonly expiresAt: number;
 
-  constructor(readonly limitMs: number, startedAt = performance.now()) {
+  constructor(
+    readonly limitMs: number,
+    startedAt = performance.now(),
+  ) {
     this.expiresAt = startedAt + limitMs;
   }
 

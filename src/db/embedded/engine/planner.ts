@@ -9,8 +9,7 @@ import { bsonTypeOf, forEachFieldCondition, isPlainObject } from "./values";
  * Candidates are always re-checked against the whole filter, so a plan only has to return a superset.
  */
 export type Plan =
-  | { kind: "collscan" }
-  | { kind: "ixscan"; index: IndexStore; ranges: Array<[string, string]>; ordered: boolean; reverse: boolean };
+  { kind: "collscan" } | { kind: "ixscan"; index: IndexStore; ranges: Array<[string, string]>; ordered: boolean; reverse: boolean };
 
 interface FieldBounds {
   values?: unknown[]; // equality or $in
@@ -31,11 +30,15 @@ export function planQuery(indexes: Iterable<IndexStore>, filter: Document | unde
   return best?.plan ?? { kind: "collscan" };
 }
 
-function planForIndex(index: IndexStore, bounds: Map<string, FieldBounds>, sort: Document | undefined, sortFields: string[]): { plan: Plan; score: number } | undefined {
+function planForIndex(
+  index: IndexStore,
+  bounds: Map<string, FieldBounds>,
+  sort: Document | undefined,
+  sortFields: string[],
+): { plan: Plan; score: number } | undefined {
   if (index.partial) return undefined;
   let prefixes = [""];
   let pinned = 0;
-  let ranged = false;
   for (const field of index.fields) {
     const bound = bounds.get(field.name);
     if (!bound) break;
@@ -59,11 +62,13 @@ function planForIndex(index: IndexStore, bounds: Map<string, FieldBounds>, sort:
       highSuffix = KEY_MAX;
     }
     const ranges = prefixes.map((prefix): [string, string] => [prefix + low, prefix + high + highSuffix]);
-    ranged = true;
     const order = orderFor(index, pinned, sort, sortFields, prefixes.length);
-    return { plan: { kind: "ixscan", index, ranges, ...order }, score: pinned * 2 + 1 + (index.unique ? 0.5 : 0) + (order.ordered ? 0.25 : 0) };
+    return {
+      plan: { kind: "ixscan", index, ranges, ...order },
+      score: pinned * 2 + 1 + (index.unique ? 0.5 : 0) + (order.ordered ? 0.25 : 0),
+    };
   }
-  if (pinned === 0 && !ranged) {
+  if (pinned === 0) {
     // No condition on the index's first field: still worth walking when it yields the sort order.
     if (!index.coversAllDocuments || sortFields.length === 0) return undefined;
     const order = orderFor(index, 0, sort, sortFields, 1);
@@ -78,7 +83,13 @@ function planForIndex(index: IndexStore, bounds: Map<string, FieldBounds>, sort:
 }
 
 /** Whether walking the index from field `from` on yields the requested sort (forwards or backwards). */
-function orderFor(index: IndexStore, from: number, sort: Document | undefined, sortFields: string[], rangeCount: number): { ordered: boolean; reverse: boolean } {
+function orderFor(
+  index: IndexStore,
+  from: number,
+  sort: Document | undefined,
+  sortFields: string[],
+  rangeCount: number,
+): { ordered: boolean; reverse: boolean } {
   if (!sort || sortFields.length === 0) return { ordered: rangeCount === 1, reverse: false };
   if (rangeCount !== 1 || index.multikey) return { ordered: false, reverse: false };
   const rest = index.fields.slice(from);
@@ -119,7 +130,8 @@ function boundsOf(value: unknown): FieldBounds | undefined {
   const bound: FieldBounds = {};
   for (const op of ["$gt", "$gte"]) if (op in value && isIndexableValue(value[op]) && !isPlainObject(value[op])) bound.low = value[op];
   for (const op of ["$lt", "$lte"]) if (op in value && isIndexableValue(value[op]) && !isPlainObject(value[op])) bound.high = value[op];
-  if (bound.low !== undefined && bound.high !== undefined && encodeValue(bound.low).charAt(0) !== encodeValue(bound.high).charAt(0)) return undefined;
+  if (bound.low !== undefined && bound.high !== undefined && encodeValue(bound.low).charAt(0) !== encodeValue(bound.high).charAt(0))
+    return undefined;
   if (bound.low === null || bound.high === null) return undefined;
   return bound.low !== undefined || bound.high !== undefined ? bound : undefined;
 }

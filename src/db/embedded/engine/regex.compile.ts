@@ -102,9 +102,7 @@ function compileRe2(pattern: string, options: string, site: RegexSite): RE2JS {
   } catch (error) {
     const detail = (error instanceof Error ? error.message : String(error)).replace(/^error parsing regexp: /, "");
     const feature = unsupportedFeature(detail);
-    const reason = feature
-      ? `the embedded engine matches with RE2 (linear time), which does not support ${feature}: ${detail}`
-      : detail;
+    const reason = feature ? `the embedded engine matches with RE2 (linear time), which does not support ${feature}: ${detail}` : detail;
     const message = site.name === "$regex" ? `Regular expression is invalid: ${reason}` : `Invalid Regex in ${site.name}: ${reason}`;
     throw new CommandError(site.invalid, message);
   }

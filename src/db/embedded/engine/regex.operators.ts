@@ -31,7 +31,10 @@ export function $regex(selector: string, value: unknown, options: Options): Quer
 export function $in(selector: string, value: unknown, options: Options): QueryPredicate {
   const split = splitPatterns(value);
   if (!split) return mingoIn(selector, value, options);
-  const tests = [mingoIn(selector, split.values, options), ...split.patterns.map((pattern) => re2RegexOperator(selector, pattern, options))];
+  const tests = [
+    mingoIn(selector, split.values, options),
+    ...split.patterns.map((pattern) => re2RegexOperator(selector, pattern, options)),
+  ];
   return (obj) => tests.some((test) => test(obj));
 }
 
@@ -69,9 +72,11 @@ interface RegexCall {
 
 /** Evaluates `{input, regex, options}` as mongod does; undefined when input or regex is null (a null result). */
 function regexCall(name: string, obj: Document, expr: unknown, options: Options): RegexCall | undefined {
-  if (!isPlainObject(expr)) throw new CommandError("Location51103", `${name} expects an object of named arguments but found: ${typeof expr}`);
+  if (!isPlainObject(expr))
+    throw new CommandError("Location51103", `${name} expects an object of named arguments but found: ${typeof expr}`);
   for (const key of Object.keys(expr)) {
-    if (key !== "input" && key !== "regex" && key !== "options") throw new CommandError("Location31024", `${name} found an unknown argument: ${key}`);
+    if (key !== "input" && key !== "regex" && key !== "options")
+      throw new CommandError("Location31024", `${name} found an unknown argument: ${key}`);
   }
   const input: unknown = evalExpr(obj, expr.input, options);
   const regex: unknown = evalExpr(obj, expr.regex, options);

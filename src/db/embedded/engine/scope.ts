@@ -36,7 +36,11 @@ export interface Scope {
 }
 
 /** Runs a filter against one collection's committed documents, using an index when one fits. */
-export function queryCommitted(collection: Collection, shape: QueryShape, skip?: (idKey: string) => boolean): { entries: Entry[]; sorted: boolean } {
+export function queryCommitted(
+  collection: Collection,
+  shape: QueryShape,
+  skip?: (idKey: string) => boolean,
+): { entries: Entry[]; sorted: boolean } {
   const matches = compileFilter(shape.filter);
   const plan = planQuery(collection.indexes.values(), shape.filter, shape.sort);
   const entries: Entry[] = [];
@@ -82,7 +86,10 @@ export function queryCommitted(collection: Collection, shape: QueryShape, skip?:
 export function sortEntries(entries: Entry[], sort: Document | undefined): Entry[] {
   if (!sort || Object.keys(sort).length === 0) return entries;
   const byDoc = new Map<Document, Entry>(entries.map((entry) => [entry[1], entry]));
-  return sortDocuments(entries.map((entry) => entry[1]), sort).map((doc) => byDoc.get(doc) as Entry);
+  return sortDocuments(
+    entries.map((entry) => entry[1]),
+    sort,
+  ).map((doc) => byDoc.get(doc) as Entry);
 }
 
 /** Reads and writes the committed store directly; every change is recorded in `journal` for durability. */

@@ -38,7 +38,10 @@ export class SessionRegistry {
     if (!Number.isFinite(txnNumber)) throw new CommandError("InvalidOptions", "txnNumber is required when autocommit is false");
     if (command.startTransaction === true) {
       if (txnNumber < session.txnNumber || (txnNumber === session.txnNumber && session.state !== "none")) {
-        throw new CommandError("TransactionTooOld", `Cannot start transaction ${txnNumber} on session because a newer transaction ${session.txnNumber} has already started`);
+        throw new CommandError(
+          "TransactionTooOld",
+          `Cannot start transaction ${txnNumber} on session because a newer transaction ${session.txnNumber} has already started`,
+        );
       }
       session.txnNumber = txnNumber;
       session.state = "inProgress";
@@ -47,7 +50,9 @@ export class SessionRegistry {
       return session.scope;
     }
     if (txnNumber !== session.txnNumber || session.state !== "inProgress" || !session.scope) {
-      throw new CommandError("NoSuchTransaction", `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, { labels: NO_SUCH_TRANSACTION_LABELS });
+      throw new CommandError("NoSuchTransaction", `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, {
+        labels: NO_SUCH_TRANSACTION_LABELS,
+      });
     }
     return session.scope;
   }
@@ -58,7 +63,9 @@ export class SessionRegistry {
     const txnNumber = Number(command.txnNumber);
     if (txnNumber === session.txnNumber && session.state === "committed") return [];
     if (txnNumber !== session.txnNumber || session.state !== "inProgress" || !session.scope) {
-      throw new CommandError("NoSuchTransaction", `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, { labels: NO_SUCH_TRANSACTION_LABELS });
+      throw new CommandError("NoSuchTransaction", `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, {
+        labels: NO_SUCH_TRANSACTION_LABELS,
+      });
     }
     try {
       const journal = session.scope.commit();
@@ -79,7 +86,9 @@ export class SessionRegistry {
       throw new CommandError("TransactionCommitted", `Transaction with { txnNumber: ${txnNumber} } has been committed.`);
     }
     if (txnNumber !== session.txnNumber || session.state !== "inProgress") {
-      throw new CommandError("NoSuchTransaction", `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, { labels: NO_SUCH_TRANSACTION_LABELS });
+      throw new CommandError("NoSuchTransaction", `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, {
+        labels: NO_SUCH_TRANSACTION_LABELS,
+      });
     }
     this.abortSession(session);
   }

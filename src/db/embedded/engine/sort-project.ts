@@ -14,7 +14,8 @@ export function sortDocuments(docs: Document[], spec: Document | undefined): Doc
   const directions = fields.map((field) => {
     const direction = spec[field];
     if (direction === 1 || direction === -1) return direction;
-    if (isPlainObject(direction) && direction.$meta) throw new CommandError("BadValue", "$meta sort is not supported by the embedded engine");
+    if (isPlainObject(direction) && direction.$meta)
+      throw new CommandError("BadValue", "$meta sort is not supported by the embedded engine");
     throw new CommandError("BadValue", `$sort key ordering must be 1 (for ascending) or -1 (for descending)`);
   });
   const paths = fields.map((field) => field.split("."));
@@ -73,7 +74,10 @@ function prepareProjection(projection: Document): Document {
   const out: Document = {};
   for (const field of Object.keys(projection)) {
     const spec: unknown = projection[field];
-    out[field] = isPlainObject(spec) && isPlainObject(spec.$elemMatch) ? { ...spec, ...(prepareCondition({ $elemMatch: spec.$elemMatch }) as Document) } : spec;
+    out[field] =
+      isPlainObject(spec) && isPlainObject(spec.$elemMatch)
+        ? { ...spec, ...(prepareCondition({ $elemMatch: spec.$elemMatch }) as Document) }
+        : spec;
   }
   return out;
 }

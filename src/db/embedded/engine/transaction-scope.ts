@@ -37,7 +37,9 @@ export class TransactionScope implements Scope {
   query(ns: string, shape: QueryShape): Entry[] {
     const changes = this.overlay.get(ns);
     const collection = this.catalog.getNs(ns);
-    const committed = collection ? queryCommitted(collection, shape, changes ? (idKey) => changes.has(idKey) : undefined) : { entries: [], sorted: true };
+    const committed = collection
+      ? queryCommitted(collection, shape, changes ? (idKey) => changes.has(idKey) : undefined)
+      : { entries: [], sorted: true };
     for (const [idKey, doc] of committed.entries) this.noteRead(ns, idKey, doc);
     if (!changes || changes.size === 0) return committed.sorted ? committed.entries : sortEntries(committed.entries, shape.sort);
     const matches = compileFilter(shape.filter);
@@ -151,12 +153,18 @@ export class TransactionScope implements Scope {
   private duplicate(ns: string, doc: Document, indexName: string): CommandError {
     const index = this.catalog.getNs(ns)?.indexes.get(indexName);
     if (index) return index.duplicateKeyError(doc, ns);
-    return new CommandError("DuplicateKey", `E11000 duplicate key error collection: ${ns} index: _id_`, { extra: { keyPattern: { _id: 1 }, keyValue: { _id: doc._id } } });
+    return new CommandError("DuplicateKey", `E11000 duplicate key error collection: ${ns} index: _id_`, {
+      extra: { keyPattern: { _id: 1 }, keyValue: { _id: doc._id } },
+    });
   }
 }
 
 function writeConflict(): CommandError {
-  return new CommandError("WriteConflict", "Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.", {
-    labels: ["TransientTransactionError"],
-  });
+  return new CommandError(
+    "WriteConflict",
+    "Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.",
+    {
+      labels: ["TransientTransactionError"],
+    },
+  );
 }

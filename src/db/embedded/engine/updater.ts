@@ -5,7 +5,17 @@ import { CommandError, failedToParse, toCommandError } from "./errors";
 import { compareValues, encodeValue } from "./keys";
 import { fullContext, queryOptions } from "./mingo-context";
 import { isRegexValue, prepareCondition, prepareFilter } from "./regex.filter";
-import { bsonTypeOf, cloneValue, describeValue, forEachFieldCondition, idFirst, isNumeric, isPlainObject, newObjectId, toNumber } from "./values";
+import {
+  bsonTypeOf,
+  cloneValue,
+  describeValue,
+  forEachFieldCondition,
+  idFirst,
+  isNumeric,
+  isPlainObject,
+  newObjectId,
+  toNumber,
+} from "./values";
 
 /**
  * Applies an update (operator document, replacement, or pipeline) to a stored document and returns a new
@@ -27,8 +37,21 @@ export interface UpdateResult {
 }
 
 const KNOWN_OPERATORS = new Set([
-  "$set", "$unset", "$inc", "$mul", "$min", "$max", "$currentDate", "$setOnInsert", "$rename",
-  "$push", "$addToSet", "$pull", "$pullAll", "$pop", "$bit",
+  "$set",
+  "$unset",
+  "$inc",
+  "$mul",
+  "$min",
+  "$max",
+  "$currentDate",
+  "$setOnInsert",
+  "$rename",
+  "$push",
+  "$addToSet",
+  "$pull",
+  "$pullAll",
+  "$pop",
+  "$bit",
 ]);
 const NATIVE_OPERATORS = new Set(["$set", "$unset", "$inc", "$mul", "$min", "$max", "$currentDate", "$setOnInsert", "$push", "$pull"]);
 
@@ -66,7 +89,9 @@ export function applyUpdate(before: Document, update: Document | Document[], opt
 function prepareRegexes(update: Document, options: UpdateOptions): { update: Document; options: UpdateOptions } {
   const prepared: UpdateOptions = {
     ...options,
-    arrayFilters: Array.isArray(options.arrayFilters) ? options.arrayFilters.map((filter) => (isPlainObject(filter) ? prepareFilter(filter) : filter)) : options.arrayFilters,
+    arrayFilters: Array.isArray(options.arrayFilters)
+      ? options.arrayFilters.map((filter) => (isPlainObject(filter) ? prepareFilter(filter) : filter))
+      : options.arrayFilters,
     query: options.query ? prepareFilter(options.query) : undefined,
   };
   if (!isPlainObject(update.$pull)) return { update, options: prepared };
@@ -84,12 +109,16 @@ function prepareRegexes(update: Document, options: UpdateOptions): { update: Doc
 
 function applyReplacement(before: Document, replacement: Document): UpdateResult {
   for (const key of Object.keys(replacement)) {
-    if (key.startsWith("$")) throw failedToParse(`The dollar ($) prefixed field '${key}' in '${key}' is not allowed in a replacement document`);
+    if (key.startsWith("$"))
+      throw failedToParse(`The dollar ($) prefixed field '${key}' in '${key}' is not allowed in a replacement document`);
   }
   const doc: Document = "_id" in before ? { _id: before._id } : {};
   for (const key of Object.keys(replacement)) doc[key] = replacement[key];
   if ("_id" in replacement && "_id" in before && encodeValue(replacement._id) !== encodeValue(before._id)) {
-    throw new CommandError("ImmutableField", `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${describeValue(replacement._id)}`);
+    throw new CommandError(
+      "ImmutableField",
+      `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${describeValue(replacement._id)}`,
+    );
   }
   return { doc, modified: encodeValue(doc) !== encodeValue(before) };
 }
@@ -122,7 +151,10 @@ function validateOperators(update: Document): void {
     for (let j = i + 1; j < normalised.length; j++) {
       const [a, b] = [normalised[i], normalised[j]];
       if (a === b || a.startsWith(b + ".") || b.startsWith(a + ".")) {
-        throw new CommandError("ConflictingUpdateOperators", `Updating the path '${paths[j]}' would create a conflict at '${a.length < b.length ? a : b}'`);
+        throw new CommandError(
+          "ConflictingUpdateOperators",
+          `Updating the path '${paths[j]}' would create a conflict at '${a.length < b.length ? a : b}'`,
+        );
       }
     }
   }
@@ -192,7 +224,8 @@ function applyOperator(root: Document, op: string, path: string[], operand: unkn
       break;
     }
     case "$currentDate":
-      next = isPlainObject(operand) && operand.$type === "timestamp" ? new Timestamp({ t: Math.floor(Date.now() / 1000), i: 1 }) : new Date();
+      next =
+        isPlainObject(operand) && operand.$type === "timestamp" ? new Timestamp({ t: Math.floor(Date.now() / 1000), i: 1 }) : new Date();
       break;
     case "$push":
       // One value appended; the modifiers ($each, $slice, $sort, $position) and non-arrays are mingo's.
@@ -229,7 +262,8 @@ function hasOperatorKeys(value: unknown): boolean {
 function pullMatcher(condition: unknown): (element: unknown) => boolean {
   if (!isPlainObject(condition)) return (element) => compareValues(element, condition) === 0;
   const fields = Object.entries(condition);
-  if (fields.some(([key, value]) => key.startsWith("$") || key.includes(".") || isPlainObject(value) || Array.isArray(value))) throw new NeedsMingo();
+  if (fields.some(([key, value]) => key.startsWith("$") || key.includes(".") || isPlainObject(value) || Array.isArray(value)))
+    throw new NeedsMingo();
   return (element) => {
     if (!isPlainObject(element)) return false;
     // An array field would match by containment: mingo's.
@@ -240,7 +274,8 @@ function pullMatcher(condition: unknown): (element: unknown) => boolean {
 
 function arithmetic(op: "$inc" | "$mul", current: unknown, exists: boolean, operand: unknown, path: string[], doc: Document): unknown {
   const name = op === "$inc" ? "increment" : "multiply";
-  if (!isNumeric(operand)) throw new CommandError("TypeMismatch", `Cannot ${name} with non-numeric argument: {${path.join(".")}: ${describeValue(operand)}}`);
+  if (!isNumeric(operand))
+    throw new CommandError("TypeMismatch", `Cannot ${name} with non-numeric argument: {${path.join(".")}: ${describeValue(operand)}}`);
   if (exists && !isNumeric(current)) {
     throw new CommandError(
       "TypeMismatch",
@@ -256,7 +291,9 @@ function arithmetic(op: "$inc" | "$mul", current: unknown, exists: boolean, oper
     const b = toLong(operand);
     const result = op === "$inc" ? a.add(b) : a.multiply(b);
     // Within 2^53 the wire codec promotes Longs to numbers anyway; keep the representation consistent.
-    return result.lessThanOrEqual(Number.MAX_SAFE_INTEGER) && result.greaterThanOrEqual(-Number.MAX_SAFE_INTEGER) ? result.toNumber() : result;
+    return result.lessThanOrEqual(Number.MAX_SAFE_INTEGER) && result.greaterThanOrEqual(-Number.MAX_SAFE_INTEGER)
+      ? result.toNumber()
+      : result;
   }
   const a = toNumber(base);
   const b = toNumber(operand);

@@ -1,4 +1,4 @@
-import { Long, ObjectId, type Document } from "bson";
+import { type Long, ObjectId, type Document } from "bson";
 
 /**
  * Value helpers shared by the engine: BSON type classes, path access, copying and equality.

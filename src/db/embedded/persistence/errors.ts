@@ -30,7 +30,8 @@ export class DataDirLockedError extends Error {
    * reflex of deleting mongod.lock is exactly what let two engines write the same files before.
    */
   static heldBySocket(dir: string, socketName: string, ownerPid?: number, ownerUri?: string): DataDirLockedError {
-    const who = ownerPid === undefined ? `another process (the one listening on the abstract socket @${socketName.slice(1)})` : `process ${ownerPid}`;
+    const who =
+      ownerPid === undefined ? `another process (the one listening on the abstract socket @${socketName.slice(1)})` : `process ${ownerPid}`;
     const engineAt = ownerUri === undefined ? "" : ` (engine at ${ownerUri})`;
     const stop = ownerPid === undefined ? "stop the other process first" : `stop the other process (pid ${ownerPid}) first`;
     const connect = ownerUri === undefined ? "" : `, or connect to ${ownerUri} instead`;

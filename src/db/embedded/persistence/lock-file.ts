@@ -13,10 +13,7 @@ export interface LockContent {
   startedAt: string;
 }
 
-type LockState =
-  | { kind: "missing" }
-  | { kind: "unreadable"; ageMs: number }
-  | { kind: "held"; content: LockContent };
+type LockState = { kind: "missing" } | { kind: "unreadable"; ageMs: number } | { kind: "held"; content: LockContent };
 
 // Creating the lock (open with wx) and writing the pid into it are two steps, so a lock that cannot be parsed
 // is usually being written right now. Only once it is this old is it treated as left behind by a crash.
@@ -99,7 +96,13 @@ export function readDataDirOwner(dir: string): { pid: number; uri?: string } | n
  * is stale (a crashed engine whose pid was reused by this one, common for pid 1 in containers): had this process
  * opened the folder already, it could not have claimed the socket.
  */
-export async function takeLockFile(dir: string, file: string, content: LockContent, logger: PersistenceLogger, socketHeld: boolean): Promise<void> {
+export async function takeLockFile(
+  dir: string,
+  file: string,
+  content: LockContent,
+  logger: PersistenceLogger,
+  socketHeld: boolean,
+): Promise<void> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     if (tryCreate(file, content)) return;
     const state = inspectLock(file);

@@ -98,7 +98,10 @@ export class DataDirLock {
           const state = inspectLock(this.file);
           if (state.kind === "held" && state.content.pid !== this.content.pid) {
             const other = state.content;
-            this.logger.warn({ lockFile: this.file, other }, "mongod.lock was deleted while the engine runs and another process wrote its own");
+            this.logger.warn(
+              { lockFile: this.file, other },
+              "mongod.lock was deleted while the engine runs and another process wrote its own",
+            );
           }
         }
       } catch (err) {

@@ -51,9 +51,7 @@ export function encodeRecord(doc: Document): Buffer[] {
 
 export const recordLength = (parts: Buffer[]): number => parts.reduce((sum, part) => sum + part.length, 0);
 
-export type ReadResult =
-  | { ok: true; offset: number; doc: Document }
-  | { ok: false; offset: number; problem: string };
+export type ReadResult = { ok: true; offset: number; doc: Document } | { ok: false; offset: number; problem: string };
 
 /** Why the bytes at `at` are not a complete, intact record header and payload (null when they are). */
 function framingProblem(buf: Buffer, at: number, available: number): string | null {

@@ -29,8 +29,7 @@ export async function recover(dir: string, manifest: Manifest | null, logger: Pe
   const journals = listing.journals.filter((seq) => seq >= baseSeq);
   checkNoJournalMissing(dir, baseSeq, journals);
 
-  const collections =
-    snapshotSeq === undefined ? [] : await readSnapshot(path.join(dir, snapshotName(snapshotSeq)), snapshotSeq);
+  const collections = snapshotSeq === undefined ? [] : await readSnapshot(path.join(dir, snapshotName(snapshotSeq)), snapshotSeq);
   const batches: JournalOp[][] = [];
   let journalBytes = 0;
   for (const [i, seq] of journals.entries()) {
@@ -62,11 +61,7 @@ function checkNoJournalMissing(dir: string, baseSeq: number, journals: number[])
   });
 }
 
-async function readJournal(
-  file: string,
-  isLast: boolean,
-  logger: PersistenceLogger,
-): Promise<{ batches: JournalOp[][]; size: number }> {
+async function readJournal(file: string, isLast: boolean, logger: PersistenceLogger): Promise<{ batches: JournalOp[][]; size: number }> {
   const handle = await fs.promises.open(file, isLast ? "r+" : "r");
   try {
     const { size } = await handle.stat();

@@ -17,8 +17,7 @@ import type { SnapshotCollection } from "./types";
 const FORMAT = "chatello-embedded-snapshot";
 const VERSION = 1;
 const MAX_DOCS_PER_CHUNK = 1000;
-const CORRUPT_ADVICE =
-  "Restore the data folder from a backup: the journals before this snapshot were deleted when it was written.";
+const CORRUPT_ADVICE = "Restore the data folder from a backup: the journals before this snapshot were deleted when it was written.";
 
 /** Writes snapshot.<seq>.bson via a temp file, fsync and rename, so a crash leaves either no snapshot or a whole one. */
 export async function writeSnapshot(dir: string, seq: number, collections: SnapshotCollection[]): Promise<void> {
@@ -50,7 +49,7 @@ async function writeEntries(handle: FileHandle, seq: number, collections: Snapsh
   for (const { ns, options, indexes, docs: all } of collections) {
     await write(encodeRecord({ kind: "collection", ns, options, indexes, docCount: all.length }));
     let chunkSize = MAX_DOCS_PER_CHUNK;
-    for (let start = 0; start < all.length; ) {
+    for (let start = 0; start < all.length;) {
       const chunk = all.slice(start, start + chunkSize);
       const encoded = tryEncodeRecord({ kind: "docs", ns, docs: chunk });
       if (encoded === null && chunk.length > 1) {

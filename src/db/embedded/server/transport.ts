@@ -96,9 +96,7 @@ export class WireServer {
    * onConnectionClosed was called for every connection.
    */
   async close(): Promise<void> {
-    const stopped = this.server.listening
-      ? new Promise<void>((resolve) => this.server.close(() => resolve()))
-      : Promise.resolve();
+    const stopped = this.server.listening ? new Promise<void>((resolve) => this.server.close(() => resolve())) : Promise.resolve();
     this.dropConnections();
     await stopped;
     await Promise.all(this.lifetimes);
@@ -162,7 +160,10 @@ export class WireServer {
     }
     if (this.stats.partialFrameBytes > this.limits.maxPartialFrameBytes) {
       this.stats.overBudget++;
-      this.log.warn({ ...conn.ctx, partialFrameBytes: this.stats.partialFrameBytes }, "closing connection: half-received messages exceed the memory budget");
+      this.log.warn(
+        { ...conn.ctx, partialFrameBytes: this.stats.partialFrameBytes },
+        "closing connection: half-received messages exceed the memory budget",
+      );
       this.drop(conn);
       return;
     }
@@ -234,20 +235,14 @@ export class WireServer {
     if (message.kind === "msg") {
       const db: unknown = message.body.$db;
       const reply =
-        typeof db === "string"
-          ? await this.invoke(db, message.body, conn)
-          : failure(9, "FailedToParse", "OP_MSG requires a $db argument");
+        typeof db === "string" ? await this.invoke(db, message.body, conn) : failure(9, "FailedToParse", "OP_MSG requires a $db argument");
       if (!message.moreToCome) await this.send(conn, message.requestId, reply, encodeMsgReply);
       return;
     }
     const { fullCollectionName } = message;
     const reply = fullCollectionName.endsWith(CMD_SUFFIX)
       ? await this.invoke(fullCollectionName.slice(0, -CMD_SUFFIX.length), message.query, conn)
-      : failure(
-          352,
-          "UnsupportedOpQueryCommand",
-          `OP_QUERY is only supported on <db>${CMD_SUFFIX}, not on ${fullCollectionName}`,
-        );
+      : failure(352, "UnsupportedOpQueryCommand", `OP_QUERY is only supported on <db>${CMD_SUFFIX}, not on ${fullCollectionName}`);
     await this.send(conn, message.requestId, reply, encodeOpReply);
   }
 

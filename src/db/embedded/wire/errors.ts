@@ -17,7 +17,9 @@ export class BsonObjectTooLargeError extends Error {
   static readonly MAX_INTERNAL_BYTES = 16 * 1024 * 1024 + 16 * 1024;
 
   constructor(readonly size: number) {
-    super(`BSONObj size: ${size} (0x${size.toString(16).toUpperCase()}) is invalid. Size must be between 0 and ${BsonObjectTooLargeError.MAX_INTERNAL_BYTES}(16MB)`);
+    super(
+      `BSONObj size: ${size} (0x${size.toString(16).toUpperCase()}) is invalid. Size must be between 0 and ${BsonObjectTooLargeError.MAX_INTERNAL_BYTES}(16MB)`,
+    );
     this.name = "BsonObjectTooLargeError";
   }
 }

@@ -53,9 +53,7 @@ export class FrameReader {
     const prefix = this.chunks[0].length >= LENGTH_BYTES ? this.chunks[0] : this.copyFront(LENGTH_BYTES);
     const length = prefix.readInt32LE(0);
     if (length < HEADER_BYTES || length > this.maxMessageBytes) {
-      throw new WireProtocolError(
-        `message length ${length} is outside the allowed range ${HEADER_BYTES}..${this.maxMessageBytes}`,
-      );
+      throw new WireProtocolError(`message length ${length} is outside the allowed range ${HEADER_BYTES}..${this.maxMessageBytes}`);
     }
     return length;
   }

@@ -38,7 +38,7 @@ describe("collections", () => {
     expect(await db.collection("second").countDocuments()).toBe(1);
     expect(await serverError(db.renameCollection("missing", "other"))).toMatchObject({ code: 26, codeName: "NamespaceNotFound" });
     expect(await db.collection("second").drop()).toBe(true);
-    expect((await db.listCollections({ name: "second" }).toArray())).toEqual([]);
+    expect(await db.listCollections({ name: "second" }).toArray()).toEqual([]);
   });
 
   test("indexes move with a renamed collection and keep enforcing uniqueness", async () => {
@@ -73,7 +73,11 @@ describe("collections", () => {
 
   test("a view returns its pipeline's output over the source, or views are refused", async () => {
     const db = t.db();
-    await db.collection("source").insertMany([{ a: 1, k: "x" }, { a: 2, k: "y" }, { a: 1, k: "z" }]);
+    await db.collection("source").insertMany([
+      { a: 1, k: "x" },
+      { a: 2, k: "y" },
+      { a: 1, k: "z" },
+    ]);
     await honouredOrRefused(
       () => db.createCollection("ones", { viewOn: "source", pipeline: [{ $match: { a: 1 } }] }),
       async () => {

@@ -30,7 +30,11 @@ describe("concurrency", () => {
     await Usage.init();
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
-        Usage.findOneAndUpdate({ licenseKey: "LIC-1" }, { $setOnInsert: { firstSeenBy: i }, $inc: { calls: 1 } }, { upsert: true, returnDocument: "after" }).lean(),
+        Usage.findOneAndUpdate(
+          { licenseKey: "LIC-1" },
+          { $setOnInsert: { firstSeenBy: i }, $inc: { calls: 1 } },
+          { upsert: true, returnDocument: "after" },
+        ).lean(),
       ),
     );
     const rejected = results.filter((r) => r.status === "rejected");
@@ -45,7 +49,9 @@ describe("concurrency", () => {
   test("20 racing updateOne upserts: exactly one reports the upsert", async () => {
     const c = t.db().collection("webhooks");
     await c.createIndex({ eventId: 1 }, { unique: true });
-    const results = await Promise.all(Array.from({ length: 20 }, () => c.updateOne({ eventId: "evt_1" }, { $setOnInsert: { processed: false } }, { upsert: true })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => c.updateOne({ eventId: "evt_1" }, { $setOnInsert: { processed: false } }, { upsert: true })),
+    );
     expect(results.reduce((sum, r) => sum + r.upsertedCount, 0)).toBe(1);
     expect(results.reduce((sum, r) => sum + r.matchedCount, 0)).toBe(19);
     expect(await c.countDocuments({ eventId: "evt_1" })).toBe(1);
@@ -56,7 +62,9 @@ describe("concurrency", () => {
     await c.createIndex({ eventId: 1 }, { unique: true });
     const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => c.insertOne({ eventId: "evt_9", attempt: i })));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const codes = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => (r.reason as { code?: number }).code);
+    const codes = results
+      .filter((r): r is PromiseRejectedResult => r.status === "rejected")
+      .map((r) => (r.reason as { code?: number }).code);
     expect(codes).toEqual(Array.from({ length: 19 }, () => 11000));
     expect(await c.countDocuments()).toBe(1);
   });
@@ -64,7 +72,9 @@ describe("concurrency", () => {
   test("1000 concurrent guarded reservations ($inc with a $lt guard) against a cap of 50 grant exactly 50", async () => {
     const Quota = t.connection.model("Quota", new mongoose.Schema({ used: Number, cap: Number }));
     const { _id } = await Quota.create({ used: 0, cap: 50 });
-    const results = await Promise.all(Array.from({ length: 1000 }, () => Quota.updateOne({ _id, used: { $lt: 50 } }, { $inc: { used: 1 } })));
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, () => Quota.updateOne({ _id, used: { $lt: 50 } }, { $inc: { used: 1 } })),
+    );
     const granted = results.filter((r) => r.modifiedCount === 1);
     expect(granted).toHaveLength(50);
     expect(results.filter((r) => r.matchedCount === 0)).toHaveLength(950);
@@ -75,10 +85,12 @@ describe("concurrency", () => {
     const c = t.db().collection("sets");
     const { insertedId } = await c.insertOne({ list: [], set: [] });
     await Promise.all(
-      Array.from({ length: 100 }, (_, i) => Promise.all([
-        c.updateOne({ _id: insertedId }, { $push: { list: i } as never }),
-        c.updateOne({ _id: insertedId }, { $addToSet: { set: i % 10 } as never }),
-      ])),
+      Array.from({ length: 100 }, (_, i) =>
+        Promise.all([
+          c.updateOne({ _id: insertedId }, { $push: { list: i } as never }),
+          c.updateOne({ _id: insertedId }, { $addToSet: { set: i % 10 } as never }),
+        ]),
+      ),
     );
     const doc = await c.findOne({ _id: insertedId });
     expect((doc?.list as number[]).slice().sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));

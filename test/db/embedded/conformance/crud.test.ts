@@ -33,7 +33,10 @@ beforeEach(async () => {
 });
 
 /** mongoose re-wraps the driver's write errors of insertMany as `{ index, err: rawWriteError }`. */
-interface MongooseWriteError { index: number; err: { code: number; index: number; errmsg: string } }
+interface MongooseWriteError {
+  index: number;
+  err: { code: number; index: number; errmsg: string };
+}
 function mongooseWriteErrors(error: MongoBulkWriteError): MongooseWriteError[] {
   const list: unknown = error.writeErrors;
   return (Array.isArray(list) ? list : [list]) as MongooseWriteError[];
@@ -54,7 +57,10 @@ describe("duplicate keys", () => {
   test("ordered insertMany stops at the duplicate: MongoBulkWriteError with writeErrors", async () => {
     await Users.create({ email: "dup@x.io" });
     const docs = [{ email: "a@x.io" }, { email: "b@x.io" }, { email: "dup@x.io" }, { email: "c@x.io" }];
-    const error: unknown = await Users.insertMany(docs).then(() => undefined, (e: unknown) => e);
+    const error: unknown = await Users.insertMany(docs).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MongoBulkWriteError);
     const bulk = error as MongoBulkWriteError;
     expect(bulk.code).toBe(11000);
@@ -66,10 +72,20 @@ describe("duplicate keys", () => {
   test("unordered insertMany inserts the others and lists insertedDocs", async () => {
     await Users.create({ email: "dup@x.io" });
     const docs = [{ email: "a@x.io" }, { email: "dup@x.io" }, { email: "b@x.io" }, { email: "dup@x.io" }, { email: "c@x.io" }];
-    const error: unknown = await Users.insertMany(docs, { ordered: false }).then(() => undefined, (e: unknown) => e);
+    const error: unknown = await Users.insertMany(docs, { ordered: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MongoBulkWriteError);
     const bulk = error as MongoBulkWriteError & { insertedDocs?: Array<{ email: string }> };
-    expect(mongooseWriteErrors(bulk).map((w) => [w.index, w.err.code]).sort()).toEqual([[1, 11000], [3, 11000]]);
+    expect(
+      mongooseWriteErrors(bulk)
+        .map((w) => [w.index, w.err.code])
+        .sort(),
+    ).toEqual([
+      [1, 11000],
+      [3, 11000],
+    ]);
     expect(bulk.result.insertedCount).toBe(3);
     expect(bulk.insertedDocs?.map((d) => d.email).sort()).toEqual(["a@x.io", "b@x.io", "c@x.io"]);
     expect(await Users.countDocuments()).toBe(4);
@@ -77,7 +93,9 @@ describe("duplicate keys", () => {
 
   test("findOneAndUpdate: an upsert or an update colliding with a unique key gives 11000 with keyPattern/keyValue", async () => {
     await Users.create({ email: "taken@x.io", name: "owner" });
-    const upsert = await serverError(Users.findOneAndUpdate({ name: "newcomer" }, { $set: { email: "taken@x.io" } }, { upsert: true, returnDocument: "after" }));
+    const upsert = await serverError(
+      Users.findOneAndUpdate({ name: "newcomer" }, { $set: { email: "taken@x.io" } }, { upsert: true, returnDocument: "after" }),
+    );
     expect(upsert).toMatchObject({ code: 11000, codeName: "DuplicateKey", keyPattern: { email: 1 }, keyValue: { email: "taken@x.io" } });
     await Users.create({ email: "other@x.io" });
     const update = await serverError(Users.findOneAndUpdate({ email: "other@x.io" }, { $set: { email: "taken@x.io" } }));
@@ -99,7 +117,11 @@ describe("upserts", () => {
     const first = await Users.updateOne({ email: "u@x.io" }, { $setOnInsert: { createdBy: "first" }, $inc: { hits: 1 } }, { upsert: true });
     expect(first).toMatchObject({ upsertedCount: 1, matchedCount: 0 });
     expect(first.upsertedId).toBeInstanceOf(mongoose.Types.ObjectId);
-    const second = await Users.updateOne({ email: "u@x.io" }, { $setOnInsert: { createdBy: "second" }, $inc: { hits: 1 } }, { upsert: true });
+    const second = await Users.updateOne(
+      { email: "u@x.io" },
+      { $setOnInsert: { createdBy: "second" }, $inc: { hits: 1 } },
+      { upsert: true },
+    );
     expect(second).toMatchObject({ upsertedCount: 0, matchedCount: 1, modifiedCount: 1 });
     const docs = await Users.find({ email: "u@x.io" }).lean();
     expect(docs).toHaveLength(1);
@@ -115,13 +137,20 @@ describe("upserts", () => {
     ).lean();
     expect(created).toMatchObject({ email: "seed@x.io", name: "Seed", createdBy: "upsert" });
     expect(created?.hits).toBe(0); // not seeded from $gt; mongoose's default applies on insert
-    const again = await Users.findOneAndUpdate({ email: "seed@x.io" }, { $setOnInsert: { createdBy: "x" } }, { upsert: true, returnDocument: "after" }).lean();
+    const again = await Users.findOneAndUpdate(
+      { email: "seed@x.io" },
+      { $setOnInsert: { createdBy: "x" } },
+      { upsert: true, returnDocument: "after" },
+    ).lean();
     expect(again?.createdBy).toBe("upsert");
     expect(await Users.countDocuments()).toBe(1);
   });
 });
 
-interface Item { sku: string; qty: number }
+interface Item {
+  sku: string;
+  qty: number;
+}
 const cartSchema = new mongoose.Schema({
   owner: String,
   n: Number,
@@ -143,14 +172,17 @@ describe("update operators", () => {
 
   test("$inc $push $addToSet $pull $unset $min $max", async () => {
     const { _id } = await Carts.create({ owner: "o", n: 1, low: 10, high: 10, tags: ["a"], scores: [1, 5, 9, 5], note: "x" });
-    const res = await Carts.updateOne({ _id }, {
-      $inc: { n: 41 },
-      $push: { tags: { $each: ["b", "c"] } },
-      $pull: { scores: 5 },
-      $unset: { note: "" },
-      $min: { low: 3 },
-      $max: { high: 20 },
-    });
+    const res = await Carts.updateOne(
+      { _id },
+      {
+        $inc: { n: 41 },
+        $push: { tags: { $each: ["b", "c"] } },
+        $pull: { scores: 5 },
+        $unset: { note: "" },
+        $min: { low: 3 },
+        $max: { high: 20 },
+      },
+    );
     expect(res).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
     await Carts.updateOne({ _id }, { $addToSet: { tags: { $each: ["a", "c", "d"] } }, $min: { low: 7 }, $max: { high: 15 } });
     await Carts.updateOne({ _id }, { $pull: { scores: { $gt: 8 } } });
@@ -163,26 +195,52 @@ describe("update operators", () => {
   });
 
   test("$push of one value and $pull of a value or a sub-document condition (the quota's pending list)", async () => {
-    const list = t.connection.collection<{ n: number; pending?: Array<Record<string, unknown>>; values?: number[]; tagged?: Array<{ tags: string[] }> }>("pending_lists");
+    const list = t.connection.collection<{
+      n: number;
+      pending?: Array<Record<string, unknown>>;
+      values?: number[];
+      tagged?: Array<{ tags: string[] }>;
+    }>("pending_lists");
     const { insertedId: _id } = await list.insertOne({ n: 0 });
     const at = new Date("2026-11-25T10:00:00.000Z");
-    expect(await list.updateOne({ _id }, { $inc: { n: 1 }, $push: { pending: { id: "a", micros: 5, at } } })).toMatchObject({ modifiedCount: 1 });
+    expect(await list.updateOne({ _id }, { $inc: { n: 1 }, $push: { pending: { id: "a", micros: 5, at } } })).toMatchObject({
+      modifiedCount: 1,
+    });
     await list.updateOne({ _id }, { $push: { pending: { id: "b", micros: 7, at } } });
     await list.updateOne({ _id }, { $push: { pending: { id: "c", micros: 9, at, extra: true } } });
     expect((await list.findOne({ _id }))?.pending?.map((entry) => entry.id)).toEqual(["a", "b", "c"]);
     // A sub-document condition is a query on each element: extra fields do not prevent a match.
-    expect(await list.updateOne({ _id, "pending.id": "c" }, { $inc: { n: -1 }, $pull: { pending: { id: "c" } } })).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    expect(await list.updateOne({ _id, "pending.id": "c" }, { $inc: { n: -1 }, $pull: { pending: { id: "c" } } })).toMatchObject({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
     expect(await list.updateOne({ _id }, { $pull: { pending: { id: "zz" } } })).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
     expect(await list.updateOne({ _id }, { $pull: { nothing: { id: "a" } } })).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
-    expect(await list.findOne({ _id }, { projection: { _id: 0 } })).toEqual({ n: 0, pending: [{ id: "a", micros: 5, at }, { id: "b", micros: 7, at }] });
+    expect(await list.findOne({ _id }, { projection: { _id: 0 } })).toEqual({
+      n: 0,
+      pending: [
+        { id: "a", micros: 5, at },
+        { id: "b", micros: 7, at },
+      ],
+    });
     // Values: numbers compare by value across types; an array field in the condition matches by containment.
     await list.updateOne({ _id }, { $set: { values: [5, 5.5, 6, 5], tagged: [{ tags: ["x", "y"] }, { tags: ["z"] }] } });
     await list.updateOne({ _id }, { $pull: { values: 5, tagged: { tags: "x" } } });
-    expect(await list.findOne({ _id }, { projection: { _id: 0, values: 1, tagged: 1 } })).toEqual({ values: [5.5, 6], tagged: [{ tags: ["z"] }] });
+    expect(await list.findOne({ _id }, { projection: { _id: 0, values: 1, tagged: 1 } })).toEqual({
+      values: [5.5, 6],
+      tagged: [{ tags: ["z"] }],
+    });
   });
 
   test("positional $ and $[elem] with arrayFilters", async () => {
-    const { _id } = await Carts.create({ owner: "p", items: [{ sku: "a", qty: 1 }, { sku: "b", qty: 2 }, { sku: "c", qty: 7 }] });
+    const { _id } = await Carts.create({
+      owner: "p",
+      items: [
+        { sku: "a", qty: 1 },
+        { sku: "b", qty: 2 },
+        { sku: "c", qty: 7 },
+      ],
+    });
     await Carts.updateOne({ _id, "items.sku": "b" }, { $set: { "items.$.qty": 5 } });
     await Carts.updateOne({ _id }, { $inc: { "items.$[small].qty": 100 } }, { arrayFilters: [{ "small.qty": { $lt: 6 } }] });
     await Carts.updateOne({ _id }, { $set: { "items.$[].sku": "z" } }, { strict: false });
@@ -247,8 +305,16 @@ describe("bulkWrite, exists, populate", () => {
     const Books = getModelForClass(Book, { existingConnection: t.connection });
     const ann = await Authors.create({ name: "Ann" });
     const bob = await Authors.create({ name: "Bob" });
-    await Books.create([{ title: "One", author: ann._id }, { title: "Two", author: bob._id }, { title: "Three", author: ann._id }]);
+    await Books.create([
+      { title: "One", author: ann._id },
+      { title: "Two", author: bob._id },
+      { title: "Three", author: ann._id },
+    ]);
     const books = await Books.find().sort({ title: 1 }).populate<{ author: Author }>("author").lean();
-    expect(books.map((b) => [b.title, b.author.name])).toEqual([["One", "Ann"], ["Three", "Ann"], ["Two", "Bob"]]);
+    expect(books.map((b) => [b.title, b.author.name])).toEqual([
+      ["One", "Ann"],
+      ["Three", "Ann"],
+      ["Two", "Bob"],
+    ]);
   });
 });

@@ -47,7 +47,8 @@ describe("cursors", () => {
     const from = t.started.length;
     expect(await c.find({}, { sort: { i: -1 }, limit: 3 }).toArray()).toHaveLength(3);
     expect((await c.findOne({ i: { $gt: 10 } }, { sort: { i: 1 } }))?.i).toBe(11);
-    for (const event of t.succeeded.filter((e) => e.commandName === "find").slice(-2)) expect(String((event.reply as Document).cursor.id)).toBe("0");
+    for (const event of t.succeeded.filter((e) => e.commandName === "find").slice(-2))
+      expect(String((event.reply as Document).cursor.id)).toBe("0");
     expect(sentCommands(t, "killCursors", from)).toHaveLength(0);
   });
 
@@ -57,7 +58,10 @@ describe("cursors", () => {
     const id = first.cursor.id as Long;
     const more = await t.db().command({ getMore: id, collection: "rows", batchSize: 3 });
     expect(more.cursor.nextBatch.map((d: Document) => d.i)).toEqual([4, 5, 6]);
-    expect(await serverError(t.db().command({ getMore: id, collection: "other", batchSize: 3 }))).toMatchObject({ code: 13, codeName: "Unauthorized" });
+    expect(await serverError(t.db().command({ getMore: id, collection: "other", batchSize: 3 }))).toMatchObject({
+      code: 13,
+      codeName: "Unauthorized",
+    });
     const killed = await t.db().command({ killCursors: "rows", cursors: [id] });
     expect(killed.cursorsKilled.map(String)).toEqual([String(id)]);
     const again = await t.db().command({ killCursors: "rows", cursors: [id] });

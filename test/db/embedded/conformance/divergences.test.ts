@@ -14,7 +14,8 @@ function divergence(title: string, fn: () => Promise<void>, needs?: Needs): void
   }
   const caps = targetCapabilities();
   if (needs === "replicaSet" && !caps.replicaSet) test.skip(`${title} [skipped: the MONGODB_URI server is not a replica set]`, fn);
-  else if (needs === "mongodb8" && Number.parseInt(caps.version, 10) < 8) test.skip(`${title} [skipped: needs MongoDB 8, the server is ${caps.version}]`, fn);
+  else if (needs === "mongodb8" && Number.parseInt(caps.version, 10) < 8)
+    test.skip(`${title} [skipped: needs MongoDB 8, the server is ${caps.version}]`, fn);
   else test(title, fn, 30_000);
 }
 
@@ -39,7 +40,10 @@ describe("Decimal128 (store money as integer cents/micros on the embedded engine
   });
   divergence("Decimal128 values compare numerically in filters ($gt, and 2.5 equals 2.50)", async () => {
     const c = fresh();
-    await c.insertMany([{ k: 1, d: Decimal128.fromString("2.5") }, { k: 2, d: Decimal128.fromString("10") }]);
+    await c.insertMany([
+      { k: 1, d: Decimal128.fromString("2.5") },
+      { k: 2, d: Decimal128.fromString("10") },
+    ]);
     expect(await c.countDocuments({ d: { $gt: Decimal128.fromString("2") } })).toBe(2);
     expect(await c.countDocuments({ d: Decimal128.fromString("2.50") })).toBe(1);
   });
@@ -63,7 +67,10 @@ describe("types", () => {
   });
   divergence("$type tells int from double (embedded: numbers keep no BSON width, an int32 matches 'double')", async () => {
     const c = fresh();
-    await c.insertMany([{ k: "int", v: 1 }, { k: "double", v: 1.5 }]);
+    await c.insertMany([
+      { k: "int", v: 1 },
+      { k: "double", v: 1.5 },
+    ]);
     expect((await c.find({ v: { $type: "double" } }).toArray()).map((d) => d.k)).toEqual(["double"]);
     expect((await c.find({ v: { $type: "int" } }).toArray()).map((d) => d.k)).toEqual(["int"]);
   });
@@ -93,7 +100,10 @@ describe("search, geo, explain", () => {
   divergence("2dsphere indexes and $near (embedded: refused)", async () => {
     const c = fresh();
     await c.createIndex({ loc: "2dsphere" });
-    await c.insertMany([{ k: "far", loc: { type: "Point", coordinates: [10, 10] } }, { k: "near", loc: { type: "Point", coordinates: [0.1, 0.1] } }]);
+    await c.insertMany([
+      { k: "far", loc: { type: "Point", coordinates: [10, 10] } },
+      { k: "near", loc: { type: "Point", coordinates: [0.1, 0.1] } },
+    ]);
     const docs = await c.find({ loc: { $near: { $geometry: { type: "Point", coordinates: [0, 0] } } } }).toArray();
     expect(docs.map((d) => d.k)).toEqual(["near", "far"]);
   });
@@ -108,93 +118,125 @@ describe("search, geo, explain", () => {
 describe("regular expressions (embedded: matched with RE2 in linear time, see engine/regex.test.ts)", () => {
   divergence("a backreference in $regex matches (embedded: refused with 51091, RE2 has no backreferences)", async () => {
     const c = fresh();
-    await c.insertMany([{ k: "double", s: "abab" }, { k: "single", s: "abcd" }]);
+    await c.insertMany([
+      { k: "double", s: "abab" },
+      { k: "single", s: "abcd" },
+    ]);
     expect((await c.find({ s: { $regex: "^(ab)\\1$" } }).toArray()).map((d) => d.k)).toEqual(["double"]);
   });
   divergence("lookahead and lookbehind in $regex match (embedded: refused with 51091, RE2 has no lookaround)", async () => {
     const c = fresh();
-    await c.insertMany([{ k: "price", s: "USD100" }, { k: "other", s: "EUR100" }]);
+    await c.insertMany([
+      { k: "price", s: "USD100" },
+      { k: "other", s: "EUR100" },
+    ]);
     expect((await c.find({ s: { $regex: "(?<=USD)\\d+" } }).toArray()).map((d) => d.k)).toEqual(["price"]);
     expect((await c.find({ s: { $regex: "^[A-Z]+(?=100)" } }).toArray()).map((d) => d.k).sort()).toEqual(["other", "price"]);
   });
-  divergence("without the m option, $ also matches before a final newline, as in PCRE (embedded: RE2's $ is only the end of the string)", async () => {
-    const c = fresh();
-    await c.insertOne({ s: "abc\n" });
-    expect(await c.countDocuments({ s: { $regex: "abc$" } })).toBe(1);
-  });
+  divergence(
+    "without the m option, $ also matches before a final newline, as in PCRE (embedded: RE2's $ is only the end of the string)",
+    async () => {
+      const c = fresh();
+      await c.insertOne({ s: "abc\n" });
+      expect(await c.countDocuments({ s: { $regex: "abc$" } })).toBe(1);
+    },
+  );
 });
 
 describe("change streams and client bulkWrite", () => {
-  divergence("watch() delivers an insert event (embedded: 59, change streams unsupported)", async () => {
-    const c = fresh();
-    await c.insertOne({ warmup: true });
-    const stream = c.watch();
-    try {
-      await stream.tryNext(); // opens the change stream cursor
-      await c.insertOne({ k: "watched" });
-      const event = await stream.next();
-      expect(event.operationType).toBe("insert");
-    } finally {
-      await stream.close();
-    }
-  }, "replicaSet");
-  divergence("the client-level bulkWrite command (MongoClient.bulkWrite, Connection.bulkWrite) works", async () => {
-    const ns = `${target().dbName}.div_bulk`;
-    const result = await target().client.bulkWrite<Record<string, Document>>([{ name: "insertOne", namespace: ns, document: { x: 1 } }, { name: "insertOne", namespace: ns, document: { x: 2 } }]);
-    expect(result.insertedCount).toBe(2);
-  }, "mongodb8");
+  divergence(
+    "watch() delivers an insert event (embedded: 59, change streams unsupported)",
+    async () => {
+      const c = fresh();
+      await c.insertOne({ warmup: true });
+      const stream = c.watch();
+      try {
+        await stream.tryNext(); // opens the change stream cursor
+        await c.insertOne({ k: "watched" });
+        const event = await stream.next();
+        expect(event.operationType).toBe("insert");
+      } finally {
+        await stream.close();
+      }
+    },
+    "replicaSet",
+  );
+  divergence(
+    "the client-level bulkWrite command (MongoClient.bulkWrite, Connection.bulkWrite) works",
+    async () => {
+      const ns = `${target().dbName}.div_bulk`;
+      const result = await target().client.bulkWrite<Record<string, Document>>([
+        { name: "insertOne", namespace: ns, document: { x: 1 } },
+        { name: "insertOne", namespace: ns, document: { x: 2 } },
+      ]);
+      expect(result.insertedCount).toBe(2);
+    },
+    "mongodb8",
+  );
 });
 
 describe("transactions", () => {
-  divergence("reads in a transaction come from a snapshot (embedded: read-committed plus own writes)", async () => {
-    const c = fresh();
-    await c.insertOne({ _id: 1 as never, v: 1 });
-    const session = target().client.startSession();
-    try {
-      session.startTransaction();
-      expect((await c.findOne({ _id: 1 as never }, { session }))?.v).toBe(1);
-      await c.updateOne({ _id: 1 as never }, { $set: { v: 2 } }); // outside the transaction
-      expect((await c.findOne({ _id: 1 as never }, { session }))?.v).toBe(1);
-      await session.commitTransaction();
-    } finally {
-      await session.endSession();
-    }
-  }, "replicaSet");
-  divergence("read-modify-write in a transaction: a document changed outside after the read conflicts and is retried (embedded: the outside update is lost)", async () => {
-    const c = fresh();
-    await c.insertOne({ _id: 1 as never, balance: 100 });
-    const session = target().client.startSession();
-    let attempts = 0;
-    try {
-      await session.withTransaction(async () => {
-        attempts++;
-        const doc = await c.findOne({ _id: 1 as never }, { session });
-        if (attempts === 1) await c.updateOne({ _id: 1 as never }, { $set: { balance: 50 } }); // outside
-        await c.updateOne({ _id: 1 as never }, { $set: { balance: (doc?.balance as number) - 30 } }, { session });
-      });
-    } finally {
-      await session.endSession();
-    }
-    expect(attempts).toBe(2);
-    expect((await c.findOne({ _id: 1 as never }))?.balance).toBe(20);
-  }, "replicaSet");
-  divergence("a non-transactional write waits for a transaction holding the document (embedded: goes first, the commit then conflicts)", async () => {
-    const c = fresh();
-    await c.insertOne({ _id: 1 as never, v: 0 });
-    const session = target().client.startSession();
-    try {
-      session.startTransaction();
-      await c.updateOne({ _id: 1 as never }, { $inc: { v: 1 } }, { session });
-      const outside = c.updateOne({ _id: 1 as never }, { $inc: { v: 10 } }).then(() => Date.now());
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const committedAt = Date.now();
-      await session.commitTransaction();
-      expect(await outside).toBeGreaterThanOrEqual(committedAt);
-    } finally {
-      await session.endSession();
-    }
-    expect((await c.findOne({ _id: 1 as never }))?.v).toBe(11);
-  }, "replicaSet");
+  divergence(
+    "reads in a transaction come from a snapshot (embedded: read-committed plus own writes)",
+    async () => {
+      const c = fresh();
+      await c.insertOne({ _id: 1 as never, v: 1 });
+      const session = target().client.startSession();
+      try {
+        session.startTransaction();
+        expect((await c.findOne({ _id: 1 as never }, { session }))?.v).toBe(1);
+        await c.updateOne({ _id: 1 as never }, { $set: { v: 2 } }); // outside the transaction
+        expect((await c.findOne({ _id: 1 as never }, { session }))?.v).toBe(1);
+        await session.commitTransaction();
+      } finally {
+        await session.endSession();
+      }
+    },
+    "replicaSet",
+  );
+  divergence(
+    "read-modify-write in a transaction: a document changed outside after the read conflicts and is retried (embedded: the outside update is lost)",
+    async () => {
+      const c = fresh();
+      await c.insertOne({ _id: 1 as never, balance: 100 });
+      const session = target().client.startSession();
+      let attempts = 0;
+      try {
+        await session.withTransaction(async () => {
+          attempts++;
+          const doc = await c.findOne({ _id: 1 as never }, { session });
+          if (attempts === 1) await c.updateOne({ _id: 1 as never }, { $set: { balance: 50 } }); // outside
+          await c.updateOne({ _id: 1 as never }, { $set: { balance: (doc?.balance as number) - 30 } }, { session });
+        });
+      } finally {
+        await session.endSession();
+      }
+      expect(attempts).toBe(2);
+      expect((await c.findOne({ _id: 1 as never }))?.balance).toBe(20);
+    },
+    "replicaSet",
+  );
+  divergence(
+    "a non-transactional write waits for a transaction holding the document (embedded: goes first, the commit then conflicts)",
+    async () => {
+      const c = fresh();
+      await c.insertOne({ _id: 1 as never, v: 0 });
+      const session = target().client.startSession();
+      try {
+        session.startTransaction();
+        await c.updateOne({ _id: 1 as never }, { $inc: { v: 1 } }, { session });
+        const outside = c.updateOne({ _id: 1 as never }, { $inc: { v: 10 } }).then(() => Date.now());
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const committedAt = Date.now();
+        await session.commitTransaction();
+        expect(await outside).toBeGreaterThanOrEqual(committedAt);
+      } finally {
+        await session.endSession();
+      }
+      expect((await c.findOne({ _id: 1 as never }))?.v).toBe(11);
+    },
+    "replicaSet",
+  );
 });
 
 describe("aggregation operators mingo lacks", () => {
@@ -208,7 +250,10 @@ describe("aggregation operators mingo lacks", () => {
   });
   divergence("$merge into another collection (embedded: only $out)", async () => {
     const c = fresh();
-    await c.insertMany([{ _id: 1 as never, v: 1 }, { _id: 2 as never, v: 2 }]);
+    await c.insertMany([
+      { _id: 1 as never, v: 1 },
+      { _id: 2 as never, v: 2 },
+    ]);
     await c.aggregate([{ $merge: { into: "div_merged" } }]).toArray();
     expect(await target().db().collection("div_merged").countDocuments()).toBe(2);
   });
@@ -220,7 +265,10 @@ describe("aggregation operators mingo lacks", () => {
   });
   divergence("$mergeObjects accumulator over an object expression (a field path works on both)", async () => {
     const c = fresh();
-    await c.insertMany([{ g: 1, v: 1, w: 5 }, { g: 1, v: 2 }]);
+    await c.insertMany([
+      { g: 1, v: 1, w: 5 },
+      { g: 1, v: 2 },
+    ]);
     const [row] = await c.aggregate([{ $sort: { v: 1 } }, { $group: { _id: "$g", m: { $mergeObjects: { last: "$v" } } } }]).toArray();
     expect(row.m).toEqual({ last: 2 });
   });

@@ -18,7 +18,8 @@ let n = 0;
 async function endpoint(): Promise<{ host: string; port: number }> {
   if (t.embedded) return { host: t.embedded.host, port: t.embedded.port };
   const hello = await t.client.db("admin").command({ hello: 1 });
-  const address = typeof hello.primary === "string" ? hello.primary : (/^mongodb:\/\/(?:[^@/]*@)?([^,/?]+)/.exec(EXTERNAL_URI ?? "")?.[1] ?? "");
+  const address =
+    typeof hello.primary === "string" ? hello.primary : (/^mongodb:\/\/(?:[^@/]*@)?([^,/?]+)/.exec(EXTERNAL_URI ?? "")?.[1] ?? "");
   const [host, port] = address.split(":");
   return { host, port: Number(port || 27017) };
 }
@@ -42,7 +43,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const insert = (docs: Document[]): Promise<Document> => raw.command({ insert: coll.collectionName, $db: t.dbName }, { identifier: "documents", docs });
+const insert = (docs: Document[]): Promise<Document> =>
+  raw.command({ insert: coll.collectionName, $db: t.dbName }, { identifier: "documents", docs });
 
 describe("document size limit", () => {
   test("a document of exactly 16 MiB is stored", async () => {

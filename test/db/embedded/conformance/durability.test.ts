@@ -94,80 +94,92 @@ afterAll(async () => {
 });
 
 describe("durability (embedded engine with a data folder)", () => {
-  embeddedOnly("300 acknowledged writes survive SIGKILL; the unique index is still enforced after restart", async () => {
-    const dataDir = tempDir();
-    const first = await startChildEngine(dataDir);
-    const client = await new MongoClient(first.uri, { serverSelectionTimeoutMS: 5_000 }).connect();
-    const c = client.db("durable").collection("writes");
-    await c.createIndex({ k: 1 }, { unique: true });
-    for (let i = 0; i < 300; i++) {
-      const result = await c.insertOne({ k: i, v: i * 2 });
-      expect(result.acknowledged).toBe(true);
-    }
-    await c.updateMany({ k: { $lt: 10 } }, { $inc: { v: 1000 } });
-    await c.deleteOne({ k: 299 });
-    first.child.kill("SIGKILL");
-    expect(await exited(first.child)).toMatchObject({ signal: "SIGKILL" });
-    await client.close();
+  embeddedOnly(
+    "300 acknowledged writes survive SIGKILL; the unique index is still enforced after restart",
+    async () => {
+      const dataDir = tempDir();
+      const first = await startChildEngine(dataDir);
+      const client = await new MongoClient(first.uri, { serverSelectionTimeoutMS: 5_000 }).connect();
+      const c = client.db("durable").collection("writes");
+      await c.createIndex({ k: 1 }, { unique: true });
+      for (let i = 0; i < 300; i++) {
+        const result = await c.insertOne({ k: i, v: i * 2 });
+        expect(result.acknowledged).toBe(true);
+      }
+      await c.updateMany({ k: { $lt: 10 } }, { $inc: { v: 1000 } });
+      await c.deleteOne({ k: 299 });
+      first.child.kill("SIGKILL");
+      expect(await exited(first.child)).toMatchObject({ signal: "SIGKILL" });
+      await client.close();
 
-    const second = await startChildEngine(dataDir);
-    const reader = await new MongoClient(second.uri, { serverSelectionTimeoutMS: 5_000 }).connect();
-    try {
-      const r = reader.db("durable").collection("writes");
-      expect(await r.countDocuments()).toBe(299);
-      const docs = await r.find({}, { sort: { k: 1 } }).toArray();
-      expect(docs.map((d) => d.k)).toEqual(Array.from({ length: 299 }, (_, i) => i));
-      expect(docs.reduce((sum, d) => sum + (d.v as number), 0)).toBe(2 * ((298 * 299) / 2) + 10 * 1000);
-      expect(await serverError(r.insertOne({ k: 5 }))).toMatchObject({ code: 11000, keyPattern: { k: 1 }, keyValue: { k: 5 } });
-      expect((await r.listIndexes().toArray()).map((i) => i.name).sort()).toEqual(["_id_", "k_1"]);
-    } finally {
-      await reader.close();
-      second.child.kill("SIGKILL");
-      await exited(second.child);
-    }
-  }, 30_000);
+      const second = await startChildEngine(dataDir);
+      const reader = await new MongoClient(second.uri, { serverSelectionTimeoutMS: 5_000 }).connect();
+      try {
+        const r = reader.db("durable").collection("writes");
+        expect(await r.countDocuments()).toBe(299);
+        const docs = await r.find({}, { sort: { k: 1 } }).toArray();
+        expect(docs.map((d) => d.k)).toEqual(Array.from({ length: 299 }, (_, i) => i));
+        expect(docs.reduce((sum, d) => sum + (d.v as number), 0)).toBe(2 * ((298 * 299) / 2) + 10 * 1000);
+        expect(await serverError(r.insertOne({ k: 5 }))).toMatchObject({ code: 11000, keyPattern: { k: 1 }, keyValue: { k: 5 } });
+        expect((await r.listIndexes().toArray()).map((i) => i.name).sort()).toEqual(["_id_", "k_1"]);
+      } finally {
+        await reader.close();
+        second.child.kill("SIGKILL");
+        await exited(second.child);
+      }
+    },
+    30_000,
+  );
 
-  embeddedOnly("a second engine on a data folder in use fails with DataDirLockedError naming the owner", async () => {
-    const dataDir = tempDir();
-    const owner = await startChildEngine(dataDir);
-    try {
-      const error: unknown = await startEmbeddedMongo({ dataDir, port: 0 }).then(
-        async (unexpected) => {
-          await unexpected.stop();
-          return undefined;
-        },
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(DataDirLockedError);
-      expect(error).toMatchObject({ ownerPid: owner.child.pid, ownerUri: owner.uri });
-      // A second child process is refused the same way.
-      await expect(startChildEngine(dataDir)).rejects.toThrow(/DataDirLockedError/);
-    } finally {
-      owner.child.kill("SIGKILL");
-      await exited(owner.child);
-    }
-  }, 30_000);
+  embeddedOnly(
+    "a second engine on a data folder in use fails with DataDirLockedError naming the owner",
+    async () => {
+      const dataDir = tempDir();
+      const owner = await startChildEngine(dataDir);
+      try {
+        const error: unknown = await startEmbeddedMongo({ dataDir, port: 0 }).then(
+          async (unexpected) => {
+            await unexpected.stop();
+            return undefined;
+          },
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(DataDirLockedError);
+        expect(error).toMatchObject({ ownerPid: owner.child.pid, ownerUri: owner.uri });
+        // A second child process is refused the same way.
+        await expect(startChildEngine(dataDir)).rejects.toThrow(/DataDirLockedError/);
+      } finally {
+        owner.child.kill("SIGKILL");
+        await exited(owner.child);
+      }
+    },
+    30_000,
+  );
 
   const cliExists = fs.existsSync(path.join(REPO_ROOT, "src/db/embedded/cli.ts"));
-  (cliExists ? embeddedOnly : test.skip)("the db:embedded CLI serves the URI it prints, and keeps data across SIGTERM and restart", async () => {
-    const dataDir = tempDir();
-    const startCli = (): Promise<{ child: ChildProcess; match: string }> =>
-      spawnUntil([DIST_CLI, "--port", "0", "--data", dataDir, "--log-level", "silent"], /listening at (mongodb:\/\/\S+)/);
-    const first = await startCli();
-    const client = await new MongoClient(first.match, { serverSelectionTimeoutMS: 5_000 }).connect();
-    await client.db("cli").collection("notes").insertOne({ text: "kept" });
-    await client.close();
-    first.child.kill("SIGTERM");
-    expect(await exited(first.child)).toMatchObject({ code: 0 });
+  (cliExists ? embeddedOnly : test.skip)(
+    "the db:embedded CLI serves the URI it prints, and keeps data across SIGTERM and restart",
+    async () => {
+      const dataDir = tempDir();
+      const startCli = (): Promise<{ child: ChildProcess; match: string }> =>
+        spawnUntil([DIST_CLI, "--port", "0", "--data", dataDir, "--log-level", "silent"], /listening at (mongodb:\/\/\S+)/);
+      const first = await startCli();
+      const client = await new MongoClient(first.match, { serverSelectionTimeoutMS: 5_000 }).connect();
+      await client.db("cli").collection("notes").insertOne({ text: "kept" });
+      await client.close();
+      first.child.kill("SIGTERM");
+      expect(await exited(first.child)).toMatchObject({ code: 0 });
 
-    const second = await startCli();
-    const reader = await new MongoClient(second.match, { serverSelectionTimeoutMS: 5_000 }).connect();
-    try {
-      expect((await reader.db("cli").collection("notes").findOne({}))?.text).toBe("kept");
-    } finally {
-      await reader.close();
-      second.child.kill("SIGTERM");
-      expect(await exited(second.child)).toMatchObject({ code: 0 });
-    }
-  }, 30_000);
+      const second = await startCli();
+      const reader = await new MongoClient(second.match, { serverSelectionTimeoutMS: 5_000 }).connect();
+      try {
+        expect((await reader.db("cli").collection("notes").findOne({}))?.text).toBe("kept");
+      } finally {
+        await reader.close();
+        second.child.kill("SIGTERM");
+        expect(await exited(second.child)).toMatchObject({ code: 0 });
+      }
+    },
+    30_000,
+  );
 });

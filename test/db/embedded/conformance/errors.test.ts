@@ -31,14 +31,20 @@ describe("command and write errors", () => {
     expect(error.code).toBe(14);
     expect(await coll.findOne({ _id: 1 as never })).toMatchObject({ s: "text", n: 1 });
     // As a command error (findAndModify) the codeName is there too.
-    expect(await serverError(coll.findOneAndUpdate({ _id: 1 as never }, { $inc: { s: 1 } }))).toMatchObject({ code: 14, codeName: "TypeMismatch" });
+    expect(await serverError(coll.findOneAndUpdate({ _id: 1 as never }, { $inc: { s: 1 } }))).toMatchObject({
+      code: 14,
+      codeName: "TypeMismatch",
+    });
   });
 
   test("modifying _id gives 66 ImmutableField", async () => {
     await coll.insertOne({ _id: 1 as never, a: 1 });
     expect((await serverError(coll.updateOne({ _id: 1 as never }, { $set: { _id: 2 as never } }))).code).toBe(66);
-    expect(await serverError(coll.findOneAndUpdate({ _id: 1 as never }, { $set: { _id: 2 as never } }))).toMatchObject({ code: 66, codeName: "ImmutableField" });
-    expect((await serverError(coll.replaceOne({ _id: 1 as never }, { _id: 3, a: 2 })))).toMatchObject({ code: 66 });
+    expect(await serverError(coll.findOneAndUpdate({ _id: 1 as never }, { $set: { _id: 2 as never } }))).toMatchObject({
+      code: 66,
+      codeName: "ImmutableField",
+    });
+    expect(await serverError(coll.replaceOne({ _id: 1 as never }, { _id: 3, a: 2 }))).toMatchObject({ code: 66 });
     expect(await coll.countDocuments({ _id: 1 as never, a: 1 })).toBe(1);
   });
 
@@ -46,18 +52,27 @@ describe("command and write errors", () => {
     await coll.insertOne({ _id: 1 as never, a: { b: 1 } });
     expect((await serverError(coll.updateOne({ _id: 1 as never }, { $set: { a: 1 }, $inc: { a: 1 } }))).code).toBe(40);
     expect((await serverError(coll.updateOne({ _id: 1 as never }, { $set: { "a.b": 2, a: { c: 1 } } }))).code).toBe(40);
-    expect(await serverError(coll.findOneAndUpdate({ _id: 1 as never }, { $set: { a: 1 }, $unset: { a: "" } }))).toMatchObject({ code: 40, codeName: "ConflictingUpdateOperators" });
+    expect(await serverError(coll.findOneAndUpdate({ _id: 1 as never }, { $set: { a: 1 }, $unset: { a: "" } }))).toMatchObject({
+      code: 40,
+      codeName: "ConflictingUpdateOperators",
+    });
     expect(await coll.findOne({ _id: 1 as never })).toMatchObject({ a: { b: 1 } });
   });
 
   test("driver insertMany: writeErrors carry code, index, keyPattern and keyValue; insertedCount is exact", async () => {
     await coll.createIndex({ k: 1 }, { unique: true });
     const docs = [{ k: 1 }, { k: 2 }, { k: 1 }, { k: 3 }, { k: 2 }];
-    const error: unknown = await coll.insertMany(docs, { ordered: false }).then(() => undefined, (e: unknown) => e);
+    const error: unknown = await coll.insertMany(docs, { ordered: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MongoBulkWriteError);
     const bulk = error as MongoBulkWriteError;
     const writeErrors = Array.isArray(bulk.writeErrors) ? bulk.writeErrors : [bulk.writeErrors];
-    expect(writeErrors.map((w) => [w.index, w.code])).toEqual([[2, 11000], [4, 11000]]);
+    expect(writeErrors.map((w) => [w.index, w.code])).toEqual([
+      [2, 11000],
+      [4, 11000],
+    ]);
     // The driver keeps only index/code/errmsg/errInfo, so read keyPattern/keyValue from the raw reply.
     const reply = t.succeeded.filter((e) => e.commandName === "insert" && (e.reply as Document).writeErrors).at(-1)?.reply as Document;
     expect((reply.writeErrors as Document[]).map((w) => [w.index, w.code, w.keyPattern, w.keyValue])).toEqual([
@@ -84,7 +99,10 @@ describe("index DDL", () => {
   test("name and key conflicts: same name other key 86, same name other options 85, same key other name 85", async () => {
     await coll.createIndex({ a: 1 }, { name: "x" });
     expect(await serverError(coll.createIndex({ b: 1 }, { name: "x" }))).toMatchObject({ code: 86, codeName: "IndexKeySpecsConflict" });
-    expect(await serverError(coll.createIndex({ a: 1 }, { name: "x", unique: true }))).toMatchObject({ code: 85, codeName: "IndexOptionsConflict" });
+    expect(await serverError(coll.createIndex({ a: 1 }, { name: "x", unique: true }))).toMatchObject({
+      code: 85,
+      codeName: "IndexOptionsConflict",
+    });
     expect(await serverError(coll.createIndex({ a: 1 }, { name: "y" }))).toMatchObject({ code: 85, codeName: "IndexOptionsConflict" });
     // The identical request is a no-op, not an error.
     expect(await coll.createIndex({ a: 1 }, { name: "x" })).toBe("x");
@@ -111,8 +129,17 @@ describe("index DDL", () => {
 
   test("mongoose syncIndexes drops an index no longer in the schema and creates the new ones", async () => {
     const name = "syncs";
-    await t.db().collection(name).createIndexes([{ key: { legacy: 1 }, name: "legacy_1" }, { key: { email: 1 }, name: "email_1", unique: true }]);
-    const schema = new mongoose.Schema({ email: { type: String, unique: true }, tag: { type: String, index: true } }, { collection: name, autoIndex: false });
+    await t
+      .db()
+      .collection(name)
+      .createIndexes([
+        { key: { legacy: 1 }, name: "legacy_1" },
+        { key: { email: 1 }, name: "email_1", unique: true },
+      ]);
+    const schema = new mongoose.Schema(
+      { email: { type: String, unique: true }, tag: { type: String, index: true } },
+      { collection: name, autoIndex: false },
+    );
     const Model = t.connection.model("Sync", schema);
     const dropped = await Model.syncIndexes();
     expect(dropped).toEqual(["legacy_1"]);

@@ -12,7 +12,12 @@ const N = 2000;
 beforeAll(async () => {
   t = await startTarget("indexes");
   docs = t.db().collection("indexed");
-  await docs.createIndexes([{ key: { email: 1 }, unique: true }, { key: { score: 1 } }, { key: { tags: 1 } }, { key: { group: 1, rank: -1 } }]);
+  await docs.createIndexes([
+    { key: { email: 1 }, unique: true },
+    { key: { score: 1 } },
+    { key: { tags: 1 } },
+    { key: { group: 1, rank: -1 } },
+  ]);
   const batch = Array.from({ length: N }, (_, i) => ({
     email: `user${i}@x.io`,
     score: (i * 7) % N,
@@ -27,7 +32,11 @@ afterAll(async () => {
   await t?.stop();
 });
 
-interface Counters { scanned: number; scannedObjects: number; collectionScans: number }
+interface Counters {
+  scanned: number;
+  scannedObjects: number;
+  collectionScans: number;
+}
 
 async function counters(): Promise<Counters> {
   const status = await t.client.db("admin").command({ serverStatus: 1 });
@@ -42,7 +51,11 @@ async function cost(query: () => Promise<unknown>): Promise<Counters> {
     const before = await counters();
     await query();
     const after = await counters();
-    const delta = { scanned: after.scanned - before.scanned, scannedObjects: after.scannedObjects - before.scannedObjects, collectionScans: after.collectionScans - before.collectionScans };
+    const delta = {
+      scanned: after.scanned - before.scanned,
+      scannedObjects: after.scannedObjects - before.scannedObjects,
+      collectionScans: after.collectionScans - before.collectionScans,
+    };
     if (!best || delta.scannedObjects + delta.collectionScans * N < best.scannedObjects + best.collectionScans * N) best = delta;
     if (t.isEmbedded) break; // no other clients: the first measurement is exact
   }
@@ -60,7 +73,9 @@ describe("index use (no full scans)", () => {
 
   test("$in of 3 values examines about 3 documents", async () => {
     let found: Document[] = [];
-    const delta = await cost(async () => (found = await docs.find({ email: { $in: ["user1@x.io", "user500@x.io", "user1999@x.io"] } }).toArray()));
+    const delta = await cost(
+      async () => (found = await docs.find({ email: { $in: ["user1@x.io", "user500@x.io", "user1999@x.io"] } }).toArray()),
+    );
     expect(found.map((d) => d.rank).sort((a, b) => a - b)).toEqual([1, 500, 1999]);
     expect(delta.collectionScans).toBe(0);
     expect(delta.scannedObjects).toBeLessThanOrEqual(6);
@@ -117,7 +132,13 @@ describe("index use (no full scans)", () => {
 
   test("an unindexed filter with an unindexed sort is a collection scan", async () => {
     let found: Document[] = [];
-    const delta = await cost(async () => (found = await docs.find({ plain: { $gte: 1995 } }).sort({ plain: -1 }).toArray()));
+    const delta = await cost(
+      async () =>
+        (found = await docs
+          .find({ plain: { $gte: 1995 } })
+          .sort({ plain: -1 })
+          .toArray()),
+    );
     expect(found.map((d) => d.plain)).toEqual([1999, 1998, 1997, 1996, 1995]);
     expect(delta.collectionScans).toBeGreaterThanOrEqual(1);
     expect(delta.scannedObjects).toBeGreaterThanOrEqual(N - 10);

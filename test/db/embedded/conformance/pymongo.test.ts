@@ -19,7 +19,9 @@ function findPython(): string | undefined {
 const python = findPython();
 const runs = testIf(
   python !== undefined && targetCapabilities().replicaSet,
-  python === undefined ? "no python3 can import pymongo (apt-get install python3-pymongo, or set PYTHON)" : "transactions need a replica set",
+  python === undefined
+    ? "no python3 can import pymongo (apt-get install python3-pymongo, or set PYTHON)"
+    : "transactions need a replica set",
 );
 
 let t: Target | undefined;
@@ -45,27 +47,34 @@ interface PyResult {
 }
 
 describe("pymongo", () => {
-  runs("pymongo creates a unique index, inserts, finds, aggregates and runs transactions", async () => {
-    const target = t as Target;
-    // Asynchronously: the embedded engine runs on this process's event loop and must keep serving meanwhile.
-    const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(python as string, [SCRIPT, target.uri, target.dbName], { encoding: "utf8", timeout: 60_000 }, (error, out, err) =>
-        error ? reject(new Error(`pymongo_client.py failed: ${error.message}\n${err}`)) : resolve(out),
-      ),
-    );
-    const result = JSON.parse(stdout.trim().split("\n").at(-1) as string) as PyResult;
-    expect(result.index).toBe("email_1");
-    expect(result.duplicate).toEqual({ code: 11000, keyValue: { email: "a@x.io" } });
-    expect(result.found).toEqual(["c@x.io", "a@x.io"]);
-    expect(result.count).toBe(2);
-    expect(result.aggregate).toEqual([{ _id: "blue", total: 25, n: 1 }, { _id: "red", total: 73, n: 2 }]);
-    expect(result.upserted).toBe(true);
-    expect(result.invisibleOutside).toBe(0);
-    expect(result.balances).toEqual({ alice: 60, bob: 40 });
-    expect(result.unknownCommand).toBe(59);
-    // What pymongo wrote is what the Node driver reads.
-    const people = target.db().collection("people");
-    expect(await people.countDocuments()).toBe(4);
-    expect((await people.findOne({ email: "d@x.io" }))?.age).toBe(1);
-  }, 60_000);
+  runs(
+    "pymongo creates a unique index, inserts, finds, aggregates and runs transactions",
+    async () => {
+      const target = t as Target;
+      // Asynchronously: the embedded engine runs on this process's event loop and must keep serving meanwhile.
+      const stdout = await new Promise<string>((resolve, reject) =>
+        execFile(python as string, [SCRIPT, target.uri, target.dbName], { encoding: "utf8", timeout: 60_000 }, (error, out, err) =>
+          error ? reject(new Error(`pymongo_client.py failed: ${error.message}\n${err}`)) : resolve(out),
+        ),
+      );
+      const result = JSON.parse(stdout.trim().split("\n").at(-1) as string) as PyResult;
+      expect(result.index).toBe("email_1");
+      expect(result.duplicate).toEqual({ code: 11000, keyValue: { email: "a@x.io" } });
+      expect(result.found).toEqual(["c@x.io", "a@x.io"]);
+      expect(result.count).toBe(2);
+      expect(result.aggregate).toEqual([
+        { _id: "blue", total: 25, n: 1 },
+        { _id: "red", total: 73, n: 2 },
+      ]);
+      expect(result.upserted).toBe(true);
+      expect(result.invisibleOutside).toBe(0);
+      expect(result.balances).toEqual({ alice: 60, bob: 40 });
+      expect(result.unknownCommand).toBe(59);
+      // What pymongo wrote is what the Node driver reads.
+      const people = target.db().collection("people");
+      expect(await people.countDocuments()).toBe(4);
+      expect((await people.findOne({ email: "d@x.io" }))?.age).toBe(1);
+    },
+    60_000,
+  );
 });

@@ -48,13 +48,20 @@ describe("find", () => {
     const from = t.started.length;
     const docs = await items.find({}, { sort: { n: 1 }, projection: { n: 1 } }).toArray();
     expect(docs.map((d) => d.n)).toEqual(Array.from({ length: N }, (_, i) => i));
-    const firstBatch = (t.succeeded.slice().reverse().find((e) => e.commandName === "find")?.reply as Document | undefined)?.cursor.firstBatch as Document[];
+    const firstBatch = (
+      t.succeeded
+        .slice()
+        .reverse()
+        .find((e) => e.commandName === "find")?.reply as Document | undefined
+    )?.cursor.firstBatch as Document[];
     expect(firstBatch).toHaveLength(101);
     expect(sentCommands(t, "getMore", from).length).toBeGreaterThanOrEqual(1);
   });
 
   test("compound sort with a tie-breaker, and exclusion projection", async () => {
-    const docs = await items.find({ group: { $in: ["g1", "g2"] } }, { sort: { group: -1, n: 1 }, projection: { pad: 0, tags: 0 } }).toArray();
+    const docs = await items
+      .find({ group: { $in: ["g1", "g2"] } }, { sort: { group: -1, n: 1 }, projection: { pad: 0, tags: 0 } })
+      .toArray();
     expect(docs).toHaveLength(100);
     const expected = docs.slice().sort((a, b) => (a.group === b.group ? (a.n as number) - (b.n as number) : a.group < b.group ? 1 : -1));
     expect(docs.map((d) => [d.group, d.n])).toEqual(expected.map((d) => [d.group, d.n]));
@@ -88,20 +95,31 @@ describe("find", () => {
 
 describe("$type", () => {
   const kinds = async (type: string | number): Promise<string[]> =>
-    (await t.db().collection("typed").find({ v: { $type: type as never } }).toArray()).map((d) => d.k as string).sort();
+    (
+      await t
+        .db()
+        .collection("typed")
+        .find({ v: { $type: type as never } })
+        .toArray()
+    )
+      .map((d) => d.k as string)
+      .sort();
 
   beforeAll(async () => {
-    await t.db().collection("typed").insertMany([
-      { k: "oid", v: new ObjectId() },
-      { k: "str", v: "s" },
-      { k: "date", v: new Date(0) },
-      { k: "bool", v: false },
-      { k: "arr", v: [1, 2] },
-      { k: "null", v: null },
-      { k: "obj", v: { a: 1 } },
-      { k: "int", v: 3 },
-      { k: "dbl", v: 2.5 },
-    ]);
+    await t
+      .db()
+      .collection("typed")
+      .insertMany([
+        { k: "oid", v: new ObjectId() },
+        { k: "str", v: "s" },
+        { k: "date", v: new Date(0) },
+        { k: "bool", v: false },
+        { k: "arr", v: [1, 2] },
+        { k: "null", v: null },
+        { k: "obj", v: { a: 1 } },
+        { k: "int", v: 3 },
+        { k: "dbl", v: 2.5 },
+      ]);
   });
 
   test("$type matches scalar BSON types by name (string, date, bool, array, null, object)", async () => {
@@ -113,19 +131,33 @@ describe("$type", () => {
     expect(await kinds("object")).toEqual(["obj"]);
   });
 
-  test("$type: \"objectId\" (and its number, 7) matches ObjectId values", async () => {
+  test('$type: "objectId" (and its number, 7) matches ObjectId values', async () => {
     expect(await kinds("objectId")).toEqual(["oid"]);
     expect(await kinds(7)).toEqual(["oid"]);
   });
 
-  test("$type matches an array whose elements have the type (\"number\" matches [1, 2])", async () => {
+  test('$type matches an array whose elements have the type ("number" matches [1, 2])', async () => {
     expect(await kinds("number")).toEqual(["arr", "dbl", "int"]);
   });
 
   test("the $type aggregation expression names types as mongod does", async () => {
-    const rows = await t.db().collection("typed").aggregate([{ $project: { _id: 0, k: 1, t: { $type: "$v" }, m: { $type: "$missing" } } }]).toArray();
+    const rows = await t
+      .db()
+      .collection("typed")
+      .aggregate([{ $project: { _id: 0, k: 1, t: { $type: "$v" }, m: { $type: "$missing" } } }])
+      .toArray();
     const names = Object.fromEntries(rows.map((r) => [r.k as string, r.t as string]));
-    expect(names).toEqual({ oid: "objectId", str: "string", date: "date", bool: "bool", arr: "array", null: "null", obj: "object", int: "int", dbl: "double" });
+    expect(names).toEqual({
+      oid: "objectId",
+      str: "string",
+      date: "date",
+      bool: "bool",
+      arr: "array",
+      null: "null",
+      obj: "object",
+      int: "int",
+      dbl: "double",
+    });
     expect(new Set(rows.map((r) => r.m))).toEqual(new Set(["missing"]));
   });
 });

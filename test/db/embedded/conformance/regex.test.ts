@@ -100,7 +100,9 @@ describe("regexes inside other operators", () => {
 
 describe("aggregation", () => {
   test("$match with a regex after another stage", async () => {
-    const rows = await people.aggregate([{ $project: { name: 1 } }, { $match: { name: /^(alice|carol)$/ } }, { $sort: { _id: 1 } }]).toArray();
+    const rows = await people
+      .aggregate([{ $project: { name: 1 } }, { $match: { name: /^(alice|carol)$/ } }, { $sort: { _id: 1 } }])
+      .toArray();
     expect(rows.map((r) => r._id)).toEqual([1, 3]);
   });
 

@@ -10,7 +10,10 @@ const embeddedOnly = testEmbeddedOnly("raw-socket abuse is aimed at the embedded
 
 beforeAll(async () => {
   t = await startTarget("robustness");
-  await t.db().collection("c").insertMany([{ a: 1 }, { a: 2 }]);
+  await t
+    .db()
+    .collection("c")
+    .insertMany([{ a: 1 }, { a: 2 }]);
 });
 afterAll(async () => {
   await t?.stop();
@@ -123,7 +126,10 @@ describe("robustness", () => {
     ];
     const accepted: string[] = [];
     for (const command of bad) {
-      const outcome: unknown = await db.command(command).then((reply) => reply, (e: unknown) => e);
+      const outcome: unknown = await db.command(command).then(
+        (reply) => reply,
+        (e: unknown) => e,
+      );
       // A per-statement parse error may come back as a write error of an ok: 1 reply; that is a clean error too.
       const writeError = (outcome as Document | undefined)?.writeErrors?.[0] as Document | undefined;
       const clean = outcome instanceof MongoServerError ? typeof outcome.code === "number" : typeof writeError?.code === "number";
@@ -140,6 +146,11 @@ describe("robustness", () => {
     await c.insertOne({ nested });
     expect(await c.countDocuments({ nested: { $exists: true } })).toBe(1);
     const many = Array.from({ length: 20_000 }, (_, i) => i);
-    expect(await t.db().collection("c").countDocuments({ a: { $in: many } })).toBe(2);
+    expect(
+      await t
+        .db()
+        .collection("c")
+        .countDocuments({ a: { $in: many } }),
+    ).toBe(2);
   });
 });

@@ -2,7 +2,16 @@
 // TransientTransactionError (a failCommand-injected WriteConflict, and a real write conflict).
 import type { Collection, Document } from "mongodb";
 import mongoose from "mongoose";
-import { IS_EMBEDDED, serverError, startTarget, testEmbeddedOnly, testIf, testWithFailPoints, testWithReplicaSet, type Target } from "../target";
+import {
+  IS_EMBEDDED,
+  serverError,
+  startTarget,
+  testEmbeddedOnly,
+  testIf,
+  testWithFailPoints,
+  testWithReplicaSet,
+  type Target,
+} from "../target";
 
 let t: Target;
 let accounts: Collection<Document>;
@@ -20,22 +29,29 @@ beforeAll(async () => {
   await accounts.createIndex({ name: 1 }, { unique: true });
 });
 afterAll(async () => {
-  if (t && (await t.supportsFailPoints().catch(() => false))) await t.client.db("admin").command({ configureFailPoint: "failCommand", mode: "off" });
+  if (t && (await t.supportsFailPoints().catch(() => false)))
+    await t.client.db("admin").command({ configureFailPoint: "failCommand", mode: "off" });
   await t?.stop();
 });
 beforeEach(async () => {
   await accounts.deleteMany({});
   await ledger.deleteMany({});
-  await accounts.insertMany([{ name: "alice", balance: 100 }, { name: "bob", balance: 0 }]);
+  await accounts.insertMany([
+    { name: "alice", balance: 100 },
+    { name: "bob", balance: 0 },
+  ]);
 });
 
 const balance = async (name: string): Promise<number | undefined> => (await accounts.findOne({ name }))?.balance as number | undefined;
 
 describe("transactions", () => {
-  testEmbeddedOnly("on MONGODB_URI the probe decides, and skipped tests say why")("the embedded target announces a replica set and fail points (so nothing below is skipped there)", async () => {
-    expect(await t.isReplicaSet()).toBe(true);
-    expect(await t.supportsFailPoints()).toBe(true);
-  });
+  testEmbeddedOnly("on MONGODB_URI the probe decides, and skipped tests say why")(
+    "the embedded target announces a replica set and fail points (so nothing below is skipped there)",
+    async () => {
+      expect(await t.isReplicaSet()).toBe(true);
+      expect(await t.supportsFailPoints()).toBe(true);
+    },
+  );
 
   withRs("withTransaction commits: writes are invisible outside until commit, then all visible", async () => {
     const session = t.client.startSession();
@@ -56,10 +72,22 @@ describe("transactions", () => {
   });
 
   withRs("mongoose connection.transaction commits documents created with the session", async () => {
-    const Entry = t.connection.model("Entry", new mongoose.Schema({ ref: { type: String, unique: true }, amount: Number }, { collection: "ledger", autoIndex: false }));
-    const Account = t.connection.model("Account", new mongoose.Schema({ name: String, balance: Number }, { collection: "accounts", autoIndex: false }));
+    const Entry = t.connection.model(
+      "Entry",
+      new mongoose.Schema({ ref: { type: String, unique: true }, amount: Number }, { collection: "ledger", autoIndex: false }),
+    );
+    const Account = t.connection.model(
+      "Account",
+      new mongoose.Schema({ name: String, balance: Number }, { collection: "accounts", autoIndex: false }),
+    );
     await t.connection.transaction(async (session) => {
-      await Entry.create([{ ref: "m1", amount: 5 }, { ref: "m2", amount: 7 }], { session, ordered: true });
+      await Entry.create(
+        [
+          { ref: "m1", amount: 5 },
+          { ref: "m2", amount: 7 },
+        ],
+        { session, ordered: true },
+      );
       await Account.updateOne({ name: "alice" }, { $inc: { balance: -12 } }, { session });
     });
     expect(await Entry.countDocuments({ ref: { $in: ["m1", "m2"] } })).toBe(2);
@@ -122,7 +150,10 @@ describe("transactions", () => {
   });
 
   withFailPoints("a failCommand-injected WriteConflict is retried by connection.transaction: callback twice, one effect", async () => {
-    const Entry = t.connection.model("Entry2", new mongoose.Schema({ ref: String, amount: Number }, { collection: "ledger", autoIndex: false }));
+    const Entry = t.connection.model(
+      "Entry2",
+      new mongoose.Schema({ ref: String, amount: Number }, { collection: "ledger", autoIndex: false }),
+    );
     await t.client.db("admin").command({
       configureFailPoint: "failCommand",
       mode: { times: 1 },
@@ -188,7 +219,9 @@ describe("transactions", () => {
         await session.endSession();
       }
     };
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? transfer("alice", "bob", 7) : transfer("bob", "alice", 3))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? transfer("alice", "bob", 7) : transfer("bob", "alice", 3))),
+    );
     for (const r of results) if (r.status === "rejected") expect(String(r.reason)).toMatch(/insufficient funds/);
     const [a, b] = [await balance("alice"), await balance("bob")];
     expect((a as number) + (b as number)).toBe(100);

@@ -73,7 +73,9 @@ describe("int64 (Long) stays exact", () => {
   });
 
   test("an aggregation $sum of Long values is exact", async () => {
-    const [row] = await c.aggregate([{ $match: { _id: { $in: [1, 2, 3] } } }, { $group: { _id: null, total: { $sum: "$v" } } }], { useBigInt64: true }).toArray();
+    const [row] = await c
+      .aggregate([{ $match: { _id: { $in: [1, 2, 3] } } }, { $group: { _id: null, total: { $sum: "$v" } } }], { useBigInt64: true })
+      .toArray();
     expect(row.total).toBe(3n * TWO_53 + 6n);
   });
 });
@@ -88,7 +90,9 @@ describe("Date and ObjectId", () => {
   });
 
   test("Date ranges and sort", async () => {
-    const docs = await c.find({ at: { $gte: new Date(base + 3 * 3_600_000), $lt: new Date(base + 7 * 3_600_000) } }, { sort: { at: -1 } }).toArray();
+    const docs = await c
+      .find({ at: { $gte: new Date(base + 3 * 3_600_000), $lt: new Date(base + 7 * 3_600_000) } }, { sort: { at: -1 } })
+      .toArray();
     expect(docs.map((d) => d.i)).toEqual([6, 5, 4, 3]);
     expect(docs[0].at).toBeInstanceOf(Date);
     expect((docs[0].at as Date).getTime()).toBe(base + 6 * 3_600_000);
@@ -123,25 +127,36 @@ describe("Binary and UUID", () => {
   test("UUID and Binary values match by value", async () => {
     const c = t.db().collection("bins");
     const id = new UUID();
-    await c.insertMany([{ k: 1, u: id, b: new Binary(Buffer.from([1, 2, 3])) }, { k: 2, u: new UUID(), b: new Binary(Buffer.from([9])) }]);
+    await c.insertMany([
+      { k: 1, u: id, b: new Binary(Buffer.from([1, 2, 3])) },
+      { k: 2, u: new UUID(), b: new Binary(Buffer.from([9])) },
+    ]);
     expect((await c.findOne({ u: new UUID(id.toHexString()) }))?.k).toBe(1);
     expect((await c.findOne({ b: new Binary(Buffer.from([9])) }))?.k).toBe(2);
   });
 });
 
 describe("Decimal128 (unsupported on the embedded engine: refused at the door, never silently wrong)", () => {
-  testIf(IS_EMBEDDED, "mongod supports Decimal128 (see divergences.test.ts)")("storing a Decimal128 is rejected with a clear error and stores nothing", async () => {
-    const c = t.db().collection("decimals");
-    const error = await serverError(c.insertOne({ _id: 1 as never, d: Decimal128.fromString("1.10") }));
-    expect(error.message).toMatch(/Decimal128/);
-    expect(await c.countDocuments({})).toBe(0);
-  });
+  testIf(IS_EMBEDDED, "mongod supports Decimal128 (see divergences.test.ts)")(
+    "storing a Decimal128 is rejected with a clear error and stores nothing",
+    async () => {
+      const c = t.db().collection("decimals");
+      const error = await serverError(c.insertOne({ _id: 1 as never, d: Decimal128.fromString("1.10") }));
+      expect(error.message).toMatch(/Decimal128/);
+      expect(await c.countDocuments({})).toBe(0);
+    },
+  );
 
-  testIf(IS_EMBEDDED, "mongod supports Decimal128 (see divergences.test.ts)")("a Decimal128 in a filter or an update is rejected, not compared wrongly", async () => {
-    const c = t.db().collection("decimals_filter");
-    await c.insertOne({ _id: 1 as never, d: 2.5 });
-    expect((await serverError(c.find({ d: { $gt: Decimal128.fromString("2") } }).toArray())).message).toMatch(/Decimal128/);
-    expect((await serverError(c.updateOne({ _id: 1 as never }, { $inc: { d: Decimal128.fromString("0.1") } }))).message).toMatch(/Decimal128/);
-    expect((await c.findOne({ _id: 1 as never }))?.d).toBe(2.5);
-  });
+  testIf(IS_EMBEDDED, "mongod supports Decimal128 (see divergences.test.ts)")(
+    "a Decimal128 in a filter or an update is rejected, not compared wrongly",
+    async () => {
+      const c = t.db().collection("decimals_filter");
+      await c.insertOne({ _id: 1 as never, d: 2.5 });
+      expect((await serverError(c.find({ d: { $gt: Decimal128.fromString("2") } }).toArray())).message).toMatch(/Decimal128/);
+      expect((await serverError(c.updateOne({ _id: 1 as never }, { $inc: { d: Decimal128.fromString("0.1") } }))).message).toMatch(
+        /Decimal128/,
+      );
+      expect((await c.findOne({ _id: 1 as never }))?.d).toBe(2.5);
+    },
+  );
 });

@@ -6,7 +6,14 @@ import { encodeValue, invertKey, KEY_MAX } from "../../../../src/db/embedded/eng
 import { newCollection } from "./support";
 
 const index = (key: Document, options: Document = {}): IndexStore =>
-  new IndexStore({ v: 2, key, name: Object.keys(key).map((k) => `${k}_${key[k]}`).join("_"), ...options });
+  new IndexStore({
+    v: 2,
+    key,
+    name: Object.keys(key)
+      .map((k) => `${k}_${key[k]}`)
+      .join("_"),
+    ...options,
+  });
 
 /** Adds documents (by their _id key) to a bare index. */
 function fill(store: IndexStore, docs: Document[]): IndexStore {
@@ -72,7 +79,11 @@ describe("IndexStore keys", () => {
   });
 
   it("multiplies keys of a compound multikey index", () => {
-    expect(index({ a: 1, b: 1 }).keysFor({ a: [1, 2], b: "x" }).sort()).toEqual([encodeValue(1) + encodeValue("x"), encodeValue(2) + encodeValue("x")].sort());
+    expect(
+      index({ a: 1, b: 1 })
+        .keysFor({ a: [1, 2], b: "x" })
+        .sort(),
+    ).toEqual([encodeValue(1) + encodeValue("x"), encodeValue(2) + encodeValue("x")].sort());
   });
 });
 
@@ -83,8 +94,20 @@ describe("IndexStore duplicate detection", () => {
     const error = thrown(() => store.checkUnique(store.keysFor(doc), doc, (id) => id === k(2), "t.users"));
     expect([error.code, error.codeName]).toEqual([11000, "DuplicateKey"]);
     expect(error.message).toBe('E11000 duplicate key error collection: t.users index: email_1 dup key: { email: "a@x" }');
-    expect(error.toWriteError(3)).toEqual({ index: 3, code: 11000, errmsg: error.message, keyPattern: { email: 1 }, keyValue: { email: "a@x" } });
-    expect(error.toReply()).toMatchObject({ ok: 0, code: 11000, codeName: "DuplicateKey", keyPattern: { email: 1 }, keyValue: { email: "a@x" } });
+    expect(error.toWriteError(3)).toEqual({
+      index: 3,
+      code: 11000,
+      errmsg: error.message,
+      keyPattern: { email: 1 },
+      keyValue: { email: "a@x" },
+    });
+    expect(error.toReply()).toMatchObject({
+      ok: 0,
+      code: 11000,
+      codeName: "DuplicateKey",
+      keyPattern: { email: 1 },
+      keyValue: { email: "a@x" },
+    });
   });
 
   it("does not count the document's own entry, nor ids the caller ignores", () => {
@@ -105,7 +128,10 @@ describe("IndexStore duplicate detection", () => {
   it("reports a dotted key path as its own field", () => {
     const store = fill(index({ "p.q": 1 }, { unique: true }), [{ _id: 1, p: { q: 5 } }]);
     const clash = { _id: 2, p: { q: 5 } };
-    expect(thrown(() => store.checkUnique(store.keysFor(clash), clash, () => false, "t.c")).extra).toEqual({ keyPattern: { "p.q": 1 }, keyValue: { "p.q": 5 } });
+    expect(thrown(() => store.checkUnique(store.keysFor(clash), clash, () => false, "t.c")).extra).toEqual({
+      keyPattern: { "p.q": 1 },
+      keyValue: { "p.q": 5 },
+    });
   });
 
   it("treats two documents missing a unique field as duplicates (null), unless the index is sparse", () => {
@@ -117,7 +143,9 @@ describe("IndexStore duplicate detection", () => {
   });
 
   it("ignores documents outside a unique partial index", () => {
-    const store = fill(index({ email: 1 }, { unique: true, partialFilterExpression: { active: true } }), [{ _id: 1, email: "a", active: false }]);
+    const store = fill(index({ email: 1 }, { unique: true, partialFilterExpression: { active: true } }), [
+      { _id: 1, email: "a", active: false },
+    ]);
     const doc = { _id: 2, email: "a", active: true };
     expect(() => store.checkUnique(store.keysFor(doc), doc, () => false, "t.c")).not.toThrow();
   });
@@ -166,7 +194,11 @@ describe("IndexStore range walks", () => {
   });
 
   it("yields each id of a shared key, and forgets keys whose last holder is removed", () => {
-    const store = fill(index({ g: 1 }), [{ _id: 1, g: "x" }, { _id: 2, g: "x" }, { _id: 3, g: "y" }]);
+    const store = fill(index({ g: 1 }), [
+      { _id: 1, g: "x" },
+      { _id: 2, g: "x" },
+      { _id: 3, g: "y" },
+    ]);
     expect(new Set(store.lookup(encodeValue("x")))).toEqual(new Set([k(1), k(2)]));
     expect(store.keyCount).toBe(2);
     store.remove(store.keysFor({ g: "y" }), k(3));
@@ -200,7 +232,13 @@ describe("IndexStore range walks", () => {
 
 describe("Collection keeps its indexes in step", () => {
   it("rejects a duplicate before changing anything", () => {
-    const collection = newCollection([{ v: 2, key: { email: 1 }, name: "email_1", unique: true }], [{ _id: 1, email: "a" }, { _id: 2, email: "b" }]);
+    const collection = newCollection(
+      [{ v: 2, key: { email: 1 }, name: "email_1", unique: true }],
+      [
+        { _id: 1, email: "a" },
+        { _id: 2, email: "b" },
+      ],
+    );
     const byEmail = collection.indexes.get("email_1") as IndexStore;
     const error = thrown(() => collection.write(k(2), { _id: 2, email: "a" }));
     expect(error.code).toBe(11000);
@@ -214,7 +252,13 @@ describe("Collection keeps its indexes in step", () => {
   });
 
   it("refuses to build a unique index over existing duplicates", () => {
-    const collection = newCollection([], [{ _id: 1, e: "a" }, { _id: 2, e: "a" }]);
+    const collection = newCollection(
+      [],
+      [
+        { _id: 1, e: "a" },
+        { _id: 2, e: "a" },
+      ],
+    );
     expect(thrown(() => collection.addIndex({ v: 2, key: { e: 1 }, name: "e_1", unique: true })).code).toBe(11000);
     expect(collection.indexes.has("e_1")).toBe(false);
   });

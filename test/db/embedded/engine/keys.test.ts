@@ -87,7 +87,9 @@ function randomScalar(rng: Random): unknown {
     case 9:
       return new Timestamp({ t: rng.int(3), i: rng.int(3) });
     case 10:
-      return rng.chance(0.5) ? new RegExp(rng.pick(["a", "b", "a\u0001"]), rng.pick(["", "i"])) : new BSONRegExp(rng.pick(["a", "b"]), rng.pick(["", "i"]));
+      return rng.chance(0.5)
+        ? new RegExp(rng.pick(["a", "b", "a\u0001"]), rng.pick(["", "i"]))
+        : new BSONRegExp(rng.pick(["a", "b"]), rng.pick(["", "i"]));
     default:
       return rng.int(5);
   }
@@ -145,7 +147,22 @@ describe("encodeValue: MongoDB's cross-type order", () => {
 
 describe("encodeValue: numbers", () => {
   it("orders NaN < -Infinity < negatives < zero < positives < +Infinity", () => {
-    expectAscending([Number.NaN, Number.NEGATIVE_INFINITY, -Number.MAX_VALUE, -1e20, -1, -0.5, -Number.MIN_VALUE, 0, Number.MIN_VALUE, 0.5, 1, 1e20, Number.MAX_VALUE, Number.POSITIVE_INFINITY]);
+    expectAscending([
+      Number.NaN,
+      Number.NEGATIVE_INFINITY,
+      -Number.MAX_VALUE,
+      -1e20,
+      -1,
+      -0.5,
+      -Number.MIN_VALUE,
+      0,
+      Number.MIN_VALUE,
+      0.5,
+      1,
+      1e20,
+      Number.MAX_VALUE,
+      Number.POSITIVE_INFINITY,
+    ]);
   });
 
   it("encodes -0 like 0 and every NaN the same", () => {
@@ -190,7 +207,24 @@ describe("encodeValue: numbers", () => {
 
 describe("encodeValue: strings", () => {
   it("orders strings with \\u0000 and \\u0001 as MongoDB does (byte order, prefix first)", () => {
-    expectAscending(["", "\u0000", "\u0000\u0000", "\u0000\u0001", "\u0001", "\u0001\u0000", "\u0001\u0001", "\u0002", "a", "a\u0000", "a\u0000b", "a\u0001", "a\u0001\u0000", "a\u0002", "aa", "b"]);
+    expectAscending([
+      "",
+      "\u0000",
+      "\u0000\u0000",
+      "\u0000\u0001",
+      "\u0001",
+      "\u0001\u0000",
+      "\u0001\u0001",
+      "\u0002",
+      "a",
+      "a\u0000",
+      "a\u0000b",
+      "a\u0001",
+      "a\u0001\u0000",
+      "a\u0002",
+      "aa",
+      "b",
+    ]);
   });
 
   it("orders non-ASCII strings by UTF-8 bytes (BMP)", () => {
@@ -213,7 +247,15 @@ describe("encodeValue: dates, ObjectIds, objects and arrays", () => {
   });
 
   it("orders ObjectIds by their bytes", () => {
-    expectAscending(["000000000000000000000000", "00000000000000000000000f", "0000000000000000000000f0", "65f000000000000000000000", "ffffffffffffffffffffffff"].map((hex) => new ObjectId(hex)));
+    expectAscending(
+      [
+        "000000000000000000000000",
+        "00000000000000000000000f",
+        "0000000000000000000000f0",
+        "65f000000000000000000000",
+        "ffffffffffffffffffffffff",
+      ].map((hex) => new ObjectId(hex)),
+    );
   });
 
   it("orders objects field by field, a prefix first", () => {
@@ -262,7 +304,8 @@ describe("compound keys: concatenation sorts field by field", () => {
     const rng = new Random(7);
     const encodings = [...new Set(Array.from({ length: 600 }, () => encodeValue(randomValue(rng))))];
     const offenders: string[] = [];
-    for (const a of encodings) for (const b of encodings) if (a !== b && b.startsWith(a)) offenders.push(`${show(a)} is a prefix of ${show(b)}`);
+    for (const a of encodings)
+      for (const b of encodings) if (a !== b && b.startsWith(a)) offenders.push(`${show(a)} is a prefix of ${show(b)}`);
     expect(offenders.slice(0, 3)).toEqual([]);
   });
 });

@@ -50,9 +50,13 @@ function run(mongo: EmbeddedMongo, command: Document): Document {
   return reply;
 }
 
-const find = (mongo: EmbeddedMongo, collection: string): Document[] => run(mongo, { find: collection, filter: {}, sort: { _id: 1 } }).cursor.firstBatch;
+const find = (mongo: EmbeddedMongo, collection: string): Document[] =>
+  run(mongo, { find: collection, filter: {}, sort: { _id: 1 } }).cursor.firstBatch;
 const indexSpecs = (mongo: EmbeddedMongo, collection: string): Document[] => run(mongo, { listIndexes: collection }).cursor.firstBatch;
-const collectionNames = (mongo: EmbeddedMongo): string[] => run(mongo, { listCollections: 1, nameOnly: true }).cursor.firstBatch.map((c: Document) => c.name).sort();
+const collectionNames = (mongo: EmbeddedMongo): string[] =>
+  run(mongo, { listCollections: 1, nameOnly: true })
+    .cursor.firstBatch.map((c: Document) => c.name)
+    .sort();
 
 const OLD = new Date(Date.now() - 2 * HOUR);
 const USERS = [
@@ -67,7 +71,10 @@ async function writeHistory(mongo: EmbeddedMongo): Promise<void> {
   await db.collection("users").createIndex({ email: 1 }, { unique: true });
   await db.collection("users").updateOne({ _id: 2 } as Document, { $inc: { credits: 1 } });
   await db.collection("sessions").createIndex({ createdAt: 1 }, { expireAfterSeconds: 3600 });
-  await db.collection("sessions").insertMany([{ _id: "old", createdAt: OLD }, { _id: "new", createdAt: new Date() }] as Document[]);
+  await db.collection("sessions").insertMany([
+    { _id: "old", createdAt: OLD },
+    { _id: "new", createdAt: new Date() },
+  ] as Document[]);
   await db.collection("scratch").insertOne({ _id: 1 } as Document);
   await db.collection("scratch").drop();
   await db.collection("before").insertOne({ _id: "moved" } as Document);
@@ -85,8 +92,15 @@ function expectHistory(mongo: EmbeddedMongo): void {
 
   const userIndexes = indexSpecs(mongo, "users");
   expect(userIndexes.find((spec) => spec.name === "email_1")).toMatchObject({ key: { email: 1 }, unique: true });
-  expect(indexSpecs(mongo, "sessions").find((spec) => spec.name === "createdAt_1")).toMatchObject({ key: { createdAt: 1 }, expireAfterSeconds: 3600 });
-  expect(indexSpecs(mongo, "after").map((spec) => spec.name).sort()).toEqual(["_id_", "k_desc"]);
+  expect(indexSpecs(mongo, "sessions").find((spec) => spec.name === "createdAt_1")).toMatchObject({
+    key: { createdAt: 1 },
+    expireAfterSeconds: 3600,
+  });
+  expect(
+    indexSpecs(mongo, "after")
+      .map((spec) => spec.name)
+      .sort(),
+  ).toEqual(["_id_", "k_desc"]);
   expect(find(mongo, "after")).toEqual([{ _id: "moved" }]);
 
   const duplicate = mongo.engine.execute("app", { insert: "users", documents: [{ _id: 9, email: "a@x" }], $db: "app" }, CONN).reply;

@@ -24,7 +24,29 @@ const OID = [new ObjectId("000000000000000000000001"), new ObjectId("00000000000
 const MISSING = Symbol("missing");
 
 /** Scalars only (no arrays), so the a/b indexes stay usable for ordered walks. */
-const A_VALUES: unknown[] = [MISSING, null, -1, 0, 1, 1, 2, 2, 2.5, 3, Long.fromNumber(2), "", "a", "b", "b", true, false, new Date(0), new Date(1000), OID[0], { x: 1 }];
+const A_VALUES: unknown[] = [
+  MISSING,
+  null,
+  -1,
+  0,
+  1,
+  1,
+  2,
+  2,
+  2.5,
+  3,
+  Long.fromNumber(2),
+  "",
+  "a",
+  "b",
+  "b",
+  true,
+  false,
+  new Date(0),
+  new Date(1000),
+  OID[0],
+  { x: 1 },
+];
 const B_VALUES: unknown[] = [MISSING, null, 0, 1, 2, 3, 4, 5, 1.5, "x", "y", new Date(500)];
 const C_VALUES: unknown[] = [MISSING, MISSING, null, 1, 2, "c"];
 const D_VALUES: unknown[] = [MISSING, -1, 0, 1, 2, 3];
@@ -49,7 +71,25 @@ export function randomDoc(rng: Random, id: number, uniqueCounter: { next: number
 }
 
 const present = (domain: unknown[]): unknown[] => domain.filter((value) => value !== MISSING && !Array.isArray(value));
-const ORDERABLE: unknown[] = [-1, 0, 1, 1.5, 2, 2.5, 4, Long.fromNumber(1), "", "a", "b", "x", "z", new Date(0), new Date(700), OID[1], true];
+const ORDERABLE: unknown[] = [
+  -1,
+  0,
+  1,
+  1.5,
+  2,
+  2.5,
+  4,
+  Long.fromNumber(1),
+  "",
+  "a",
+  "b",
+  "x",
+  "z",
+  new Date(0),
+  new Date(700),
+  OID[1],
+  true,
+];
 
 function condition(rng: Random, field: string, domain: unknown[]): Document {
   const values = present(domain);
@@ -137,12 +177,11 @@ export function randomSort(rng: Random): Document | undefined {
 /** A document's sort key as sortDocuments computes it (smallest array element ascending, largest descending). */
 export function sortKeyOf(doc: Document, sort: Document | undefined): string {
   if (!sort) return "";
-  const parts = Object.keys(sort)
-    .map((field) => {
-      const values: unknown[] = [];
-      collectPathValues(doc, field.split("."), values);
-      const encoded = values.map((value) => encodeValue(value)).sort();
-      return sort[field] === 1 ? encoded[0] : encoded[encoded.length - 1];
-    });
+  const parts = Object.keys(sort).map((field) => {
+    const values: unknown[] = [];
+    collectPathValues(doc, field.split("."), values);
+    const encoded = values.map((value) => encodeValue(value)).sort();
+    return sort[field] === 1 ? encoded[0] : encoded[encoded.length - 1];
+  });
   return JSON.stringify(parts);
 }

@@ -156,14 +156,24 @@ describe("planQuery: indexes that do not hold every document", () => {
 
 /** The _ids a filter finds in `docs` through an index on `key`, and by a collection scan. */
 function withAndWithoutIndex(key: Document, docs: Document[], filter: Document): { indexed: unknown[]; scanned: unknown[] } {
-  const ids = (collection: Collection): unknown[] => queryCommitted(collection, { filter }).entries.map((entry) => entry[1]._id).sort();
+  const ids = (collection: Collection): unknown[] =>
+    queryCommitted(collection, { filter })
+      .entries.map((entry) => entry[1]._id)
+      .sort();
   return { indexed: ids(newCollection([{ v: 2, key, name: "idx" }], docs)), scanned: ids(newCollection([], docs)) };
 }
 
 describe("index scans find what a collection scan finds", () => {
   it("does not intersect a lower and an upper bound on a multikey index (different elements may satisfy each)", () => {
     // {tags: [1, 5]} matches {$gt: 2, $lt: 4}: 5 > 2 and 1 < 4. The index range [2, 4] holds neither key.
-    const result = withAndWithoutIndex({ tags: 1 }, [{ _id: 1, tags: [1, 5] }, { _id: 2, tags: [3] }], { tags: { $gt: 2, $lt: 4 } });
+    const result = withAndWithoutIndex(
+      { tags: 1 },
+      [
+        { _id: 1, tags: [1, 5] },
+        { _id: 2, tags: [3] },
+      ],
+      { tags: { $gt: 2, $lt: 4 } },
+    );
     expect(result.scanned).toEqual([1, 2]);
     expect(result.indexed).toEqual(result.scanned);
   });
@@ -176,7 +186,14 @@ describe("index scans find what a collection scan finds", () => {
 
   it("includes strings made of U+FFFF characters in an open-ended string range", () => {
     // The range's upper bound is typeBracket(...).high + KEY_MAX = "\u0004" + 3 x U+FFFF, below this string's key.
-    const result = withAndWithoutIndex({ s: 1 }, [{ _id: 1, s: "\uffff\uffff\uffff" }, { _id: 2, s: "b" }], { s: { $gte: "a" } });
+    const result = withAndWithoutIndex(
+      { s: 1 },
+      [
+        { _id: 1, s: "\uffff\uffff\uffff" },
+        { _id: 2, s: "b" },
+      ],
+      { s: { $gte: "a" } },
+    );
     expect(result.scanned).toEqual([1, 2]);
     expect(result.indexed).toEqual(result.scanned);
   });
@@ -215,17 +232,21 @@ function difference(collection: Collection, testCase: Case): string | undefined 
   const gotIds = ids(got);
   const problems: string[] = [];
   if (new Set(gotIds).size !== gotIds.length) problems.push("duplicates");
-  if (gotIds.some((id) => !wanted.has(id))) problems.push(`non-matching documents ${inspect(got.filter((doc) => !wanted.has(idKeyOf(doc))).slice(0, 2))}`);
+  if (gotIds.some((id) => !wanted.has(id)))
+    problems.push(`non-matching documents ${inspect(got.filter((doc) => !wanted.has(idKeyOf(doc))).slice(0, 2))}`);
   const count = limit === undefined ? expected.length : Math.min(limit, expected.length);
   if (got.length !== count) {
     const gotSet = new Set(gotIds);
-    problems.push(`${got.length} documents instead of ${count}; missing e.g. ${inspect(expected.filter((doc) => !gotSet.has(idKeyOf(doc))).slice(0, 2))}`);
+    problems.push(
+      `${got.length} documents instead of ${count}; missing e.g. ${inspect(expected.filter((doc) => !gotSet.has(idKeyOf(doc))).slice(0, 2))}`,
+    );
   }
   const keys = (docs: Document[]): string[] => docs.map((doc) => sortKeyOf(doc, sort));
   if (sort && JSON.stringify(keys(got)) !== JSON.stringify(keys(expected).slice(0, count))) problems.push("wrong order");
   if (problems.length === 0) return undefined;
   const p = planQuery(collection.indexes.values(), filter, sort);
-  const planned = p.kind === "collscan" ? "collscan" : `${p.index.name} ordered=${p.ordered} reverse=${p.reverse} ranges=${p.ranges.length}`;
+  const planned =
+    p.kind === "collscan" ? "collscan" : `${p.index.name} ordered=${p.ordered} reverse=${p.reverse} ranges=${p.ranges.length}`;
   return `${inspect({ filter, sort, limit }, { depth: 5, breakLength: Infinity })} [${planned}]: ${problems.join("; ")}`;
 }
 
@@ -255,7 +276,10 @@ function runCases(collection: Collection, cases: Case[]): { failures: string[]; 
 describe("differential: planned queries return what a brute-force filter + sort returns", () => {
   const rng = new Random(20240607);
   const unique = { next: 0 };
-  const collection = newCollection(DIFFERENTIAL_INDEXES, Array.from({ length: 300 }, (_, id) => randomDoc(rng, id, unique)));
+  const collection = newCollection(
+    DIFFERENTIAL_INDEXES,
+    Array.from({ length: 300 }, (_, id) => randomDoc(rng, id, unique)),
+  );
 
   it("agrees on 1200 random filters, sorts and limits over 300 random documents (seeded)", () => {
     const { failures, indexed, orderedWalks } = runCases(collection, randomCases(rng, 1200));

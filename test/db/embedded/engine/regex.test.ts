@@ -41,14 +41,19 @@ describe("RE2 matching", () => {
   test("a catastrophic pattern is answered through every query path without V8's RegExp running it", async () => {
     const exec = jest.spyOn(RegExp.prototype, "exec");
     try {
-      const ids = async (filter: Document): Promise<unknown[]> => (await coll.find(filter, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
+      const ids = async (filter: Document): Promise<unknown[]> =>
+        (await coll.find(filter, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
       expect(await ids({ s: { $regex: CATASTROPHIC } })).toEqual([2]); // native matcher
       expect(await ids({ list: { $regex: CATASTROPHIC } })).toEqual([2]); // array field: mingo
       expect(await ids({ s: { $in: [new RegExp(CATASTROPHIC), "zzz"] } })).toEqual([2]);
-      expect(await ids({ $or: [{ s: { $not: new RegExp(CATASTROPHIC) } }, { list: { $elemMatch: { $regex: CATASTROPHIC } } }] })).toEqual([1, 2]);
+      expect(await ids({ $or: [{ s: { $not: new RegExp(CATASTROPHIC) } }, { list: { $elemMatch: { $regex: CATASTROPHIC } } }] })).toEqual([
+        1, 2,
+      ]);
       const later = await coll.aggregate([{ $sort: { _id: 1 } }, { $match: { s: new RegExp(CATASTROPHIC) } }]).toArray();
       expect(later.map((d) => d._id)).toEqual([2]);
-      const expr = await coll.aggregate([{ $sort: { _id: 1 } }, { $project: { m: { $regexMatch: { input: "$s", regex: CATASTROPHIC } } } }]).toArray();
+      const expr = await coll
+        .aggregate([{ $sort: { _id: 1 } }, { $project: { m: { $regexMatch: { input: "$s", regex: CATASTROPHIC } } } }])
+        .toArray();
       expect(expr.map((d) => d.m)).toEqual([false, true]);
       expect((await coll.updateMany({ s: new RegExp(CATASTROPHIC) }, { $set: { hit: true } })).modifiedCount).toBe(1);
       const runs = exec.mock.contexts.filter((re) => (re as RegExp).source.includes("(a+)+"));

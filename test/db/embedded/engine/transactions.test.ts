@@ -29,11 +29,19 @@ class Session {
   }
 
   commit(): Document {
-    return this.engine.execute("admin", { commitTransaction: 1, $db: "admin", lsid: this.lsid, txnNumber: this.txnNumber, autocommit: false }, CONN).reply;
+    return this.engine.execute(
+      "admin",
+      { commitTransaction: 1, $db: "admin", lsid: this.lsid, txnNumber: this.txnNumber, autocommit: false },
+      CONN,
+    ).reply;
   }
 
   abort(): Document {
-    return this.engine.execute("admin", { abortTransaction: 1, $db: "admin", lsid: this.lsid, txnNumber: this.txnNumber, autocommit: false }, CONN).reply;
+    return this.engine.execute(
+      "admin",
+      { abortTransaction: 1, $db: "admin", lsid: this.lsid, txnNumber: this.txnNumber, autocommit: false },
+      CONN,
+    ).reply;
   }
 }
 
@@ -55,7 +63,15 @@ describe("transactions through Engine.execute", () => {
   beforeEach(() => {
     engine = newEngine();
     session = new Session(engine);
-    expect(outside(engine, { insert: "c", documents: [{ _id: 1, n: 0 }, { _id: 2, n: 0 }] })).toMatchObject({ ok: 1, n: 2 });
+    expect(
+      outside(engine, {
+        insert: "c",
+        documents: [
+          { _id: 1, n: 0 },
+          { _id: 2, n: 0 },
+        ],
+      }),
+    ).toMatchObject({ ok: 1, n: 2 });
   });
 
   it("lets statements inside see their own writes while outside readers do not", () => {
@@ -64,17 +80,30 @@ describe("transactions through Engine.execute", () => {
     expect(session.run({ update: "c", updates: [{ q: { _id: 1 }, u: { $inc: { n: 10 } } }] })).toMatchObject({ ok: 1, n: 1, nModified: 1 });
     expect(session.run({ delete: "c", deletes: [{ q: { _id: 2 }, limit: 1 }] })).toMatchObject({ ok: 1, n: 1 });
 
-    expect(docs((c) => session.run(c))).toEqual([{ _id: 1, n: 10 }, { _id: 3, n: 3 }]);
-    expect(docs((c) => session.run(c), { n: { $gte: 3 } })).toEqual([{ _id: 1, n: 10 }, { _id: 3, n: 3 }]);
+    expect(docs((c) => session.run(c))).toEqual([
+      { _id: 1, n: 10 },
+      { _id: 3, n: 3 },
+    ]);
+    expect(docs((c) => session.run(c), { n: { $gte: 3 } })).toEqual([
+      { _id: 1, n: 10 },
+      { _id: 3, n: 3 },
+    ]);
     expect(session.run({ count: "c", query: {} })).toMatchObject({ n: 2 });
-    expect(docs(outsideRun)).toEqual([{ _id: 1, n: 0 }, { _id: 2, n: 0 }]);
+    expect(docs(outsideRun)).toEqual([
+      { _id: 1, n: 0 },
+      { _id: 2, n: 0 },
+    ]);
   });
 
   it("applies every write on commit, as one journal batch", () => {
     session.start();
     session.run({ insert: "c", documents: [{ _id: 3 }] });
     session.run({ update: "c", updates: [{ q: { _id: 1 }, u: { $set: { n: 1 } } }] });
-    const execution = engine.execute("admin", { commitTransaction: 1, $db: "admin", lsid: session.lsid, txnNumber: 1, autocommit: false }, CONN);
+    const execution = engine.execute(
+      "admin",
+      { commitTransaction: 1, $db: "admin", lsid: session.lsid, txnNumber: 1, autocommit: false },
+      CONN,
+    );
     expect(execution.reply).toEqual({ ok: 1 });
     expect(execution.journal.map((op) => op.op)).toEqual(["put", "put"]);
     expect(docs(outsideRun)).toEqual([{ _id: 1, n: 1 }, { _id: 2, n: 0 }, { _id: 3 }]);
@@ -85,7 +114,10 @@ describe("transactions through Engine.execute", () => {
     session.run({ insert: "c", documents: [{ _id: 3 }] });
     session.run({ delete: "c", deletes: [{ q: {}, limit: 0 }] });
     expect(session.abort()).toEqual({ ok: 1 });
-    expect(docs(outsideRun)).toEqual([{ _id: 1, n: 0 }, { _id: 2, n: 0 }]);
+    expect(docs(outsideRun)).toEqual([
+      { _id: 1, n: 0 },
+      { _id: 2, n: 0 },
+    ]);
   });
 
   it("fails the commit with WriteConflict (112, TransientTransactionError) after an outside write to the same document", () => {
@@ -95,7 +127,10 @@ describe("transactions through Engine.execute", () => {
     const reply = session.commit();
     expect(reply).toMatchObject({ ok: 0, code: 112, codeName: "WriteConflict" });
     expect(reply.errorLabels).toContain("TransientTransactionError");
-    expect(docs(outsideRun)).toEqual([{ _id: 1, n: 100 }, { _id: 2, n: 0 }]);
+    expect(docs(outsideRun)).toEqual([
+      { _id: 1, n: 100 },
+      { _id: 2, n: 0 },
+    ]);
   });
 
   it("commits despite outside writes to other documents", () => {
@@ -103,7 +138,10 @@ describe("transactions through Engine.execute", () => {
     session.run({ update: "c", updates: [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }] });
     outside(engine, { update: "c", updates: [{ q: { _id: 2 }, u: { $set: { n: 7 } } }] });
     expect(session.commit()).toEqual({ ok: 1 });
-    expect(docs(outsideRun)).toEqual([{ _id: 1, n: 1 }, { _id: 2, n: 7 }]);
+    expect(docs(outsideRun)).toEqual([
+      { _id: 1, n: 1 },
+      { _id: 2, n: 7 },
+    ]);
   });
 
   it("answers a repeated commit with ok, and applies nothing twice", () => {
@@ -132,7 +170,9 @@ describe("transactions through Engine.execute", () => {
   });
 
   it("reports a unique violation inside the transaction as a write error and aborts the transaction", () => {
-    expect(outside(engine, { createIndexes: "c", indexes: [{ key: { email: 1 }, name: "email_1", unique: true, sparse: true }] })).toMatchObject({ ok: 1 });
+    expect(
+      outside(engine, { createIndexes: "c", indexes: [{ key: { email: 1 }, name: "email_1", unique: true, sparse: true }] }),
+    ).toMatchObject({ ok: 1 });
     outside(engine, { update: "c", updates: [{ q: { _id: 1 }, u: { $set: { email: "a@x" } } }] });
     session.start();
     const reply = session.run({ insert: "c", documents: [{ _id: 3, email: "a@x" }] });
@@ -145,18 +185,25 @@ describe("transactions through Engine.execute", () => {
   });
 
   it("detects a unique clash between two documents written by the same transaction", () => {
-    expect(outside(engine, { createIndexes: "c", indexes: [{ key: { email: 1 }, name: "email_1", unique: true, sparse: true }] })).toMatchObject({ ok: 1 });
+    expect(
+      outside(engine, { createIndexes: "c", indexes: [{ key: { email: 1 }, name: "email_1", unique: true, sparse: true }] }),
+    ).toMatchObject({ ok: 1 });
     session.start();
     expect(session.run({ insert: "c", documents: [{ _id: 3, email: "b@x" }] })).toMatchObject({ ok: 1, n: 1 });
     expect(session.run({ update: "c", updates: [{ q: { _id: 1 }, u: { $set: { email: "b@x" } } }] }).writeErrors?.[0]?.code).toBe(11000);
   });
 
   it("lets a transaction move a unique value from one document to another", () => {
-    expect(outside(engine, { createIndexes: "c", indexes: [{ key: { email: 1 }, name: "email_1", unique: true, sparse: true }] })).toMatchObject({ ok: 1 });
+    expect(
+      outside(engine, { createIndexes: "c", indexes: [{ key: { email: 1 }, name: "email_1", unique: true, sparse: true }] }),
+    ).toMatchObject({ ok: 1 });
     outside(engine, { update: "c", updates: [{ q: { _id: 1 }, u: { $set: { email: "a@x" } } }] });
     session.start();
     session.run({ update: "c", updates: [{ q: { _id: 1 }, u: { $unset: { email: "" } } }] });
-    expect(session.run({ update: "c", updates: [{ q: { _id: 2 }, u: { $set: { email: "a@x" } } }] })).toMatchObject({ ok: 1, nModified: 1 });
+    expect(session.run({ update: "c", updates: [{ q: { _id: 2 }, u: { $set: { email: "a@x" } } }] })).toMatchObject({
+      ok: 1,
+      nModified: 1,
+    });
     expect(session.commit()).toEqual({ ok: 1 });
     expect(docs(outsideRun, { email: "a@x" })).toEqual([{ _id: 2, n: 0, email: "a@x" }]);
   });

@@ -42,7 +42,10 @@ describe("applyUpdate: native operators", () => {
   });
 
   it("$unset removes fields, nested fields, and ignores missing ones", () => {
-    expect(apply({ _id: 1, a: 1, b: { c: 1, d: 2 } }, { $unset: { a: "", "b.c": 1, zz: 1, "y.z": 1 } }).doc).toEqual({ _id: 1, b: { d: 2 } });
+    expect(apply({ _id: 1, a: 1, b: { c: 1, d: 2 } }, { $unset: { a: "", "b.c": 1, zz: 1, "y.z": 1 } }).doc).toEqual({
+      _id: 1,
+      b: { d: 2 },
+    });
     expect(apply({ _id: 1 }, { $unset: { a: "" } }).modified).toBe(false);
   });
 
@@ -135,7 +138,11 @@ describe("applyUpdate: replacements and pipelines", () => {
   });
 
   it("a pipeline update computes from the current document", () => {
-    expect(apply({ _id: 1, a: 2, b: 3 }, [{ $set: { sum: { $add: ["$a", "$b"] } } }, { $unset: "b" }]).doc).toEqual({ _id: 1, a: 2, sum: 5 });
+    expect(apply({ _id: 1, a: 2, b: 3 }, [{ $set: { sum: { $add: ["$a", "$b"] } } }, { $unset: "b" }]).doc).toEqual({
+      _id: 1,
+      a: 2,
+      sum: 5,
+    });
   });
 });
 
@@ -152,9 +159,18 @@ describe("applyUpdate: array operators through mingo", () => {
   });
 
   it("the positional $ updates the element the query matched", () => {
-    const base = { _id: 1, items: [{ sku: "a", qty: 1 }, { sku: "b", qty: 1 }] };
+    const base = {
+      _id: 1,
+      items: [
+        { sku: "a", qty: 1 },
+        { sku: "b", qty: 1 },
+      ],
+    };
     const { doc } = apply(base, { $inc: { "items.$.qty": 5 } }, { inserting: false, query: { "items.sku": "b" } });
-    expect(doc.items).toEqual([{ sku: "a", qty: 1 }, { sku: "b", qty: 6 }]);
+    expect(doc.items).toEqual([
+      { sku: "a", qty: 1 },
+      { sku: "b", qty: 6 },
+    ]);
     expect(apply({ _id: 1, a: [1, 2, 3] }, { $set: { "a.$": 20 } }, { inserting: false, query: { a: 2 } }).doc.a).toEqual([1, 20, 3]);
   });
 

@@ -57,7 +57,8 @@ export function buildInfo(): Document {
 
 export function getParameter(ctx: CommandContext): Document {
   const reply: Document = { ok: 1 };
-  if ("featureCompatibilityVersion" in ctx.command || ctx.command.getParameter === "*") reply.featureCompatibilityVersion = { version: "7.0" };
+  if ("featureCompatibilityVersion" in ctx.command || ctx.command.getParameter === "*")
+    reply.featureCompatibilityVersion = { version: "7.0" };
   return reply;
 }
 
@@ -73,7 +74,11 @@ export function serverStatus(ctx: CommandContext): Document {
     transactions: { currentOpen: ctx.sessions.openTransactions },
     metrics: {
       cursor: { open: { total: ctx.cursors.size } },
-      queryExecutor: { scanned: ctx.catalog.stats.scanned, scannedObjects: ctx.catalog.stats.scannedObjects, collectionScans: { total: ctx.catalog.stats.collectionScans } },
+      queryExecutor: {
+        scanned: ctx.catalog.stats.scanned,
+        scannedObjects: ctx.catalog.stats.scannedObjects,
+        collectionScans: { total: ctx.catalog.stats.collectionScans },
+      },
     },
     ok: 1,
   };
@@ -118,4 +123,9 @@ export function configureFailPoint(ctx: CommandContext): Document {
 export const ping = (): Document => ({ ok: 1 });
 export const getCmdLineOpts = (): Document => ({ argv: ["chatello-embedded"], parsed: {}, ok: 1 });
 export const getLog = (): Document => ({ totalLinesWritten: 0, log: [], ok: 1 });
-export const hostInfo = (): Document => ({ system: { currentTime: new Date(), hostname: "localhost", numCores: 1 }, os: {}, extra: {}, ok: 1 });
+export const hostInfo = (): Document => ({
+  system: { currentTime: new Date(), hostname: "localhost", numCores: 1 },
+  os: {},
+  extra: {},
+  ok: 1,
+});

@@ -7,9 +7,39 @@ import { isPlainObject } from "../values";
 import { docOption, targetName, type CommandContext } from "./context";
 
 /** Fields of a command document that are protocol envelope, not collection options. */
-const ENVELOPE = new Set(["$db", "lsid", "txnNumber", "autocommit", "startTransaction", "$clusterTime", "$readPreference", "readConcern", "writeConcern", "comment", "maxTimeMS", "apiVersion", "apiStrict", "apiDeprecationErrors"]);
+const ENVELOPE = new Set([
+  "$db",
+  "lsid",
+  "txnNumber",
+  "autocommit",
+  "startTransaction",
+  "$clusterTime",
+  "$readPreference",
+  "readConcern",
+  "writeConcern",
+  "comment",
+  "maxTimeMS",
+  "apiVersion",
+  "apiStrict",
+  "apiDeprecationErrors",
+]);
 
-const UNSUPPORTED_COLLECTION_OPTIONS = new Set(["capped", "size", "max", "validator", "validationLevel", "validationAction", "viewOn", "pipeline", "timeseries", "expireAfterSeconds", "clusteredIndex", "collation", "changeStreamPreAndPostImages", "encryptedFields"]);
+const UNSUPPORTED_COLLECTION_OPTIONS = new Set([
+  "capped",
+  "size",
+  "max",
+  "validator",
+  "validationLevel",
+  "validationAction",
+  "viewOn",
+  "pipeline",
+  "timeseries",
+  "expireAfterSeconds",
+  "clusteredIndex",
+  "collation",
+  "changeStreamPreAndPostImages",
+  "encryptedFields",
+]);
 
 export function create(ctx: CommandContext): Document {
   const name = targetName(ctx, "create");
@@ -20,7 +50,10 @@ export function create(ctx: CommandContext): Document {
   // Options the engine would otherwise accept and silently ignore are refused instead.
   const unsupported = Object.keys(options).filter((key) => UNSUPPORTED_COLLECTION_OPTIONS.has(key) && options[key] !== false);
   if (unsupported.length > 0) {
-    throw new CommandError("InvalidOptions", `the embedded engine does not support collection option(s) ${unsupported.join(", ")} (capped collections, validators, views, time series, collations)`);
+    throw new CommandError(
+      "InvalidOptions",
+      `the embedded engine does not support collection option(s) ${unsupported.join(", ")} (capped collections, validators, views, time series, collations)`,
+    );
   }
   ctx.catalog.create(ctx.db, name, options, ctx.journal);
   return { ok: 1 };
@@ -47,7 +80,13 @@ export function listCollections(ctx: CommandContext): Document {
     .map((collection) =>
       nameOnly
         ? { name: collection.name, type: "collection" }
-        : { name: collection.name, type: "collection", options: collection.options, info: { readOnly: false }, idIndex: { v: 2, key: { _id: 1 }, name: "_id_" } },
+        : {
+            name: collection.name,
+            type: "collection",
+            options: collection.options,
+            info: { readOnly: false },
+            idIndex: { v: 2, key: { _id: 1 }, name: "_id_" },
+          },
     )
     .filter(matches);
   return ctx.cursors.open(`${ctx.db}.$cmd.listCollections`, entries, undefined, false);
@@ -81,7 +120,24 @@ export function renameCollection(ctx: CommandContext): Document {
   return { ok: 1 };
 }
 
-const INDEX_OPTIONS = ["unique", "sparse", "partialFilterExpression", "expireAfterSeconds", "collation", "hidden", "background", "weights", "default_language", "language_override", "textIndexVersion", "2dsphereIndexVersion", "bits", "min", "max", "wildcardProjection"];
+const INDEX_OPTIONS = [
+  "unique",
+  "sparse",
+  "partialFilterExpression",
+  "expireAfterSeconds",
+  "collation",
+  "hidden",
+  "background",
+  "weights",
+  "default_language",
+  "language_override",
+  "textIndexVersion",
+  "2dsphereIndexVersion",
+  "bits",
+  "min",
+  "max",
+  "wildcardProjection",
+];
 /** Options that change what an index means; two specs differing in them are different indexes. */
 const SEMANTIC_OPTIONS = ["unique", "sparse", "partialFilterExpression", "expireAfterSeconds", "collation"];
 
@@ -97,12 +153,21 @@ export function createIndexes(ctx: CommandContext): Document {
     const existing = collection.indexes.get(spec.name);
     if (existing) {
       if (encodeValue(existing.spec.key) !== encodeValue(spec.key)) {
-        throw new CommandError("IndexKeySpecsConflict", `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`);
+        throw new CommandError(
+          "IndexKeySpecsConflict",
+          `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`,
+        );
       }
-      if (!sameOptions(existing.spec, spec)) throw new CommandError("IndexOptionsConflict", `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`);
+      if (!sameOptions(existing.spec, spec))
+        throw new CommandError(
+          "IndexOptionsConflict",
+          `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`,
+        );
       continue;
     }
-    const sameKey = [...collection.indexes.values()].find((index) => encodeValue(index.spec.key) === encodeValue(spec.key) && sameOptions(index.spec, spec));
+    const sameKey = [...collection.indexes.values()].find(
+      (index) => encodeValue(index.spec.key) === encodeValue(spec.key) && sameOptions(index.spec, spec),
+    );
     if (sameKey) throw new CommandError("IndexOptionsConflict", `Index already exists with a different name: ${sameKey.name}`);
     validateIndexKey(spec.key);
     collection.addIndex(spec);
@@ -115,8 +180,10 @@ export function createIndexes(ctx: CommandContext): Document {
 
 function normaliseIndexSpec(raw: unknown): Document & { name: string; key: Document } {
   if (!isPlainObject(raw)) throw new CommandError("TypeMismatch", "each index specification must be an object");
-  if (!isPlainObject(raw.key) || Object.keys(raw.key).length === 0) throw new CommandError("CannotCreateIndex", "Index keys cannot be empty.");
-  if (typeof raw.name !== "string" || raw.name.length === 0) throw failedToParse("The 'name' field is a required property of an index specification");
+  if (!isPlainObject(raw.key) || Object.keys(raw.key).length === 0)
+    throw new CommandError("CannotCreateIndex", "Index keys cannot be empty.");
+  if (typeof raw.name !== "string" || raw.name.length === 0)
+    throw failedToParse("The 'name' field is a required property of an index specification");
   const spec: Document = { v: 2, key: raw.key, name: raw.name };
   for (const option of INDEX_OPTIONS) if (raw[option] !== undefined && option !== "background") spec[option] = raw[option];
   if (spec.unique === false) delete spec.unique;
@@ -129,7 +196,10 @@ function validateIndexKey(key: Document): void {
     const direction: unknown = key[field];
     if (direction === 1 || direction === -1) continue;
     if (typeof direction === "number" && direction !== 0) continue;
-    throw new CommandError("CannotCreateIndex", `Index type '${String(direction)}' on field '${field}' is not supported by the embedded engine (only ascending/descending indexes)`);
+    throw new CommandError(
+      "CannotCreateIndex",
+      `Index type '${String(direction)}' on field '${field}' is not supported by the embedded engine (only ascending/descending indexes)`,
+    );
   }
 }
 

@@ -22,7 +22,11 @@ export function find(ctx: CommandContext): Document {
   if (batchSize !== undefined && batchSize < 0) throw new CommandError("BadValue", "BSON field 'batchSize' value must be >= 0");
   const project = compileProjection(docOption(ctx, "projection"));
   checkHint(ctx, ns, ctx.command.hint);
-  const entries = ctx.scope.query(ns, { filter, sort: sort && Object.keys(sort).length > 0 ? sort : undefined, stopAfter: limit > 0 ? skip + limit : undefined });
+  const entries = ctx.scope.query(ns, {
+    filter,
+    sort: sort && Object.keys(sort).length > 0 ? sort : undefined,
+    stopAfter: limit > 0 ? skip + limit : undefined,
+  });
   let docs = entries.slice(skip, limit > 0 ? skip + limit : undefined).map((entry) => entry[1]);
   if (project) docs = docs.map(project);
   const singleBatch = ctx.command.singleBatch === true || rawLimit < 0;
@@ -71,7 +75,8 @@ export function distinct(ctx: CommandContext): Document {
 
 export function aggregate(ctx: CommandContext): Document {
   const target: unknown = ctx.command.aggregate;
-  if (typeof target !== "string") throw new CommandError("InvalidNamespace", "{aggregate: 1} is not supported by the embedded engine; name a collection");
+  if (typeof target !== "string")
+    throw new CommandError("InvalidNamespace", "{aggregate: 1} is not supported by the embedded engine; name a collection");
   const ns = `${ctx.db}.${target}`;
   const pipeline: unknown = ctx.command.pipeline;
   if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) throw failedToParse("'pipeline' option must be specified as an array");
@@ -87,7 +92,8 @@ export function aggregate(ctx: CommandContext): Document {
     out = typeof last.$out === "string" ? last.$out : String(last.$out?.coll ?? "");
     stages.pop();
   }
-  if (stages.some((stage) => "$merge" in stage || "$out" in stage)) throw new CommandError("BadValue", "$merge is not supported by the embedded engine; $out must be the last stage");
+  if (stages.some((stage) => "$merge" in stage || "$out" in stage))
+    throw new CommandError("BadValue", "$merge is not supported by the embedded engine; $out must be the last stage");
   for (const stage of stages) {
     const name = Object.keys(stage)[0];
     if (name === "$changeStream") throw new CommandError("CommandNotFound", "change streams are not supported by the embedded engine");
@@ -109,7 +115,9 @@ export function aggregate(ctx: CommandContext): Document {
     });
     // Documents are handed to the pipeline one by one against the deadline: stages run lazily, so a slow stage
     // (a $lookup per document) is interrupted between documents too.
-    results = (stages.length > 0 ? (aggregator.run(paced(input, ctx.deadline)) as Document[]) : input).map((doc) => (isPlainObject(doc) ? idFirst(doc) : doc));
+    results = (stages.length > 0 ? (aggregator.run(paced(input, ctx.deadline)) as Document[]) : input).map((doc) =>
+      isPlainObject(doc) ? idFirst(doc) : doc,
+    );
   } catch (error) {
     throw toCommandError(error);
   }

@@ -53,6 +53,17 @@ export const COMMANDS: Record<string, CommandHandler> = {
 
 /** Commands allowed inside a multi-document transaction (as on mongod 7). */
 export const TRANSACTION_COMMANDS = new Set([
-  "find", "getMore", "killCursors", "insert", "update", "delete", "findAndModify", "findandmodify",
-  "aggregate", "distinct", "count", "commitTransaction", "abortTransaction",
+  "find",
+  "getMore",
+  "killCursors",
+  "insert",
+  "update",
+  "delete",
+  "findAndModify",
+  "findandmodify",
+  "aggregate",
+  "distinct",
+  "count",
+  "commitTransaction",
+  "abortTransaction",
 ]);
