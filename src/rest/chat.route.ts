@@ -101,14 +101,12 @@ function usageJson(usage: ChatUsage): Record<string, number> {
 function sendRefusal(reply: FastifyReply, refusal: ChatRefusal): FastifyReply {
   switch (refusal.kind) {
     case "ai_not_included":
-      return reply
-        .code(403)
-        .send({
-          error: "AI not included in your plan",
-          plan: refusal.plan.name,
-          message: "Upgrade to Pro or Agency plan for included AI",
-          code: "AI_NOT_INCLUDED",
-        });
+      return reply.code(403).send({
+        error: "AI not included in your plan",
+        plan: refusal.plan.name,
+        message: "Upgrade to Pro or Agency plan for included AI",
+        code: "AI_NOT_INCLUDED",
+      });
     case "limit":
       return sendLimit(reply, refusal);
     case "invalid":

@@ -85,13 +85,11 @@ describe("a crash between taking a Founders seat and writing the license", () =>
     expect((await victim.graphql(`{ plans { name } }`, {}, admin)).status).toBe(200);
 
     const failPoints = shared.engine.engine.failPoints;
-    await shared.db.connection.db
-      ?.admin()
-      .command({
-        configureFailPoint: "failCommand",
-        mode: { times: 1 },
-        data: { failCommands: ["update"], blockConnection: true, blockTimeMS: 3_000 },
-      });
+    await shared.db.connection.db?.admin().command({
+      configureFailPoint: "failCommand",
+      mode: { times: 1 },
+      data: { failCommands: ["update"], blockConnection: true, blockTimeMS: 3_000 },
+    });
     const pending = victim.graphql(ISSUE, { customerId: customer._id.toHexString() }, admin).catch(() => undefined);
     const deadline = Date.now() + 20_000;
     while (failPoints.timesEntered < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
