@@ -3,19 +3,9 @@ import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
 import { CustomerStatus } from "../../src/modules/customers/customer.model";
 import { LicenseStatus } from "../../src/modules/licenses/license.model";
 import type { Plan } from "../../src/modules/plans/plan.model";
-import {
-  activationCounts,
-  http,
-  JSON_CONTENT_TYPE,
-  newCustomer,
-  newLicense,
-  newPlan,
-  setLicense,
-  type HttpResult,
-  type Json,
-  type RequestOptions,
-} from "../rest/helpers";
-import { BUDGET, HOUR, MINUTE, MONTHLY } from "./limit-bodies";
+import { activationCounts, newCustomer, newLicense, newPlan, setLicense } from "../support/fixtures";
+import { http, JSON_CONTENT_TYPE, type HttpResult, type Json, type RequestOptions } from "../support/http";
+import { BUDGET, HOUR, MINUTE, MONTHLY } from "../support/ai-limit-bodies";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
 import type { ProviderStub } from "../support/ai-stubs";
 

@@ -1,7 +1,7 @@
 import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
 import { AdminRole } from "../../src/modules/admins/admin.model";
-import { dataOf, errorAt } from "../graphql/licensing/helpers";
-import { newCustomer, newLicense, newPlan } from "../rest/helpers";
+import { dataOf, errorAt } from "../support/graphql-assertions";
+import { newCustomer, newLicense, newPlan } from "../support/fixtures";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
 import { bearer, licenseKeyHeader } from "../support/platform";
 

@@ -1,8 +1,9 @@
 import type { mongoose } from "@typegoose/typegoose";
-import { http, newLicense, type HttpResult, type Json, type RequestOptions } from "../rest/helpers";
+import { http, type HttpResult, type Json, type RequestOptions } from "../support/http";
+import { newLicense } from "../support/fixtures";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
 import { monthWindow } from "../../src/modules/usage/usage-windows";
-import { MONTHLY } from "./limit-bodies";
+import { MONTHLY } from "../support/ai-limit-bodies";
 
 // Malformed chats over HTTP, on /api/chat and /v1/chat/completions: each is a 400 INVALID_INPUT before anything is
 // reserved or sent (plugin contract §6.4 rows 10-14, §1.2), never a 500 and never a provider 400 the customer pays

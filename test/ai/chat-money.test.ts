@@ -5,11 +5,12 @@ import { LicenseStatus } from "../../src/modules/licenses/license.model";
 import type { Plan } from "../../src/modules/plans/plan.model";
 import { UsageStatus } from "../../src/modules/usage/usage-log.model";
 import { monthWindow } from "../../src/modules/usage/usage-windows";
-import { http, newCustomer, newLicense, newPlan, setLicense, type HttpResult } from "../rest/helpers";
-import { BUDGET, MINUTE, MONTHLY } from "./limit-bodies";
+import { http, type HttpResult } from "../support/http";
+import { newCustomer, newLicense, newPlan, setLicense } from "../support/fixtures";
+import { BUDGET, MINUTE, MONTHLY } from "../support/ai-limit-bodies";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
 import { DEFAULT_PRICES } from "../../src/ai/price-table";
-import { mostPromptTokens, mostUsage } from "./prompt-bound";
+import { mostPromptTokens, mostUsage } from "../support/ai-prompt-bound";
 
 // Money and quotas of POST /api/chat under concurrency: plugin contract §4.3 ("admission is atomic", "no limit is
 // ever exceeded"), §4.1 (what counts), DOMAIN.md "reserve, call, settle", reliability §5.2 B1, B2, B4, B9.

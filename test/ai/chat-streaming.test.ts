@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import type { mongoose } from "@typegoose/typegoose";
-import { http, JSON_CONTENT_TYPE, newLicense, type HttpResult, type Json, type RequestOptions } from "../rest/helpers";
+import { http, JSON_CONTENT_TYPE, type HttpResult, type Json, type RequestOptions } from "../support/http";
+import { newLicense } from "../support/fixtures";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
 import type { ProviderStub } from "../support/ai-stubs";
 

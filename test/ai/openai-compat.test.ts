@@ -2,7 +2,7 @@ import type { Types } from "mongoose";
 import OpenAI from "openai";
 import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
 import { LicenseStatus } from "../../src/modules/licenses/license.model";
-import { newCustomer, newLicense, newPlan, setLicense } from "../rest/helpers";
+import { newCustomer, newLicense, newPlan, setLicense } from "../support/fixtures";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
 
 // Issue: "the official openai npm client pointed at the platform with baseURL must work unchanged, streaming with

@@ -2,7 +2,7 @@ import { getIntrospectionQuery, parse, visit } from "graphql";
 import * as measuring from "../../src/graphql/document.measure";
 import type { GraphQLResponse } from "../support/platform";
 import { describeCommands, startMonitoredPlatform, type MonitoredPlatform } from "../support/monitored-platform";
-import { fanOutDocument } from "./fan-out";
+import { fanOutDocument } from "../support/graphql-fan-out";
 
 // The security review: an anonymous ~1 KB document fanning one fragment out millions of times held the event loop
 // for seconds per operation, and a 10,000-level-deep document answered "Maximum call stack size exceeded".

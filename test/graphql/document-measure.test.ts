@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Kind, parse, visit, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from "graphql";
 import { measureDocument, SATURATED, type Measure } from "../../src/graphql/document.measure";
-import { fanOutDocument } from "./fan-out";
+import { fanOutDocument } from "../support/graphql-fan-out";
 
 // The security review: measuring depth, aliases and cost re-walked a fragment at every spread, so a 1 KB document
 // cost millions of steps per operation. These tests count the measurement's steps instead of timing it.

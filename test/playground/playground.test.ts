@@ -4,10 +4,10 @@ import path from "node:path";
 import Fastify from "fastify";
 import { AdminRole } from "../../src/modules/admins/admin.model";
 import { defaultPlaygroundDir, PLAYGROUND_CSP, registerPlayground } from "../../src/playground/playground.route";
-import { ensurePlaygroundBuilt } from "./bundle";
-import { Chromium } from "./chromium";
-import { Page } from "./page";
-import { startPlaygroundPlatform, type PlaygroundPlatform } from "./platform";
+import { ensurePlaygroundBuilt } from "../support/playground-bundle";
+import { Chromium } from "../support/playground-chromium";
+import { Page } from "../support/playground-page";
+import { startPlaygroundPlatform, type PlaygroundPlatform } from "../support/playground-platform";
 
 const NOT_FOUND = { error: "Not found", code: "NOT_FOUND" };
 

@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
-import { newLicense, snapshot } from "./helpers";
+import { newLicense, snapshot } from "../support/fixtures";
 
 // Issue: "malformed JSON, wrong types, a 10 MB body, non-UTF-8 bytes, huge headers, a key of 10,000 characters:
 // every one gets a JSON 4xx with error and code, never a 500, and changes nothing. A test sends each of them to

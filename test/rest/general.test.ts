@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
-import { EXPOSED_HEADERS, http, JSON_CONTENT_TYPE, newLicense, snapshot, type HttpResult, type RequestOptions } from "./helpers";
+import { EXPOSED_HEADERS, http, JSON_CONTENT_TYPE, type HttpResult, type RequestOptions } from "../support/http";
+import { newLicense, snapshot } from "../support/fixtures";
 
 // General rules of the plugin contract: §1.2 (key, bodies), §1.3, §1.4, §1.6 (CORS), §1.7, §6.1.
 let p: TestPlatform;

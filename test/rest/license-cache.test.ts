@@ -1,6 +1,7 @@
 import { LicenseStatus } from "../../src/modules/licenses/license.model";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
-import { http, newLicense } from "./helpers";
+import { http } from "../support/http";
+import { newLicense } from "../support/fixtures";
 
 // Contract §2.3: changes made elsewhere take effect within 5 seconds. Each instance may reuse what a license check
 // read for LICENSE_CACHE_TTL_MS (at most 5000); here 400 ms, so the bound is observable in a test.

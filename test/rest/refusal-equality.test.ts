@@ -1,6 +1,7 @@
 import { LicenseStatus } from "../../src/modules/licenses/license.model";
 import { describeCommands, startMonitoredPlatform, type MonitoredPlatform } from "../support/monitored-platform";
-import { http, newLicense, setLicense, type HttpResult } from "./helpers";
+import { http, type HttpResult } from "../support/http";
+import { newLicense, setLicense } from "../support/fixtures";
 
 // Reliability K4 / contract §1.5: unknown, malformed, revoked and suspended keys must not be told apart by the
 // shape of the answer or by its timing. Timing is measured in `npm run bench:validate`; here we prove its cause:

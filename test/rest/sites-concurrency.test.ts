@@ -1,6 +1,7 @@
 import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
-import { activationCounts, http, newLicense, newPlan, storedLicense, type HttpResult } from "./helpers";
+import { activationCounts, newLicense, newPlan, storedLicense } from "../support/fixtures";
+import { http, type HttpResult } from "../support/http";
 
 // Seat atomicity (plugin contract §5 "Atomicity", K7/K8) and downgrades, over real concurrent HTTP requests.
 let p: TestPlatform;

@@ -1,16 +1,7 @@
 import { LicenseStatus } from "../../src/modules/licenses/license.model";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
-import {
-  activationCounts,
-  expectIsoWithin,
-  http,
-  JSON_CONTENT_TYPE,
-  newLicense,
-  setLicense,
-  storedLicense,
-  type HttpResult,
-  type RequestOptions,
-} from "./helpers";
+import { activationCounts, newLicense, setLicense, storedLicense } from "../support/fixtures";
+import { expectIsoWithin, http, JSON_CONTENT_TYPE, type HttpResult, type RequestOptions } from "../support/http";
 
 // POST /api/activate, POST /api/deactivate, GET /api/sites: plugin contract §6.9-6.11, §5, §2.4.
 let p: TestPlatform;

@@ -2,7 +2,8 @@ import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { buildApp } from "../../src/app";
 import { startTestPlatform, testConfig, type TestPlatform } from "../support/platform";
-import { http, newLicense } from "./helpers";
+import { http } from "../support/http";
+import { newLicense } from "../support/fixtures";
 
 // Contract §1.5: fixed windows per route, counted in MongoDB, X-RateLimit headers, the JSON 429, the failed-lookup guard.
 // The windows are UTC-aligned: a test that straddled a minute boundary would see its count split. The platform's

@@ -1,17 +1,7 @@
 import { monthWindow, startOfNextMonth } from "../../src/modules/usage/usage-windows";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
-import {
-  activationCounts,
-  expectIsoWithin,
-  http,
-  importLicense,
-  JSON_CONTENT_TYPE,
-  newCustomer,
-  newLicense,
-  storedLicense,
-  type HttpResult,
-  type RequestOptions,
-} from "./helpers";
+import { activationCounts, importLicense, newCustomer, newLicense, storedLicense } from "../support/fixtures";
+import { expectIsoWithin, http, JSON_CONTENT_TYPE, type HttpResult, type RequestOptions } from "../support/http";
 
 // POST /api/validate, the 200 answer: plugin contract §6.3 ("200", field rules, founders_deal, compatibility
 // fields, site), §1.2 (the body is never a reason to refuse), §2.2 (lookup).

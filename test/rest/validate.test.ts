@@ -1,17 +1,7 @@
 import { LicenseStatus } from "../../src/modules/licenses/license.model";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
-import {
-  activationCounts,
-  http,
-  importLicense,
-  JSON_CONTENT_TYPE,
-  newLicense,
-  newPlan,
-  setLicense,
-  storedLicense,
-  type HttpResult,
-  type RequestOptions,
-} from "./helpers";
+import { activationCounts, importLicense, newLicense, newPlan, setLicense, storedLicense } from "../support/fixtures";
+import { http, JSON_CONTENT_TYPE, type HttpResult, type RequestOptions } from "../support/http";
 
 // POST /api/validate, the refusals: plugin contract §6.3 rows 1-7 and their order, §2.2 (lookup), §5 (sites).
 let p: TestPlatform;

@@ -4,7 +4,7 @@
 import pino from "pino";
 import { connectToEmbeddedEngine, embeddedDriverOptions, type Database } from "../../../src/db/connect";
 import { startEmbeddedMongo } from "../../../src/db/embedded";
-import { eventually, RawClient } from "./raw-wire";
+import { eventually, RawClient } from "../../support/engine-raw-wire";
 
 const IDLE_TIMEOUT_MS = 1500;
 let database: Database | undefined;

@@ -11,7 +11,7 @@ import {
   type PersistenceLogger,
   type SnapshotCollection,
 } from "../../../src/db/embedded/persistence";
-import { exited, killAllClis, operatorLines, startCli, startListeningCli, transpileEngine } from "./child-engine";
+import { exited, killAllClis, operatorLines, startCli, startListeningCli, transpileEngine } from "../../support/engine-child";
 
 const roots: string[] = [];
 const opened: DataDirectory[] = [];

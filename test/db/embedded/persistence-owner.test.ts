@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { MongoClient } from "mongodb";
 import { startEmbeddedMongo } from "../../../src/db/embedded";
 import { DataDirectory, type PersistenceLogger } from "../../../src/db/embedded/persistence";
-import { exited, killAllClis, operatorLines, startCli, startListeningCli, transpileEngine, waitFor } from "./child-engine";
+import { exited, killAllClis, operatorLines, startCli, startListeningCli, transpileEngine, waitFor } from "../../support/engine-child";
 
 // The lock socket lives in Linux's abstract namespace; elsewhere mongod.lock is the only lock, as before.
 const linuxOnly = process.platform === "linux" ? it : it.skip;

@@ -4,7 +4,7 @@
 // below are guards against hanging, never assertions about speed.
 import type { Document } from "bson";
 import { WireServer, type CommandHandler, type TransportLimits } from "../../../src/db/embedded/server/transport";
-import { eventually, opMsg, partialFrame, RawClient } from "./raw-wire";
+import { eventually, opMsg, partialFrame, RawClient } from "../../support/engine-raw-wire";
 
 const MB = 1024 * 1024;
 const servers: WireServer[] = [];

@@ -1,7 +1,7 @@
 import { buildBareSchema } from "../../../src/graphql/schema";
 import { AdminRole } from "../../../src/modules/admins/admin.model";
 import { bearer, startTestPlatform, type TestPlatform } from "../../support/platform";
-import { activityOf, adminIdOf, dataOf, expectFieldError, expectUnauthenticated } from "./helpers";
+import { activityOf, adminIdOf, dataOf, expectFieldError, expectUnauthenticated } from "../../support/graphql-assertions";
 
 /** Admin tokens: shown once, usable at once with their role, listed without the token, revocable at once. */
 

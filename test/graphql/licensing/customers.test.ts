@@ -1,7 +1,8 @@
 import { AdminRole } from "../../../src/modules/admins/admin.model";
 import { PaymentStatus } from "../../../src/modules/payments/payment.model";
 import { bearer, startTestPlatform, type TestPlatform } from "../../support/platform";
-import { activityOf, adminIdOf, dataOf, expectFieldError, unique } from "./helpers";
+import { activityOf, adminIdOf, dataOf, expectFieldError } from "../../support/graphql-assertions";
+import { unique } from "../../support/fixtures";
 
 interface CustomerView {
   id: string;

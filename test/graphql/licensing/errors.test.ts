@@ -1,6 +1,7 @@
 import { AdminRole } from "../../../src/modules/admins/admin.model";
 import { bearer, startTestPlatform, type TestPlatform } from "../../support/platform";
-import { dataOf, expectFieldError, unique } from "./helpers";
+import { dataOf, expectFieldError } from "../../support/graphql-assertions";
+import { unique } from "../../support/fixtures";
 
 /** G1: unexpected errors reach clients as "Internal server error", without details or stack traces. */
 

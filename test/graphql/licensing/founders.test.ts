@@ -1,7 +1,8 @@
 import { AdminRole } from "../../../src/modules/admins/admin.model";
 import { LicenseStatus } from "../../../src/modules/licenses/license.model";
 import { bearer, startTestPlatform, type GraphQLResponse, type TestPlatform } from "../../support/platform";
-import { activityOf, adminIdOf, dataOf, expectFieldError, unique } from "./helpers";
+import { activityOf, adminIdOf, dataOf, expectFieldError } from "../../support/graphql-assertions";
+import { unique } from "../../support/fixtures";
 
 /** The Founders Deal cap: one guarded increment, never oversold, seats given back on cancel. */
 

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { AdminRole } from "../../../src/modules/admins/admin.model";
 import { bearer, licenseKeyHeader, startTestPlatform, TEST_APP_SECRET, type TestPlatform } from "../../support/platform";
-import { dataOf, dumpDatabase, unique } from "./helpers";
+import { dataOf } from "../../support/graphql-assertions";
+import { dumpDatabase, unique } from "../../support/fixtures";
 
 /** K1/K3: a copy of the database yields no working key; keys are found by keyed digest only. */
 

@@ -1,7 +1,8 @@
 import { AdminRole } from "../../../src/modules/admins/admin.model";
 import { LicenseStatus } from "../../../src/modules/licenses/license.model";
 import { bearer, licenseKeyHeader, startTestPlatform, type TestPlatform } from "../../support/platform";
-import { activityOf, adminIdOf, dataOf, expectFieldError, expectUnauthenticated, unique } from "./helpers";
+import { activityOf, adminIdOf, dataOf, expectFieldError, expectUnauthenticated } from "../../support/graphql-assertions";
+import { unique } from "../../support/fixtures";
 
 /** License state changes (suspend, reactivate, cancel, plan, expiry, key rotation, reveal), each audited. */
 

@@ -1,7 +1,8 @@
 import { buildBareSchema } from "../../../src/graphql/schema";
 import { AdminRole } from "../../../src/modules/admins/admin.model";
 import { bearer, licenseKeyHeader, startTestPlatform, type TestPlatform } from "../../support/platform";
-import { activityOf, adminIdOf, dataOf, expectFieldError, unique } from "./helpers";
+import { activityOf, adminIdOf, dataOf, expectFieldError } from "../../support/graphql-assertions";
+import { unique } from "../../support/fixtures";
 
 /** Issuing, looking up and listing licenses. */
 

@@ -1,7 +1,8 @@
 import { buildBareSchema } from "../../../src/graphql/schema";
 import { AdminRole } from "../../../src/modules/admins/admin.model";
 import { bearer, startTestPlatform, type TestPlatform } from "../../support/platform";
-import { activityOf, adminIdOf, dataOf, dumpDatabase, expectFieldError } from "./helpers";
+import { activityOf, adminIdOf, dataOf, expectFieldError } from "../../support/graphql-assertions";
+import { dumpDatabase } from "../../support/fixtures";
 
 /** updatePlan (limits, audited) and the platform's provider keys (encrypted, last 4 only). */
 

@@ -2,7 +2,8 @@ import { mongoose } from "@typegoose/typegoose";
 import { AdminRole } from "../../../src/modules/admins/admin.model";
 import { hourWindow, monthWindow, startOfNextMonth } from "../../../src/modules/usage/usage-windows";
 import { bearer, licenseKeyHeader, startTestPlatform, type TestPlatform } from "../../support/platform";
-import { dataOf, expectFieldError, unique } from "./helpers";
+import { dataOf, expectFieldError } from "../../support/graphql-assertions";
+import { unique } from "../../support/fixtures";
 
 /** usage(licenseId, from, to, groupBy) from the logs, and License.usageSummary from the month counter. */
 

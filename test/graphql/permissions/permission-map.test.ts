@@ -7,7 +7,8 @@ import { AdminRole } from "../../../src/modules/admins/admin.model";
 import { SetupService } from "../../../src/modules/setup/setup.service";
 import { startAiPlatform } from "../../support/ai-platform";
 import { bearer, licenseKeyHeader, type GraphQLResponse, type TestPlatform } from "../../support/platform";
-import { dataOf, errorAt, expectUnauthenticated, snapshotDatabase, unique } from "../licensing/helpers";
+import { dataOf, errorAt, expectUnauthenticated } from "../../support/graphql-assertions";
+import { snapshotDatabase, unique } from "../../support/fixtures";
 
 /**
  * S1/S2/S3: every root field of the schema, called over HTTP by every kind of caller, against an expectation

@@ -1,5 +1,5 @@
 import { SetupService } from "../../../src/modules/setup/setup.service";
-import { activationCounts, newLicense } from "../../rest/helpers";
+import { activationCounts, newLicense } from "../../support/fixtures";
 import { expectLicensingInvariants, licensingMismatches } from "../../support/invariants";
 import { startTestPlatform, type TestPlatform } from "../../support/platform";
 import { SYSTEM_ACTOR } from "../../../src/modules/activity/activity.service";

@@ -1,6 +1,6 @@
 import { SYSTEM_ACTOR } from "../../../src/modules/activity/activity.service";
 import { AdminRole } from "../../../src/modules/admins/admin.model";
-import { newCustomer, newLicense } from "../../rest/helpers";
+import { newCustomer, newLicense } from "../../support/fixtures";
 import { expectLicensingInvariants } from "../../support/invariants";
 import { bearer, type GraphQLResponse } from "../../support/platform";
 import { startSharedDatabase, type PlatformProcess, type SharedDatabase } from "../../support/platform-process";

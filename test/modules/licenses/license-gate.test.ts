@@ -1,4 +1,5 @@
-import { http, newLicense, type HttpResult } from "../../rest/helpers";
+import { http, type HttpResult } from "../../support/http";
+import { newLicense } from "../../support/fixtures";
 import { licenseKeyHeader, startTestPlatform, type TestPlatform } from "../../support/platform";
 import { startSharedDatabase, type PlatformProcess, type SharedDatabase } from "../../support/platform-process";
 

@@ -1,4 +1,5 @@
-import { activationCounts, http, newLicense, newPlan, type HttpResult } from "../../rest/helpers";
+import { activationCounts, newLicense, newPlan } from "../../support/fixtures";
+import { http, type HttpResult } from "../../support/http";
 import { expectLicensingInvariants } from "../../support/invariants";
 import { startSharedDatabase, type PlatformProcess, type SharedDatabase } from "../../support/platform-process";
 

@@ -1,5 +1,6 @@
 import type { TestPlatform } from "../../support/platform";
-import { http, JSON_CONTENT_TYPE, newLicense, newPlan, type HttpResult, type Json } from "../helpers";
+import { http, JSON_CONTENT_TYPE, type HttpResult, type Json } from "../../support/http";
+import { newLicense, newPlan } from "../../support/fixtures";
 import { freezeClock, NOW, seedCounter, seedLog, startUsagePlatform } from "./fixtures";
 
 // GET /api/usage/current: plugin contract §6.5, §4.5. The clock is frozen at NOW (2025-08-21T10:00:12.345Z), so the

@@ -1,7 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { LicenseStatus } from "../../../src/modules/licenses/license.model";
 import type { TestPlatform } from "../../support/platform";
-import { http, newLicense, setLicense, storedLicense, type HttpResult, type Issued } from "../helpers";
+import { http, type HttpResult } from "../../support/http";
+import { newLicense, setLicense, storedLicense, type Issued } from "../../support/fixtures";
 import { clearFailures, failCommands, freezeClock, seedCounter, startUsagePlatform } from "./fixtures";
 
 // The usage routes' refusals: the license check (§2.4), wrong methods (§1.7), each route's own 500 bodies

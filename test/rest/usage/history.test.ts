@@ -1,5 +1,6 @@
 import type { TestPlatform } from "../../support/platform";
-import { http, JSON_CONTENT_TYPE, newLicense, type HttpResult, type Issued, type Json } from "../helpers";
+import { http, JSON_CONTENT_TYPE, type HttpResult, type Json } from "../../support/http";
+import { newLicense, type Issued } from "../../support/fixtures";
 import { freezeClock, NOW, seedCounter, seedLog, seedMigratedLog, startUsagePlatform } from "./fixtures";
 
 // GET /api/usage/history: plugin contract §6.6. The clock is frozen at NOW (2025-08-21T10:00:12.345Z); the window is

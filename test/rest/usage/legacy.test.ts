@@ -1,16 +1,7 @@
 import { LicenseStatus } from "../../../src/modules/licenses/license.model";
 import type { TestPlatform } from "../../support/platform";
-import {
-  http,
-  JSON_CONTENT_TYPE,
-  newCustomer,
-  newLicense,
-  newPlan,
-  setLicense,
-  storedLicense,
-  type HttpResult,
-  type Issued,
-} from "../helpers";
+import { http, JSON_CONTENT_TYPE, type HttpResult } from "../../support/http";
+import { newCustomer, newLicense, newPlan, setLicense, storedLicense, type Issued } from "../../support/fixtures";
 import { freezeClock, importLicense, seedCounter, seedLog, startUsagePlatform } from "./fixtures";
 
 // GET /api/usage/:license_key (legacy): plugin contract §6.8. The clock is frozen at 2025-08-21T10:00:12.345Z.

@@ -1,6 +1,7 @@
 import type { mongoose } from "@typegoose/typegoose";
 import type { TestPlatform } from "../../support/platform";
-import { http, JSON_CONTENT_TYPE, newLicense, newPlan, type HttpResult, type Json } from "../helpers";
+import { http, JSON_CONTENT_TYPE, type HttpResult, type Json } from "../../support/http";
+import { newLicense, newPlan } from "../../support/fixtures";
 import { freezeClock, NOW, seedCounter, startUsagePlatform, type CounterFields } from "./fixtures";
 
 // GET /api/limits/check: plugin contract §6.7, §4.5. The clock is frozen at NOW (2025-08-21T10:00:12.345Z).

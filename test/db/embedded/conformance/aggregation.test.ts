@@ -2,7 +2,7 @@
 // driver and through mongoose (countDocuments is an aggregate too).
 import type { Collection, Document } from "mongodb";
 import mongoose from "mongoose";
-import { sentCommands, startTarget, type Target } from "../target";
+import { sentCommands, startTarget, type Target } from "../../../support/engine-target";
 
 let t: Target;
 let orders: Collection<Document>;

@@ -2,7 +2,7 @@
 // behaviour (capped, validator, views, hint). An option the engine cannot honour must be refused with an
 // error, never accepted and silently ignored.
 import { MongoServerError, type Document } from "mongodb";
-import { serverError, startTarget, type Target } from "../target";
+import { serverError, startTarget, type Target } from "../../../support/engine-target";
 
 let t: Target;
 

@@ -1,7 +1,7 @@
 // Concurrency properties the platform relies on: atomic $inc, racing upserts on a unique key, guarded
 // reservations against a cap (reliability anchors B1, B4, W5).
 import mongoose from "mongoose";
-import { startTarget, type Target } from "../target";
+import { startTarget, type Target } from "../../../support/engine-target";
 
 let t: Target;
 

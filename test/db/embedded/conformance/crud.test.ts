@@ -2,7 +2,7 @@
 import { getModelForClass, modelOptions, prop, type Ref } from "@typegoose/typegoose";
 import { MongoBulkWriteError, MongoServerError } from "mongodb";
 import mongoose from "mongoose";
-import { serverError, startTarget, type Target } from "../target";
+import { serverError, startTarget, type Target } from "../../../support/engine-target";
 
 let t: Target;
 

@@ -1,6 +1,6 @@
 // Server-side cursors: batches, killCursors on early close, CursorNotFound, namespace checks, idle timeout.
 import { Long, type Collection, type Document } from "mongodb";
-import { sentCommands, serverError, startTarget, testEmbeddedOnly, type Target } from "../target";
+import { sentCommands, serverError, startTarget, testEmbeddedOnly, type Target } from "../../../support/engine-target";
 
 let t: Target;
 let c: Collection<Document>;

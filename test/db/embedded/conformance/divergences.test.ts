@@ -3,7 +3,7 @@
 // is a real test of mongod's behaviour, so the day the engine closes a gap the entry can become a normal test.
 // Silent wrong results that are not listed here are bugs, and have failing tests in the topic files.
 import { Decimal128, Long, ObjectId, type Collection, type Document } from "mongodb";
-import { IS_EMBEDDED, startTarget, targetCapabilities, type Target } from "../target";
+import { IS_EMBEDDED, startTarget, targetCapabilities, type Target } from "../../../support/engine-target";
 
 type Needs = "replicaSet" | "mongodb8";
 

@@ -3,8 +3,8 @@
 // and findAndModify that would produce a document over 16 MiB fail with 17419 / 17420 and change nothing.
 // Oversized commands go over a raw socket: the driver refuses some of them before sending.
 import { BSON, type Collection, type Document } from "mongodb";
-import { RawClient } from "../raw-wire";
-import { EXTERNAL_URI, serverError, startTarget, type Target } from "../target";
+import { RawClient } from "../../../support/engine-raw-wire";
+import { EXTERNAL_URI, serverError, startTarget, type Target } from "../../../support/engine-target";
 
 const MAX = 16 * 1024 * 1024;
 const MIB = 1024 * 1024;

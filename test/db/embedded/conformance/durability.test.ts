@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { MongoClient } from "mongodb";
 import { DataDirLockedError, startEmbeddedMongo } from "../../../../src/db/embedded";
-import { IS_EMBEDDED, REPO_ROOT, serverError, testEmbeddedOnly } from "../target";
+import { IS_EMBEDDED, REPO_ROOT, serverError, testEmbeddedOnly } from "../../../support/engine-target";
 
 const DIST_INDEX = path.join(REPO_ROOT, "dist/db/embedded/index.js");
 const DIST_CLI = path.join(REPO_ROOT, "dist/db/embedded/cli.js");

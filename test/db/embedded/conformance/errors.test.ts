@@ -1,7 +1,7 @@
 // Error codes the driver and mongoose act on, and index DDL (createIndexes, listIndexes, syncIndexes).
 import { MongoBulkWriteError, type Collection, type Document } from "mongodb";
 import mongoose from "mongoose";
-import { serverError, startTarget, type Target } from "../target";
+import { serverError, startTarget, type Target } from "../../../support/engine-target";
 
 let t: Target;
 let coll: Collection<Document>;

@@ -3,7 +3,7 @@
 // The counters are server-wide: on a shared MONGODB_URI other clients can add to them, so each measurement is
 // repeated and the smallest delta kept (a full scan can never look small, so this cannot hide one).
 import type { Collection, Document } from "mongodb";
-import { startTarget, type Target } from "../target";
+import { startTarget, type Target } from "../../../support/engine-target";
 
 let t: Target;
 let docs: Collection<Document>;

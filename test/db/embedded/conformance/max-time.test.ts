@@ -1,7 +1,7 @@
 // maxTimeMS: a command that runs past its limit fails with 50 MaxTimeMSExpired, and the server keeps serving.
 // The limit is 1 ms on a collection large enough that a scan with an $expr filter cannot finish within it.
 import type { Collection, Document } from "mongodb";
-import { serverError, startTarget, type Target } from "../target";
+import { serverError, startTarget, type Target } from "../../../support/engine-target";
 
 let t: Target;
 let big: Collection<Document>;

@@ -2,7 +2,7 @@
 // transactions) against the same target and prints JSON. Needs python3 with pymongo (Debian: python3-pymongo).
 import { execFile, spawnSync } from "node:child_process";
 import path from "node:path";
-import { startTarget, targetCapabilities, testIf, type Target } from "../target";
+import { startTarget, targetCapabilities, testIf, type Target } from "../../../support/engine-target";
 
 const SCRIPT = path.join(__dirname, "pymongo_client.py");
 

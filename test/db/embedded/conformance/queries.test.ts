@@ -1,7 +1,7 @@
 // Reads: find with sort/skip/limit/projection over several batches, counts, distinct, query operators.
 import { ObjectId, type Collection, type Document } from "mongodb";
 import mongoose from "mongoose";
-import { sentCommands, startTarget, type Target } from "../target";
+import { sentCommands, startTarget, type Target } from "../../../support/engine-target";
 
 let t: Target;
 let items: Collection<Document>;

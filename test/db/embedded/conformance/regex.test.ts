@@ -2,7 +2,7 @@
 // its error codes, and regexes inside $in/$nin/$all/$not/$elemMatch/$pull. The embedded engine matches with RE2;
 // what RE2 cannot run (backreferences, lookaround) is in the divergence register and in engine/regex.test.ts.
 import { BSONRegExp, type Collection, type Document } from "mongodb";
-import { serverError, startTarget, type Target } from "../target";
+import { serverError, startTarget, type Target } from "../../../support/engine-target";
 
 let t: Target;
 let people: Collection<Document>;

@@ -3,7 +3,7 @@
 // shared mongod would only prove mongod's robustness).
 import net from "node:net";
 import { BSON, MongoServerError, type Document } from "mongodb";
-import { startTarget, testEmbeddedOnly, type Target } from "../target";
+import { startTarget, testEmbeddedOnly, type Target } from "../../../support/engine-target";
 
 let t: Target;
 const embeddedOnly = testEmbeddedOnly("raw-socket abuse is aimed at the embedded engine only (MONGODB_URI is set)");

@@ -11,7 +11,7 @@ import {
   testWithFailPoints,
   testWithReplicaSet,
   type Target,
-} from "../target";
+} from "../../../support/engine-target";
 
 let t: Target;
 let accounts: Collection<Document>;

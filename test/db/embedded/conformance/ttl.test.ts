@@ -2,7 +2,7 @@
 // monitor every 200 ms; mongod's runs every 60 s, so against MONGODB_URI the wait allows up to 70 s.
 import type { Collection, Document } from "mongodb";
 import mongoose from "mongoose";
-import { IS_EMBEDDED, startTarget, waitFor, type Target } from "../target";
+import { IS_EMBEDDED, startTarget, waitFor, type Target } from "../../../support/engine-target";
 
 const WAIT_MS = IS_EMBEDDED ? 5_000 : 70_000;
 const TIMEOUT_MS = WAIT_MS + 10_000;

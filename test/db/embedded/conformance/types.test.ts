@@ -1,6 +1,6 @@
 // BSON types: exact int64 (Long), Date and ObjectId ordering, UUID/Binary equality, Decimal128 rejected clearly.
 import { Binary, Decimal128, Int32, Long, ObjectId, UUID, type Collection, type Document } from "mongodb";
-import { IS_EMBEDDED, serverError, startTarget, testIf, type Target } from "../target";
+import { IS_EMBEDDED, serverError, startTarget, testIf, type Target } from "../../../support/engine-target";
 
 let t: Target;
 

@@ -3,7 +3,7 @@ import { idKeyOf } from "../../../../src/db/embedded/engine/collection";
 import { CommandError } from "../../../../src/db/embedded/engine/errors";
 import { IndexStore } from "../../../../src/db/embedded/engine/index-store";
 import { encodeValue, invertKey, KEY_MAX } from "../../../../src/db/embedded/engine/keys";
-import { newCollection } from "./support";
+import { newCollection } from "../../../support/engine-in-process";
 
 const index = (key: Document, options: Document = {}): IndexStore =>
   new IndexStore({

@@ -1,8 +1,8 @@
 import { inspect } from "node:util";
 import { Binary, BSONRegExp, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from "bson";
 import { compareKeys, encodeValue, invertKey, typeBracket } from "../../../../src/db/embedded/engine/keys";
-import { referenceCompare } from "./reference-order";
-import { Random, sign } from "./support";
+import { referenceCompare } from "../../../support/engine-reference-order";
+import { Random, sign } from "../../../support/engine-in-process";
 
 const show = (value: unknown): string => inspect(value, { depth: 4, breakLength: Infinity });
 const order = (a: unknown, b: unknown): number => compareKeys(encodeValue(a), encodeValue(b));

@@ -6,8 +6,8 @@ import { compileFilter } from "../../../../src/db/embedded/engine/matcher";
 import { planQuery, type Plan } from "../../../../src/db/embedded/engine/planner";
 import { queryCommitted, sortEntries } from "../../../../src/db/embedded/engine/scope";
 import { sortDocuments } from "../../../../src/db/embedded/engine/sort-project";
-import { DIFFERENTIAL_INDEXES, randomDoc, randomFilter, randomSort, sortKeyOf } from "./planner-domain";
-import { newCollection, Random } from "./support";
+import { DIFFERENTIAL_INDEXES, randomDoc, randomFilter, randomSort, sortKeyOf } from "../../../support/engine-planner-domain";
+import { newCollection, Random } from "../../../support/engine-in-process";
 
 const SPECS: Document[] = [
   { v: 2, key: { a: 1 }, name: "a_1" },

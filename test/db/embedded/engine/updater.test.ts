@@ -2,7 +2,7 @@ import { Long, Timestamp, type Document } from "bson";
 import { CommandError } from "../../../../src/db/embedded/engine/errors";
 import { applyUpdate, buildUpsertDocument, upsertSeed, type UpdateOptions } from "../../../../src/db/embedded/engine/updater";
 import { cloneValue } from "../../../../src/db/embedded/engine/values";
-import { deepFreeze } from "./support";
+import { deepFreeze } from "../../../support/engine-in-process";
 
 const UPDATE: UpdateOptions = { inserting: false };
 

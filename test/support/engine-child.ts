@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 
-const REPO_ROOT = path.resolve(__dirname, "../../..");
+const REPO_ROOT = path.resolve(__dirname, "../..");
 const ENGINE_SOURCES = path.join(REPO_ROOT, "src/db/embedded");
 const WAIT_MS = 20_000;
 

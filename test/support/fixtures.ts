@@ -1,62 +1,17 @@
 import { EJSON } from "bson";
 import type { mongoose } from "@typegoose/typegoose";
+import type { Database } from "../../src/db/connect";
 import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
 import type { Customer } from "../../src/modules/customers/customer.model";
 import { LicenseStatus, type License } from "../../src/modules/licenses/license.model";
 import type { Plan } from "../../src/modules/plans/plan.model";
 import { PLAN_SEED } from "../../src/modules/plans/plan.seed";
-import type { TestPlatform } from "../support/platform";
+import type { TestPlatform } from "./platform";
+
+/** Test data made through the platform's own services, and snapshots of what the database holds. */
 
 /** What the fixtures below need of a platform: its services (a test platform, or a shared database). */
 export type WithServices = Pick<TestPlatform, "services">;
-
-/** A JSON object as the plugin REST routes answer it. */
-export type Json = Record<string, unknown>;
-
-export interface HttpResult {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The parsed body when it is JSON, else undefined. */
-  body: Json;
-}
-
-export interface RequestOptions {
-  /** Sent as X-License-Key. */
-  key?: string;
-  /** Sent as X-Site-URL. */
-  site?: string;
-  /** Serialised with JSON.stringify and sent as application/json (unless contentType says otherwise). */
-  json?: unknown;
-  /** A raw body (string or bytes); no Content-Type is added for bytes. */
-  raw?: string | Uint8Array;
-  contentType?: string;
-  headers?: Record<string, string>;
-}
-
-/** One real HTTP request to the platform. */
-export async function http(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<HttpResult> {
-  const headers: Record<string, string> = { ...(options.headers ?? {}) };
-  if (options.key !== undefined) headers["x-license-key"] = options.key;
-  if (options.site !== undefined) headers["x-site-url"] = options.site;
-  let body: string | Uint8Array | undefined;
-  if (options.json !== undefined) {
-    body = JSON.stringify(options.json);
-    headers["content-type"] = options.contentType ?? "application/json";
-  } else if (options.raw !== undefined) {
-    body = options.raw;
-    if (options.contentType !== undefined) headers["content-type"] = options.contentType;
-  }
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
-  const text = await response.text();
-  let parsed: Json = {};
-  try {
-    parsed = JSON.parse(text) as Json;
-  } catch {
-    // Not JSON (204, or a route that broke the contract): the test asserts on `text` then.
-  }
-  return { status: response.status, headers: response.headers, text, body: parsed };
-}
 
 let counter = 0;
 /** A string unique within the test process. */
@@ -135,18 +90,6 @@ export async function activationCounts(p: WithServices, id: mongoose.Types.Objec
   return { all, seated };
 }
 
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/** Asserts an ISO-8601 UTC timestamp with milliseconds (§1.3) within [from, to] (epoch ms) and returns it. */
-export function expectIsoWithin(value: unknown, from: number, to: number): string {
-  expect(typeof value).toBe("string");
-  const text = value as string;
-  expect(text).toMatch(ISO_UTC);
-  expect(Date.parse(text)).toBeGreaterThanOrEqual(from);
-  expect(Date.parse(text)).toBeLessThanOrEqual(to);
-  return text;
-}
-
 /** The given collections, document by document, as canonical Extended JSON sorted by _id. */
 export async function snapshot(
   p: Pick<TestPlatform, "db">,
@@ -162,5 +105,33 @@ export async function snapshot(
   return result;
 }
 
-export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
-export const EXPOSED_HEADERS = "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";
+/**
+ * Every document of every collection, as canonical Extended JSON, sorted by collection and `_id`. Only
+ * `admins.last_used_at` is left out: authenticating an admin token is allowed to touch it (at most once a
+ * minute), and it is bookkeeping, not state a denied operation could have changed on purpose.
+ */
+export async function snapshotDatabase(db: Database): Promise<Record<string, unknown[]>> {
+  const native = db.connection.db;
+  if (!native) throw new Error("the test database is not connected");
+  const names = (await native.listCollections().toArray()).map((collection) => collection.name).sort();
+  const snapshot: Record<string, unknown[]> = {};
+  for (const name of names) {
+    const documents = await native.collection(name).find({}).sort({ _id: 1 }).toArray();
+    snapshot[name] = documents.map((document) => {
+      const copy: Record<string, unknown> = { ...document };
+      if (name === "admins") delete copy.last_used_at;
+      return EJSON.serialize(copy, { relaxed: false });
+    });
+  }
+  return snapshot;
+}
+
+/** The whole database as one Extended JSON string (to look for secrets in it). */
+export async function dumpDatabase(db: Database, only?: string[]): Promise<string> {
+  const native = db.connection.db;
+  if (!native) throw new Error("the test database is not connected");
+  const names = only ?? (await native.listCollections().toArray()).map((collection) => collection.name);
+  const parts: string[] = [];
+  for (const name of names) parts.push(`${name}:${EJSON.stringify(await native.collection(name).find({}).toArray(), { relaxed: false })}`);
+  return parts.join("\n");
+}

@@ -4,9 +4,9 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { MongoClient, MongoServerError, type CommandStartedEvent, type CommandSucceededEvent, type Document } from "mongodb";
 import mongoose from "mongoose";
-import { startEmbeddedMongo, type EmbeddedMongo, type EmbeddedMongoOptions } from "../../../src/db/embedded";
+import { startEmbeddedMongo, type EmbeddedMongo, type EmbeddedMongoOptions } from "../../src/db/embedded";
 
-export const REPO_ROOT = path.resolve(__dirname, "../../..");
+export const REPO_ROOT = path.resolve(__dirname, "../..");
 
 /** Set when the suite runs against a real MongoDB; the embedded target is used otherwise. */
 export const EXTERNAL_URI: string | undefined = process.env.MONGODB_URI || undefined;

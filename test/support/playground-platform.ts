@@ -11,7 +11,7 @@ import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
 import type { AdminRole } from "../../src/modules/admins/admin.model";
 import { registerPlayground } from "../../src/playground/playground.route";
 import { createServices, type Services } from "../../src/services";
-import { testConfig } from "../support/platform";
+import { testConfig } from "./platform";
 
 export interface PlaygroundPlatform {
   app: FastifyInstance;

@@ -1,6 +1,6 @@
-import { EJSON } from "bson";
-import type { Database } from "../../../src/db/connect";
-import type { GraphQLResponse, TestPlatform } from "../../support/platform";
+import type { GraphQLResponse, TestPlatform } from "./platform";
+
+/** Assertions on GraphQL answers, and the audit log read back through the API. */
 
 /** One GraphQL error as the platform answers it. */
 export type GraphQLErrorBody = NonNullable<GraphQLResponse["errors"]>[number];
@@ -41,44 +41,6 @@ export function expectUnauthenticated(response: GraphQLResponse<unknown>): void 
   expect(response.status).toBe(401);
   expect(response.data ?? null).toBeNull();
   expect(response.errors?.map((error) => error.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
-}
-
-let uniqueCounter = 0;
-/** A string unique within the test process (for emails, names). */
-export function unique(prefix: string): string {
-  uniqueCounter += 1;
-  return `${prefix}-${process.pid}-${uniqueCounter}-${Math.random().toString(36).slice(2, 8)}`;
-}
-
-/**
- * Every document of every collection, as canonical Extended JSON, sorted by collection and `_id`. Only
- * `admins.last_used_at` is left out: authenticating an admin token is allowed to touch it (at most once a
- * minute), and it is bookkeeping, not state a denied operation could have changed on purpose.
- */
-export async function snapshotDatabase(db: Database): Promise<Record<string, unknown[]>> {
-  const native = db.connection.db;
-  if (!native) throw new Error("the test database is not connected");
-  const names = (await native.listCollections().toArray()).map((collection) => collection.name).sort();
-  const snapshot: Record<string, unknown[]> = {};
-  for (const name of names) {
-    const documents = await native.collection(name).find({}).sort({ _id: 1 }).toArray();
-    snapshot[name] = documents.map((document) => {
-      const copy: Record<string, unknown> = { ...document };
-      if (name === "admins") delete copy.last_used_at;
-      return EJSON.serialize(copy, { relaxed: false });
-    });
-  }
-  return snapshot;
-}
-
-/** The whole database as one Extended JSON string (to look for secrets in it). */
-export async function dumpDatabase(db: Database, only?: string[]): Promise<string> {
-  const native = db.connection.db;
-  if (!native) throw new Error("the test database is not connected");
-  const names = only ?? (await native.listCollections().toArray()).map((collection) => collection.name);
-  const parts: string[] = [];
-  for (const name of names) parts.push(`${name}:${EJSON.stringify(await native.collection(name).find({}).toArray(), { relaxed: false })}`);
-  return parts.join("\n");
 }
 
 export interface ActivityRow {

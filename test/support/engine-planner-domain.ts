@@ -1,7 +1,7 @@
 import { Long, ObjectId, type Document } from "bson";
-import { encodeValue } from "../../../../src/db/embedded/engine/keys";
-import { collectPathValues } from "../../../../src/db/embedded/engine/values";
-import type { Random } from "./support";
+import { encodeValue } from "../../src/db/embedded/engine/keys";
+import { collectPathValues } from "../../src/db/embedded/engine/values";
+import type { Random } from "./engine-in-process";
 
 /**
  * Random documents, filters and sorts for the planner's differential test. Values are drawn from small domains so

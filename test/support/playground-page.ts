@@ -1,7 +1,7 @@
 // One browser tab driven over CDP: navigation, evaluation, real mouse and keyboard input, and a record of
 // every request and every problem (console errors, exceptions, CSP violations) of the page and its workers.
 import { writeFile } from "node:fs/promises";
-import type { CdpEvent, Chromium } from "./chromium";
+import type { CdpEvent, Chromium } from "./playground-chromium";
 
 interface EvaluateResult {
   result: { value?: unknown };

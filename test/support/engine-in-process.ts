@@ -1,5 +1,5 @@
 import type { Document } from "bson";
-import { Collection, idKeyOf, type QueryStats } from "../../../../src/db/embedded/engine/collection";
+import { Collection, idKeyOf, type QueryStats } from "../../src/db/embedded/engine/collection";
 
 /** Shared helpers for the engine unit tests (not a test file itself). */
 

@@ -1,4 +1,4 @@
-import type { Json } from "../rest/helpers";
+import type { Json } from "./http";
 
 /** The bodies of POST /api/chat's limit refusals, rows 6-9 of plugin contract §6.4. */
 export const MONTHLY = (limit: number): Json => ({
