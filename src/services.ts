@@ -24,6 +24,8 @@ import { Secrets } from "./security/secrets";
 
 /** Every service, wired once per process; REST routes, resolvers and the CLI all call these. */
 export interface Services {
+  /** The time usage windows are counted in (the system clock, except in tests that pin it). */
+  clock: Clock;
   models: Models;
   secrets: Secrets;
   activity: ActivityService;
@@ -65,10 +67,11 @@ export function createServices(models: Models, config: ServiceConfig, options: S
   const licenseCheck = new LicenseCheckService(models, licenses, activity, config.licenseCacheTtlMs);
   const failedLookups = new FailedLookupGuard(models, clock);
   const activations = new ActivationService(models, activity);
-  const quota = new UsageQuotaService(models);
+  const quota = new UsageQuotaService(models, clock);
   const providers = new ProviderRegistry(models, secrets, config.ai);
   const prices = new PriceList(config.ai.prices);
   return {
+    clock,
     models,
     secrets,
     activity,
@@ -81,7 +84,7 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     licenseCounters: new LicenseCountersService(models),
     admins: new AdminTokenService(models, activity),
     providerKeys: new ProviderKeyService(models, secrets, activity, () => providers.forgetStoredKeys()),
-    usage: new UsageService(models, config.licenseCacheTtlMs),
+    usage: new UsageService(models, config.licenseCacheTtlMs, clock),
     usageReport: new UsageReportService(models),
     payments: new PaymentService(models),
     throttle,

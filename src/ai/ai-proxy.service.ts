@@ -16,7 +16,7 @@ import { parseJson, UpstreamStatusError, UpstreamUnreachableError, type Upstream
 /** Why a chat was not sent (nothing is reserved any more when this is returned). */
 export type ChatRefusal =
   | { kind: "ai_not_included"; plan: Plan }
-  | { kind: "limit"; limit: LimitFactor; plan: Plan; resetAt: Date }
+  | { kind: "limit"; limit: LimitFactor; plan: Plan; resetAt: Date; retryAfter: number }
   | { kind: "invalid"; problem: ChatProblem }
   | { kind: "site"; outcome: Exclude<ActivationOutcome, { ok: true }> }
   | { kind: "not_configured"; provider: string };
@@ -86,11 +86,19 @@ export class AiProxyService {
     if (draft.problem) {
       // A bad body reserves nothing (bad input changes nothing), but a reached limit is still answered first.
       const limited = await this.quota.wouldRefuse(license._id, plan, worstCase);
-      if (limited) return { ok: false, refusal: { kind: "limit", limit: limited.limit, plan, resetAt: limited.resetAt } };
+      if (limited)
+        return {
+          ok: false,
+          refusal: { kind: "limit", limit: limited.limit, plan, resetAt: limited.resetAt, retryAfter: limited.retryAfter },
+        };
       return { ok: false, refusal: { kind: "invalid", problem: draft.problem } };
     }
     const reserved = await this.quota.reserve(license._id, plan, worstCase);
-    if (!reserved.ok) return { ok: false, refusal: { kind: "limit", limit: reserved.limit, plan, resetAt: reserved.resetAt } };
+    if (!reserved.ok)
+      return {
+        ok: false,
+        refusal: { kind: "limit", limit: reserved.limit, plan, resetAt: reserved.resetAt, retryAfter: reserved.retryAfter },
+      };
     const { reservation } = reserved;
     // Released once at most: a second release would give back minute and hour requests that are not ours.
     let released = false;

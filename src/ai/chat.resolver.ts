@@ -2,7 +2,6 @@ import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { DomainError, forbidden } from "../errors";
 import type { GraphQLContext } from "../graphql/context";
 import { actorOf } from "../graphql/principal";
-import { retryAfterSeconds } from "../modules/usage/usage-windows";
 import { microsToEur4 } from "../money";
 import type { ChatRefusal } from "./ai-proxy.service";
 import { draftChat } from "./chat-request";
@@ -59,7 +58,7 @@ function refusalError(refusal: ChatRefusal): DomainError {
     case "ai_not_included":
       return new DomainError("FORBIDDEN", "AI not included in your plan", { reason: "AI_NOT_INCLUDED", plan: refusal.plan.name });
     case "limit": {
-      const retryAfter = retryAfterSeconds(refusal.resetAt);
+      const retryAfter = refusal.retryAfter;
       if (refusal.limit === "monthly_budget")
         return new DomainError("BUDGET_EXCEEDED", "Monthly budget exceeded", {
           reason: "BUDGET_EXCEEDED",

@@ -4,7 +4,6 @@ import type { Admission, AiProxyService, ChatOrigin, ChatRefusal, ChatUsage } fr
 import { draftChat } from "../ai/chat-request";
 import { UpstreamStatusError, UpstreamUnreachableError } from "../ai/upstream";
 import { licenseActor } from "../modules/activity/activity.service";
-import { retryAfterSeconds } from "../modules/usage/usage-windows";
 import { microsToEur, microsToEur4 } from "../money";
 import { abortWhenCallerLeaves, eventStreamHeaders } from "./caller-gone";
 import { readJsonBody, siteHeaderOf } from "./body";
@@ -133,7 +132,7 @@ function sendLimit(reply: FastifyReply, refusal: Extract<ChatRefusal, { kind: "l
       code: "BUDGET_EXCEEDED",
     });
   }
-  const retryAfter = retryAfterSeconds(refusal.resetAt);
+  const retryAfter = refusal.retryAfter;
   reply.code(429).header("retry-after", String(retryAfter));
   if (refusal.limit === "monthly_requests")
     return reply.send({

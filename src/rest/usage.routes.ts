@@ -43,7 +43,7 @@ type Query = Record<string, string | string[] | undefined>;
 export async function usageRoutes(app: FastifyInstance, { services }: ThrottleDeps): Promise<void> {
   app.get("/api/usage/current", { config: CONFIG.current }, async (request, reply) => {
     const { license, plan } = grantOf(request);
-    const now = new Date();
+    const now = new Date(services.clock());
     let usage: CurrentUsage;
     try {
       usage = await services.usageReport.current(license, plan, now);
@@ -68,14 +68,14 @@ export async function usageRoutes(app: FastifyInstance, { services }: ThrottleDe
     const days = rawDays === undefined ? HISTORY_DEFAULT_DAYS : parseDays(rawDays);
     if (days === null) return reply.code(400).send({ error: "Invalid days parameter", code: "INVALID_INPUT" });
     const provider = first(request.query.provider);
-    const now = new Date();
+    const now = new Date(services.clock());
     const history = await services.usageReport.history(license._id, { days, provider: isProvider(provider) ? provider : undefined }, now);
     return { status: "success", license_key: licenseKeyOf(request), ...historyJson(history), timestamp: now.toISOString() };
   });
 
   app.get("/api/limits/check", { config: CONFIG.limits }, async (request, reply) => {
     const { license, plan } = grantOf(request);
-    const now = new Date();
+    const now = new Date(services.clock());
     const status = await services.usageReport.limits(license, plan, now);
     const body: Record<string, unknown> = {
       status: "success",
@@ -98,7 +98,7 @@ export async function usageRoutes(app: FastifyInstance, { services }: ThrottleDe
     if ("until" in found) return sendRateLimited(reply, found.message, found.retryAfter);
     const { license } = found;
     if (!license) return reply.code(404).send({ error: "License not found", code: "LICENSE_NOT_FOUND" });
-    return legacyJson(key, await services.usageReport.legacy(license, new Date()));
+    return legacyJson(key, await services.usageReport.legacy(license, new Date(services.clock())));
   });
 
   for (const url of ["/api/usage/current", "/api/usage/history", "/api/limits/check", "/api/usage/:license_key"])

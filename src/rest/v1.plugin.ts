@@ -7,7 +7,6 @@ import { SseEventSplitter, UpstreamStatusError, UpstreamUnreachableError } from 
 import { licenseActor } from "../modules/activity/activity.service";
 import type { Plan } from "../modules/plans/plan.model";
 import { hasApiAccess, modelsAllowed } from "../modules/plans/plan.policy";
-import { retryAfterSeconds } from "../modules/usage/usage-windows";
 import type { Services } from "../services";
 import { abortWhenCallerLeaves, eventStreamHeaders } from "./caller-gone";
 import { readJsonBody } from "./body";
@@ -199,7 +198,7 @@ function sendRefusal(reply: FastifyReply, refusal: ChatRefusal): FastifyReply {
     case "ai_not_included":
       return openaiError(reply, 403, "AI is not included in your plan.", "permission_error", "ai_not_included");
     case "limit": {
-      const retryAfter = retryAfterSeconds(refusal.resetAt);
+      const retryAfter = refusal.retryAfter;
       // The SDK retries 429s by itself; a monthly limit or budget will not lift within a retry.
       const lasting = refusal.limit === "monthly_requests" || refusal.limit === "monthly_budget";
       reply.header("retry-after", String(retryAfter)).header("x-should-retry", lasting ? "false" : "true");

@@ -22,7 +22,7 @@ async function validate(request: FastifyRequest, reply: FastifyReply, { services
     return reply.code(verdict.code === "LICENSE_NOT_FOUND" ? 404 : 400).send({ valid: false, error: verdict.detail, code: verdict.code });
   }
   const { license, plan, customer } = verdict;
-  const now = new Date();
+  const now = new Date(services.clock());
 
   let site: Record<string, unknown> | undefined;
   const headerSite = siteHeaderOf(request);

@@ -7,6 +7,7 @@ import { activationCounts, newCustomer, newLicense, newPlan, setLicense } from "
 import { http, JSON_CONTENT_TYPE, type HttpResult, type Json, type RequestOptions } from "../support/http";
 import { BUDGET, HOUR, MINUTE, MONTHLY } from "../support/ai-limit-bodies";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
+import { PINNED_INSTANT } from "../support/clock";
 import type { ProviderStub } from "../support/ai-stubs";
 
 // POST /api/chat, everything but streaming: plugin contract §6.4 (checks table rows 1, 2, 3, 5-18 and their order),
@@ -77,20 +78,12 @@ async function logsOf(licenseId: mongoose.Types.ObjectId, platform: AiPlatform =
   return platform.services.models.UsageLog.find({ license_id: licenseId }).sort({ _id: 1 }).lean().exec();
 }
 
-/** Minute/hour/month windows are UTC-aligned: a test that counts in them must not straddle a minute boundary. */
-async function awayFromWindowEdge(): Promise<void> {
-  const intoMinute = Date.now() % 60_000;
-  if (intoMinute > 55_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 50));
-}
+/** The limit rows' clock stands still at this instant (see test/support/clock.ts). */
+const PINNED = PINNED_INSTANT;
 
-/** Asserts a Retry-After header of whole seconds until `end`, measured between `before` and `after` (epoch ms). */
-function expectRetryAfter(response: HttpResult, end: (at: Date) => Date, before: number, after: number): void {
-  const value = response.headers.get("retry-after");
-  expect(value).toMatch(/^\d+$/);
-  const seconds = Number(value);
-  const at = (t: number): number => Math.max(1, Math.ceil((end(new Date(t)).getTime() - t) / 1000));
-  expect(seconds).toBeGreaterThanOrEqual(at(after));
-  expect(seconds).toBeLessThanOrEqual(at(before));
+/** Asserts a Retry-After header of the whole seconds from the pinned instant until `end`. */
+function expectRetryAfter(response: HttpResult, end: (at: Date) => Date): void {
+  expect(response.headers.get("retry-after")).toBe(String(Math.ceil((end(new Date(PINNED)).getTime() - PINNED) / 1000)));
 }
 const nextMonth = (at: Date): Date => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
 const nextMinute = (at: Date): Date => new Date(Math.floor(at.getTime() / 60_000) * 60_000 + 60_000);
@@ -256,116 +249,137 @@ describe("row 5: the plan must include AI", () => {
 });
 
 describe("rows 6-9: plan limits, checked before the body's fields, in the order of §4.3", () => {
-  beforeEach(awayFromWindowEdge);
+  // A platform whose clock stands still inside one minute (far ahead, so that no TTL removes its counters): the
+  // windows these rows count in cannot end mid-test, and Retry-After has one right value.
+  let pinned: AiPlatform;
+  beforeAll(async () => {
+    pinned = await startAiPlatform({ clock: () => PINNED });
+  });
+  afterAll(async () => pinned?.stop());
+  beforeEach(() => {
+    for (const stub of stubsOf(pinned)) stub.reset();
+  });
 
   it("row 6: the monthly limit → 429 MONTHLY_LIMIT with Retry-After until the next month, even for an empty body", async () => {
-    const { key, licenseId } = await licenseOn({ monthly_requests: 2, requests_per_minute: 0, requests_per_hour: 0 });
-    expect((await chat(key, { messages: HI })).status).toBe(200);
-    expect((await chat(key, { messages: HI })).status).toBe(200);
-    const before = await tally(licenseId);
+    const { key, licenseId } = await licenseOn({ monthly_requests: 2, requests_per_minute: 0, requests_per_hour: 0 }, pinned);
+    expect((await chat(key, { messages: HI }, {}, pinned)).status).toBe(200);
+    expect((await chat(key, { messages: HI }, {}, pinned)).status).toBe(200);
+    const before = await tally(licenseId, pinned);
     for (const options of [
       {},
       { json: {} },
       { json: { messages: HI } },
       { json: { messages: [], api_provider: "gemini" } },
     ] as RequestOptions[]) {
-      const started = Date.now();
-      const response = await chat(key, undefined, options);
+      const response = await chat(key, undefined, options, pinned);
       expect(response.status).toBe(429);
       expect(response.body).toEqual(MONTHLY(2));
-      expectRetryAfter(response, nextMonth, started, Date.now());
+      expectRetryAfter(response, nextMonth);
     }
-    expect(await tally(licenseId)).toEqual(before);
+    expect(await tally(licenseId, pinned)).toEqual(before);
     expect(before.month.requests).toBe(2);
-    expect(p.stubs.openai.requests).toHaveLength(2);
+    expect(pinned.stubs.openai.requests).toHaveLength(2);
   });
 
   it("row 7: the per-minute limit → 429 MINUTE_LIMIT with Retry-After until the minute ends, even for a broken body's fields", async () => {
-    const { key, licenseId } = await licenseOn({ monthly_requests: 0, requests_per_minute: 2, requests_per_hour: 0 });
-    expect((await chat(key, { messages: HI })).status).toBe(200);
-    expect((await chat(key, { messages: HI })).status).toBe(200);
-    const before = await tally(licenseId);
+    const { key, licenseId } = await licenseOn({ monthly_requests: 0, requests_per_minute: 2, requests_per_hour: 0 }, pinned);
+    expect((await chat(key, { messages: HI }, {}, pinned)).status).toBe(200);
+    expect((await chat(key, { messages: HI }, {}, pinned)).status).toBe(200);
+    const before = await tally(licenseId, pinned);
     for (const json of [{ messages: HI }, {}, { messages: HI, model: "gpt-4o" }]) {
-      const started = Date.now();
-      const response = await chat(key, json);
+      const response = await chat(key, json, {}, pinned);
       expect(response.status).toBe(429);
       expect(response.body).toEqual(MINUTE(2));
-      expectRetryAfter(response, nextMinute, started, Date.now());
+      expectRetryAfter(response, nextMinute);
     }
-    expect(await tally(licenseId)).toEqual(before);
+    expect(await tally(licenseId, pinned)).toEqual(before);
   });
 
   it("row 8: the per-hour limit → 429 HOUR_LIMIT with Retry-After until the hour ends", async () => {
-    const { key, licenseId } = await licenseOn({ monthly_requests: 0, requests_per_minute: 0, requests_per_hour: 1 });
-    expect((await chat(key, { messages: HI })).status).toBe(200);
-    const before = await tally(licenseId);
-    const started = Date.now();
-    const response = await chat(key, {});
+    const { key, licenseId } = await licenseOn({ monthly_requests: 0, requests_per_minute: 0, requests_per_hour: 1 }, pinned);
+    expect((await chat(key, { messages: HI }, {}, pinned)).status).toBe(200);
+    const before = await tally(licenseId, pinned);
+    const response = await chat(key, {}, {}, pinned);
     expect(response.status).toBe(429);
     expect(response.body).toEqual(HOUR(1));
-    expectRetryAfter(response, nextHour, started, Date.now());
-    expect(await tally(licenseId)).toEqual(before);
+    expectRetryAfter(response, nextHour);
+    expect(await tally(licenseId, pinned)).toEqual(before);
   });
 
   it("row 9: the budget → 402 BUDGET_EXCEEDED (no Retry-After needed); a worst case exactly equal to what is left still passes", async () => {
-    const { key, licenseId } = await licenseOn({
-      monthly_requests: 0,
-      requests_per_minute: 0,
-      requests_per_hour: 0,
-      monthly_budget_micros: WORST_CASE_HI,
-    });
+    const { key, licenseId } = await licenseOn(
+      {
+        monthly_requests: 0,
+        requests_per_minute: 0,
+        requests_per_hour: 0,
+        monthly_budget_micros: WORST_CASE_HI,
+      },
+      pinned,
+    );
     // 0 settled + 0 reserved + 556 ≤ 556: admitted. It costs ceil(12 × 0.138 + 3 × 0.552) = 4 micro-euros.
-    const first = await chat(key, { messages: HI });
+    const first = await chat(key, { messages: HI }, {}, pinned);
     expect(first.status).toBe(200);
-    const before = await tally(licenseId);
+    const before = await tally(licenseId, pinned);
     expect(before.month).toMatchObject({ requests: 1, cost_micros: 4, reserved_micros: 0, pending: 0 });
     // 4 + 556 > 556: refused, whatever the body says (a bad body's worst case, no messages, is 554: 4 + 554 > 556 too).
     for (const options of [{ json: { messages: HI } }, {}, { json: { messages: "nope" } }] as RequestOptions[]) {
-      const response = await chat(key, undefined, options);
+      const response = await chat(key, undefined, options, pinned);
       expect(response.status).toBe(402);
       expect(response.body).toEqual(BUDGET(0.000556));
     }
-    expect(await tally(licenseId)).toEqual(before);
-    expect(p.stubs.openai.requests).toHaveLength(1);
+    expect(await tally(licenseId, pinned)).toEqual(before);
+    expect(pinned.stubs.openai.requests).toHaveLength(1);
   });
 
   it("the order: monthly before minute, minute before hour, hour before budget", async () => {
-    const all = await licenseOn({
-      monthly_requests: 1,
-      requests_per_minute: 1,
-      requests_per_hour: 1,
-      monthly_budget_micros: WORST_CASE_HI + 3,
-    });
-    expect((await chat(all.key, { messages: HI })).status).toBe(200);
-    expect((await chat(all.key, { messages: HI })).body).toEqual(MONTHLY(1));
+    const all = await licenseOn(
+      {
+        monthly_requests: 1,
+        requests_per_minute: 1,
+        requests_per_hour: 1,
+        monthly_budget_micros: WORST_CASE_HI + 3,
+      },
+      pinned,
+    );
+    expect((await chat(all.key, { messages: HI }, {}, pinned)).status).toBe(200);
+    expect((await chat(all.key, { messages: HI }, {}, pinned)).body).toEqual(MONTHLY(1));
 
-    const minuteAndHour = await licenseOn({
-      monthly_requests: 0,
-      requests_per_minute: 1,
-      requests_per_hour: 1,
-      monthly_budget_micros: WORST_CASE_HI + 3,
-    });
-    expect((await chat(minuteAndHour.key, { messages: HI })).status).toBe(200);
-    expect((await chat(minuteAndHour.key, { messages: HI })).body).toEqual(MINUTE(1));
+    const minuteAndHour = await licenseOn(
+      {
+        monthly_requests: 0,
+        requests_per_minute: 1,
+        requests_per_hour: 1,
+        monthly_budget_micros: WORST_CASE_HI + 3,
+      },
+      pinned,
+    );
+    expect((await chat(minuteAndHour.key, { messages: HI }, {}, pinned)).status).toBe(200);
+    expect((await chat(minuteAndHour.key, { messages: HI }, {}, pinned)).body).toEqual(MINUTE(1));
 
     // 4 settled + 556 > 559: the budget fails too, but the hour limit is reported.
-    const hourAndBudget = await licenseOn({
-      monthly_requests: 0,
-      requests_per_minute: 0,
-      requests_per_hour: 1,
-      monthly_budget_micros: WORST_CASE_HI + 3,
-    });
-    expect((await chat(hourAndBudget.key, { messages: HI })).status).toBe(200);
-    expect((await chat(hourAndBudget.key, { messages: HI })).body).toEqual(HOUR(1));
+    const hourAndBudget = await licenseOn(
+      {
+        monthly_requests: 0,
+        requests_per_minute: 0,
+        requests_per_hour: 1,
+        monthly_budget_micros: WORST_CASE_HI + 3,
+      },
+      pinned,
+    );
+    expect((await chat(hourAndBudget.key, { messages: HI }, {}, pinned)).status).toBe(200);
+    expect((await chat(hourAndBudget.key, { messages: HI }, {}, pinned)).body).toEqual(HOUR(1));
 
-    const budgetOnly = await licenseOn({
-      monthly_requests: 0,
-      requests_per_minute: 0,
-      requests_per_hour: 0,
-      monthly_budget_micros: WORST_CASE_HI + 3,
-    });
-    expect((await chat(budgetOnly.key, { messages: HI })).status).toBe(200);
-    expect((await chat(budgetOnly.key, { messages: HI })).body).toEqual(BUDGET(0.000559));
+    const budgetOnly = await licenseOn(
+      {
+        monthly_requests: 0,
+        requests_per_minute: 0,
+        requests_per_hour: 0,
+        monthly_budget_micros: WORST_CASE_HI + 3,
+      },
+      pinned,
+    );
+    expect((await chat(budgetOnly.key, { messages: HI }, {}, pinned)).status).toBe(200);
+    expect((await chat(budgetOnly.key, { messages: HI }, {}, pinned)).body).toEqual(BUDGET(0.000559));
   });
 });
 

@@ -9,14 +9,18 @@ import { http, type HttpResult } from "../support/http";
 import { newCustomer, newLicense, newPlan, setLicense } from "../support/fixtures";
 import { BUDGET, MINUTE, MONTHLY } from "../support/ai-limit-bodies";
 import { startAiPlatform, type AiPlatform } from "../support/ai-platform";
+import { steppingClock } from "../support/clock";
 import { DEFAULT_PRICES } from "../../src/ai/price-table";
 import { mostPromptTokens, mostUsage } from "../support/ai-prompt-bound";
 
 // Money and quotas of POST /api/chat under concurrency: plugin contract §4.3 ("admission is atomic", "no limit is
 // ever exceeded"), §4.1 (what counts), DOMAIN.md "reserve, call, settle", reliability §5.2 B1, B2, B4, B9.
+// The platform counts its windows by a clock that a test can set back to the start of a minute, instead of waiting
+// for the next one.
+const time = steppingClock();
 let p: AiPlatform;
 beforeAll(async () => {
-  p = await startAiPlatform();
+  p = await startAiPlatform({ clock: time.clock });
 });
 afterAll(async () => {
   await p?.stop();
@@ -70,12 +74,6 @@ function statusCounts(responses: HttpResult[]): Record<number, number> {
   return counts;
 }
 
-/** Windows are UTC-aligned: a test that counts in the minute window must not straddle a minute boundary. */
-async function awayFromWindowEdge(): Promise<void> {
-  const intoMinute = Date.now() % 60_000;
-  if (intoMinute > 55_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 50));
-}
-
 // gpt-4o-mini at 0.138 / 0.552 micro-euros per input / output token. Messages HI reserve their prompt bound, 10 + 10
 // template tokens + "user" + "Hi" = 26, and max_tokens 1000: ceil(26 × 0.138 + 1000 × 0.552) = ceil(555.588) = 556
 // micro-euros. The stub's default answer (12 + 3 tokens) costs 4.
@@ -88,7 +86,7 @@ describe("B1: the monthly request limit holds under concurrency", () => {
     // The month so far: N - 50 requests already used, settled long ago.
     await p.services.models.UsageCounter.create({
       license_id: licenseId,
-      window: monthWindow(new Date()),
+      window: monthWindow(new Date(time.clock())),
       requests: N - 50,
       tokens: 0,
       cost_micros: 0,
@@ -124,7 +122,7 @@ describe("B1: the monthly request limit holds under concurrency", () => {
   });
 
   it("the per-minute limit holds too: 3 per minute, 25 concurrent → 3 answered, 22 MINUTE_LIMIT, the month counts 3", async () => {
-    await awayFromWindowEdge();
+    time.rewind();
     const { key, licenseId } = await licenseOn({ requests_per_minute: 3 });
     const responses = await Promise.all(Array.from({ length: 25 }, () => chat(key)));
     expect(statusCounts(responses)).toEqual({ 200: 3, 429: 22 });

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { buildApp } from "../../src/app";
+import { PINNED_INSTANT } from "../support/clock";
 import { startTestPlatform, testConfig, type TestPlatform } from "../support/platform";
 import { http } from "../support/http";
 import { newLicense } from "../support/fixtures";
@@ -8,7 +9,7 @@ import { newLicense } from "../support/fixtures";
 // Contract §1.5: fixed windows per route, counted in MongoDB, X-RateLimit headers, the JSON 429, the failed-lookup guard.
 // The windows are UTC-aligned: a test that straddled a minute boundary would see its count split. The platform's
 // clock is pinned inside one minute (in the future, so that no TTL removes a window meanwhile) instead of waiting.
-const PINNED = Date.parse("2099-06-15T12:00:05.000Z");
+const PINNED = PINNED_INSTANT;
 const clock = (): number => PINNED;
 
 let platform: TestPlatform;

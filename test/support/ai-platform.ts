@@ -1,4 +1,5 @@
 import { startAnthropicStub, startOpenAIStub, type ProviderStub } from "./ai-stubs";
+import type { Clock } from "../../src/clock";
 import { startTestPlatform, type TestPlatform } from "./platform";
 
 export interface AiPlatform extends TestPlatform {
@@ -10,7 +11,7 @@ export interface AiPlatform extends TestPlatform {
  * The platform with its three providers pointed at local stub servers (nothing reaches the internet), keys from
  * the environment, and route throttling off unless `env` says otherwise: these tests are about the AI limits.
  */
-export async function startAiPlatform(options: { env?: Record<string, string> } = {}): Promise<AiPlatform> {
+export async function startAiPlatform(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<AiPlatform> {
   const [openai, anthropic, deepseek] = await Promise.all([startOpenAIStub(), startAnthropicStub(), startOpenAIStub()]);
   const platform = await startTestPlatform({
     env: {
@@ -23,6 +24,7 @@ export async function startAiPlatform(options: { env?: Record<string, string> } 
       DEEPSEEK_BASE_URL: deepseek.baseUrl,
       ...options.env,
     },
+    clock: options.clock,
   });
   return {
     ...platform,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { mongoose } from "@typegoose/typegoose";
 import type { mongo } from "mongoose";
+import { systemClock, type Clock } from "../../clock";
 import type { Models } from "../../db/models";
 import type { Plan } from "../plans/plan.model";
 import { evaluateLimits, limitResetsAt, type LimitFactor } from "./usage-limits";
@@ -12,6 +13,7 @@ import {
   minuteWindow,
   monthCounterExpiry,
   monthWindow,
+  retryAfterSeconds,
   startOfNextMonth,
 } from "./usage-windows";
 import type { UsageCounter } from "./usage-counter.model";
@@ -27,7 +29,10 @@ export interface Reservation {
   estimateMicros: number;
 }
 
-export type ReserveOutcome = { ok: true; reservation: Reservation } | { ok: false; limit: LimitFactor; resetAt: Date };
+/** A refusal names the limit, when it lifts, and the whole seconds until then (by the service's clock). */
+export type QuotaRefusal = { ok: false; limit: LimitFactor; resetAt: Date; retryAfter: number };
+
+export type ReserveOutcome = { ok: true; reservation: Reservation } | QuotaRefusal;
 
 /** What the provider's answer cost, and the record of the call (exactly one usage_logs document per call). */
 export interface Settlement {
@@ -55,7 +60,14 @@ type CounterDocument = Omit<UsageCounter, "_id">;
  * release what a dead process left behind.
  */
 export class UsageQuotaService {
-  constructor(private readonly models: Models) {}
+  constructor(
+    private readonly models: Models,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private now(): Date {
+    return new Date(this.clock());
+  }
 
   // Every AI call makes five of these writes; the driver's collection skips mongoose's casting and document
   // building, which were a third of a call's CPU (bench:proxy). The values written are already of the right types.
@@ -63,7 +75,7 @@ export class UsageQuotaService {
     return this.models.UsageCounter.collection as unknown as mongo.Collection<CounterDocument>;
   }
 
-  async reserve(licenseId: mongoose.Types.ObjectId, plan: Plan, estimateMicros: number, now = new Date()): Promise<ReserveOutcome> {
+  async reserve(licenseId: mongoose.Types.ObjectId, plan: Plan, estimateMicros: number, now = this.now()): Promise<ReserveOutcome> {
     const reservation: Reservation = {
       id: randomUUID(),
       licenseId,
@@ -74,7 +86,7 @@ export class UsageQuotaService {
       // Which limit refused is read afterwards, in the contract's order (§4.3): the minute and the hour come before
       // the budget. Should a concurrent release have made room meanwhile, the month's own guard is the answer.
       const limit = plan.monthly_budget_micros > 0 ? "monthly_budget" : "monthly_requests";
-      return (await this.wouldRefuse(licenseId, plan, estimateMicros, now)) ?? { ok: false, limit, resetAt: startOfNextMonth(now) };
+      return (await this.wouldRefuse(licenseId, plan, estimateMicros, now)) ?? refusal(limit, now);
     }
     // The minute and the hour are taken together (one round trip less); the minute's refusal comes first (§4.3).
     const [minute, hour] = await Promise.all([
@@ -88,7 +100,7 @@ export class UsageQuotaService {
       hour ? this.giveBack(licenseId, reservation.windows.hour) : undefined,
     ]);
     const limit: LimitFactor = minute ? "requests_per_hour" : "requests_per_minute";
-    return { ok: false, limit, resetAt: limitResetsAt(limit, now) };
+    return refusal(limit, now);
   }
 
   /**
@@ -99,7 +111,7 @@ export class UsageQuotaService {
     licenseId: mongoose.Types.ObjectId,
     plan: Plan,
     estimateMicros: number,
-    now = new Date(),
+    now = this.now(),
   ): Promise<Exclude<ReserveOutcome, { ok: true }> | undefined> {
     const windows = { month: monthWindow(now), hour: hourWindow(now), minute: minuteWindow(now) };
     const found = await this.counters
@@ -117,7 +129,7 @@ export class UsageQuotaService {
       minuteRequests: counter(windows.minute)?.requests ?? 0,
     };
     const [limit] = evaluateLimits(plan, used, estimateMicros).blocking;
-    return limit === undefined ? undefined : { ok: false, limit, resetAt: limitResetsAt(limit, now) };
+    return limit === undefined ? undefined : refusal(limit, now);
   }
 
   /** A call that never got a provider response: it counts toward no limit (§4.1). */
@@ -130,7 +142,7 @@ export class UsageQuotaService {
   }
 
   /** A call the provider answered: the reservation becomes the actual cost, and the call is recorded once. */
-  async settle(reservation: Reservation, settlement: Settlement, now = new Date()): Promise<void> {
+  async settle(reservation: Reservation, settlement: Settlement, now = this.now()): Promise<void> {
     const tokens = settlement.promptTokens + settlement.completionTokens;
     const figures = { cost_micros: settlement.costMicros, tokens, calls: 1, response_time_ms: settlement.responseTimeMs };
     const [settled] = await Promise.all([
@@ -174,7 +186,7 @@ export class UsageQuotaService {
    * cost and their request go back to the month. The minute and hour windows are left to expire.
    * Returns how many were released; each is released once, whoever else sweeps at the same time.
    */
-  async sweep(olderThanMs: number, now = new Date()): Promise<number> {
+  async sweep(olderThanMs: number, now = this.now()): Promise<number> {
     const cutoff = new Date(now.getTime() - olderThanMs);
     const stale = await this.models.UsageCounter.find({ "pending.at": { $lt: cutoff } }, { license_id: 1, window: 1, pending: 1 })
       .lean()
@@ -265,4 +277,9 @@ export class UsageQuotaService {
   private async giveBack(licenseId: mongoose.Types.ObjectId, window: string): Promise<void> {
     await this.counters.updateOne({ license_id: licenseId, window, requests: { $gt: 0 } }, { $inc: { requests: -1 } });
   }
+}
+
+function refusal(limit: LimitFactor, now: Date): QuotaRefusal {
+  const resetAt = limitResetsAt(limit, now);
+  return { ok: false, limit, resetAt, retryAfter: retryAfterSeconds(resetAt, now.getTime()) };
 }

@@ -1,4 +1,5 @@
 import type { mongoose } from "@typegoose/typegoose";
+import { systemClock, type Clock } from "../../clock";
 import type { Models } from "../../db/models";
 import { badInput } from "../../errors";
 import type { Plan } from "../plans/plan.model";
@@ -38,25 +39,26 @@ export class UsageService {
   constructor(
     private readonly models: Models,
     cacheTtlMs = 0,
+    private readonly clock: Clock = systemClock,
   ) {
     this.validateCounters = new TtlCache(cacheTtlMs);
   }
 
   /** This month's counter of one license, possibly up to the cache TTL old (never used to enforce a limit). */
-  recentMonthCounter(licenseId: mongoose.Types.ObjectId, now = new Date()): Promise<UsageCounter | undefined> {
+  recentMonthCounter(licenseId: mongoose.Types.ObjectId, now = new Date(this.clock())): Promise<UsageCounter | undefined> {
     const id = licenseId.toHexString();
     return this.validateCounters.get(`${id}|${monthWindow(now)}`, async () => (await this.monthCounters([licenseId], now)).get(id));
   }
 
   /** This month's counters of several licenses in one query (for DataLoaders), keyed by license id. */
-  async monthCounters(licenseIds: readonly mongoose.Types.ObjectId[], now = new Date()): Promise<Map<string, UsageCounter>> {
+  async monthCounters(licenseIds: readonly mongoose.Types.ObjectId[], now = new Date(this.clock())): Promise<Map<string, UsageCounter>> {
     const counters = await this.models.UsageCounter.find({ license_id: { $in: licenseIds }, window: monthWindow(now) })
       .lean<UsageCounter[]>()
       .exec();
     return new Map(counters.map((counter) => [counter.license_id.toHexString(), counter]));
   }
 
-  summarize(plan: Plan, counter: UsageCounter | undefined, now = new Date()): UsageSummary {
+  summarize(plan: Plan, counter: UsageCounter | undefined, now = new Date(this.clock())): UsageSummary {
     const requests = counter?.requests ?? 0;
     const costMicros = counter?.cost_micros ?? 0;
     return {

@@ -1,3 +1,4 @@
+import { PINNED_INSTANT } from "../../support/clock";
 import { http, type HttpResult } from "../../support/http";
 import { newLicense } from "../../support/fixtures";
 import { licenseKeyHeader, startTestPlatform, type TestPlatform } from "../../support/platform";
@@ -7,7 +8,7 @@ import { startSharedDatabase, type PlatformProcess, type SharedDatabase } from "
  * One way in for license keys (contract §1.5): every surface that takes a key (/api, /v1, the legacy usage path,
  * GraphQL's X-License-Key) goes through the same failed-lookup guard, whose count is taken before the lookup.
  */
-const PINNED = Date.parse("2099-06-15T12:00:05.000Z");
+const PINNED = PINNED_INSTANT;
 
 type Surface = (baseUrl: string, key: string) => Promise<HttpResult>;
 const SURFACES: Record<string, Surface> = {
