@@ -2,11 +2,16 @@ import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
 import { activationCounts, newLicense, newPlan, storedLicense } from "../support/fixtures";
 import { http, type HttpResult } from "../support/http";
+import { expectLicensingInvariants } from "../support/invariants";
 
 // Seat atomicity (plugin contract §5 "Atomicity", K7/K8) and downgrades, over real concurrent HTTP requests.
 let p: TestPlatform;
 beforeAll(async () => {
   p = await startTestPlatform();
+});
+// After every race, every license's seat counter equals its activations, and lifetime sales their licenses.
+afterEach(async () => {
+  await expectLicensingInvariants(p.services.models);
 });
 afterAll(async () => {
   await p.stop();

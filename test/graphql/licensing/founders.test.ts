@@ -3,6 +3,7 @@ import { LicenseStatus } from "../../../src/modules/licenses/license.model";
 import { bearer, startTestPlatform, type GraphQLResponse, type TestPlatform } from "../../support/platform";
 import { activityOf, adminIdOf, dataOf, expectFieldError } from "../../support/graphql-assertions";
 import { unique } from "../../support/fixtures";
+import { expectLicensingInvariants } from "../../support/invariants";
 
 /** The Founders Deal cap: one guarded increment, never oversold, seats given back on cancel. */
 
@@ -28,6 +29,11 @@ beforeAll(async () => {
       admin,
     ),
   ).createCustomer.id;
+});
+
+// After every sale, cancellation and limit change: sold equals the live Founders licenses, within the limit.
+afterEach(async () => {
+  await expectLicensingInvariants(platform.services.models);
 });
 
 afterAll(async () => {

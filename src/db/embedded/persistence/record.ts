@@ -14,7 +14,8 @@ const READ_CHUNK_BYTES = 4 << 20;
 
 // Documents may hold `$`-prefixed or dotted keys and `undefined`; the journal must keep them exactly.
 const SERIALIZE_OPTIONS = { checkKeys: false, ignoreUndefined: false } as const;
-const DESERIALIZE_OPTIONS = { promoteValues: true, promoteBuffers: false, bsonRegExp: false } as const;
+// Regular expressions come back as BSONRegExp, as the wire decodes them: a JS RegExp would turn the s flag into g and drop x.
+const DESERIALIZE_OPTIONS = { promoteValues: true, promoteBuffers: false, bsonRegExp: true } as const;
 
 // bson may hand back a slice of Node's shared pool, so wrap the exact bytes rather than `.buffer`.
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { MongoClient } from "mongodb";
 import { DataDirLockedError, startEmbeddedMongo } from "../../../../src/db/embedded";
+import { ensureBuilt } from "../../../support/build";
 import { IS_EMBEDDED, REPO_ROOT, serverError, testEmbeddedOnly } from "../../../support/engine-target";
 
 const DIST_INDEX = path.join(REPO_ROOT, "dist/db/embedded/index.js");
@@ -67,26 +68,10 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 }
 
 /** The first engine source file newer than its build output (the child processes would run stale code). */
-function staleBuild(dir = path.join(REPO_ROOT, "src/db/embedded")): string | undefined {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      const stale = staleBuild(file);
-      if (stale) return stale;
-    } else if (entry.name.endsWith(".ts")) {
-      const built = path.join(REPO_ROOT, "dist", path.relative(path.join(REPO_ROOT, "src"), file)).replace(/\.ts$/, ".js");
-      if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(file).mtimeMs) return file;
-    }
-  }
-  return undefined;
-}
-
-beforeAll(() => {
+beforeAll(async () => {
   if (!IS_EMBEDDED) return; // every test here is skipped
-  if (!fs.existsSync(DIST_INDEX)) throw new Error(`${DIST_INDEX} is missing: run \`npm run build\` before these tests`);
-  const stale = staleBuild();
-  if (stale) throw new Error(`dist/ is older than ${path.relative(REPO_ROOT, stale)}: run \`npm run build\` before these tests`);
-});
+  await ensureBuilt();
+}, 120_000);
 afterAll(async () => {
   for (const child of children) child.kill("SIGKILL");
   await Promise.all([...children].map(exited));

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Long, type Document } from "bson";
+import { BSONRegExp, Long, type Document } from "bson";
 import { MongoClient } from "mongodb";
 import { startEmbeddedMongo, type EmbeddedMongo } from "../../../../src/db/embedded";
 
@@ -165,5 +165,31 @@ describe("persistence round trip through startEmbeddedMongo({ dataDir })", () =>
     expect(find(third, "users")[0].email).toBe("c@x");
     const reuse = third.engine.execute("app", { insert: "users", documents: [{ _id: 9, email: "a@x" }], $db: "app" }, CONN).reply;
     expect(reuse).toMatchObject({ ok: 1, n: 1 });
+  });
+
+  it("keeps a stored regular expression exactly (pattern and every flag, s and x included) across the journal and the snapshot", async () => {
+    const dir = tempDir();
+    const first = await start(dir);
+    const stored = new BSONRegExp("^a b # spaced\\n.", "imsux");
+    const db = (await connect(first)).db("app");
+    await db.collection("patterns").insertOne({ _id: 1, pattern: stored } as Document);
+    // Recovered from the journal: a copy of the folder taken while the engine runs.
+    const copy = tempDir();
+    fs.cpSync(dir, copy, { recursive: true });
+    fs.rmSync(path.join(copy, "mongod.lock"), { force: true });
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    await stop(first);
+    for (const folder of [copy, dir]) {
+      const again = await start(folder);
+      const read = (await (
+        await connect(again)
+      )
+        .db("app")
+        .collection("patterns")
+        .findOne({ _id: 1 } as Document, { bsonRegExp: true })) as Document;
+      expect(read.pattern).toEqual(stored);
+      await Promise.all(clients.splice(0).map((client) => client.close()));
+      await stop(again);
+    }
   });
 });
