@@ -1,6 +1,7 @@
 import type { mongoose } from "@typegoose/typegoose";
+import type { mongo } from "mongoose";
 import type { Models } from "../../db/models";
-import { inTransaction } from "../../db/transaction";
+import { inTransaction, type Session } from "../../db/transaction";
 import { LicenseStatus } from "./license.model";
 
 export interface CounterRepairs {
@@ -38,42 +39,42 @@ export class LicenseCountersService {
     ]);
     const seated = new Map(counts.map((row) => [row._id.toHexString(), row.count]));
     const suspects = licenses.filter((license) => (license.active_sites ?? 0) !== (seated.get(license._id.toHexString()) ?? 0));
-    let repaired = 0;
-    for (const { _id } of suspects) {
-      const changed = await inTransaction(this.models, async (session) => {
-        // Read first, so that an activation committed after it conflicts with this write (engines that read
-        // committed data inside transactions would otherwise let this overwrite its seat).
-        await this.models.License.findById(_id, { active_sites: 1 }).session(session).lean().exec();
-        const count = await this.models.Activation.countDocuments({ license_id: _id, is_development: false }).session(session).exec();
-        const result = await this.models.License.updateOne(
-          { _id, active_sites: { $ne: count } },
-          { $set: { active_sites: count } },
-          { session, timestamps: false },
-        ).exec();
-        return result.modifiedCount;
-      });
-      repaired += changed;
-    }
-    return repaired;
+    const activations = this.models.Activation;
+    return this.recountEach(this.models.License.collection, "active_sites", suspects, (_id, session) =>
+      activations.countDocuments({ license_id: _id, is_development: false }).session(session).exec(),
+    );
   }
 
   private async reconcileLifetimeSold(): Promise<number> {
     const plans = await this.models.Plan.find({ is_lifetime: true }, { lifetime_sold: 1 }).lean().exec();
+    const licenses = this.models.License;
+    return this.recountEach(this.models.Plan.collection, "lifetime_sold", plans, (_id, session) =>
+      licenses
+        .countDocuments({ plan_id: _id, status: { $ne: LicenseStatus.cancelled } })
+        .session(session)
+        .exec(),
+    );
+  }
+
+  /**
+   * Sets `field` of each document to what `count` finds, one transaction per document. The document is read first,
+   * so that a change committed after the count conflicts with this write (engines that read committed data inside
+   * transactions would otherwise let it overwrite that change). Returns how many documents changed.
+   */
+  private async recountEach(
+    collection: mongo.Collection,
+    field: string,
+    documents: Array<{ _id: mongoose.Types.ObjectId }>,
+    count: (_id: mongoose.Types.ObjectId, session: Session) => Promise<number>,
+  ): Promise<number> {
     let repaired = 0;
-    for (const { _id } of plans) {
-      const changed = await inTransaction(this.models, async (session) => {
-        await this.models.Plan.findById(_id, { lifetime_sold: 1 }).session(session).lean().exec();
-        const live = await this.models.License.countDocuments({ plan_id: _id, status: { $ne: LicenseStatus.cancelled } })
-          .session(session)
-          .exec();
-        const result = await this.models.Plan.updateOne(
-          { _id, lifetime_sold: { $ne: live } },
-          { $set: { lifetime_sold: live } },
-          { session, timestamps: false },
-        ).exec();
+    for (const { _id } of documents) {
+      repaired += await inTransaction(this.models, async (session) => {
+        await collection.findOne({ _id }, { projection: { [field]: 1 }, session });
+        const records = await count(_id, session);
+        const result = await collection.updateOne({ _id, [field]: { $ne: records } }, { $set: { [field]: records } }, { session });
         return result.modifiedCount;
       });
-      repaired += changed;
     }
     return repaired;
   }
