@@ -2,7 +2,7 @@
  * Money is integers inside the platform (DOMAIN.md): prices in cents, AI costs and budgets in micro-euros. These
  * are the only conversions to what callers see: euro numbers for the plugin's JSON, exact decimal strings for GraphQL.
  */
-export const MICROS_PER_EUR = 1_000_000;
+const MICROS_PER_EUR = 1_000_000;
 const CENTS_PER_EUR = 100;
 
 /** Euros as a JSON number (a plan's price, a budget): exact for any whole number of cents. */

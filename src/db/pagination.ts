@@ -3,7 +3,7 @@ import type { Model } from "mongoose";
 import { badInput } from "../errors";
 
 export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
+const DEFAULT_PAGE_SIZE = 20;
 
 export interface PageRequest {
   first?: number | null;

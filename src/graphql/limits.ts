@@ -13,7 +13,7 @@ export interface QueryLimits {
   maxCost: number;
 }
 
-export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 15, maxCost: 20_000 };
+const DEFAULT_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 15, maxCost: 20_000 };
 
 // A list field without `first` is assumed to return this many items (customer.licenses, activations, ...).
 const DEFAULT_LIST_SIZE = 20;

@@ -16,7 +16,7 @@ const unauthenticated = (): GraphQLError =>
     extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
   });
 
-export const forbiddenError = (): GraphQLError => new GraphQLError("Not allowed", { extensions: { code: "FORBIDDEN" } });
+const forbiddenError = (): GraphQLError => new GraphQLError("Not allowed", { extensions: { code: "FORBIDDEN" } });
 
 function roles(name: string, allowed: AdminRole[]) {
   return rule(name, { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) => {

@@ -42,7 +42,7 @@ export function customerJson(customer: Customer): Record<string, unknown> {
   return { email: customer.email, name: customer.name ?? null, company: customer.company ?? null };
 }
 
-export const FOUNDERS_THANK_YOU = "🚀 Thank you for being a Founder! You have lifetime access to Chatello SaaS.";
+const FOUNDERS_THANK_YOU = "🚀 Thank you for being a Founder! You have lifetime access to Chatello SaaS.";
 
 export function foundersDealJson(plan: Plan): Record<string, unknown> {
   const limit = plan.lifetime_limit ?? 500;

@@ -37,7 +37,7 @@ export interface ThrottleDeps {
 }
 
 /** Who a request counts for: its license key when it sends one (as a digest, never the key), else its IP. */
-export function throttleClient(request: FastifyRequest): string {
+function throttleClient(request: FastifyRequest): string {
   const key = licenseKeyOf(request);
   return key === undefined ? `ip:${request.ip}` : `key:${sha256(key).slice(0, 32)}`;
 }

@@ -1,7 +1,7 @@
 import mongoose, { type Connection } from "mongoose";
 import type { Database, DatabaseType } from "../../db/connect";
 
-export const HEALTH_CHECK_TIMEOUT_MS = 1500;
+const HEALTH_CHECK_TIMEOUT_MS = 1500;
 
 // The labels the plugin REST contract (§6.2) fixes for `database.type`.
 const DATABASE_LABELS: Record<DatabaseType, string> = { embedded: "MongoDB (embedded)", mongodb: "MongoDB" };

@@ -8,8 +8,3 @@ export function generateLicenseKey(): string {
   const groups = Array.from({ length: 4 }, () => randomBytes(4).toString("hex").toUpperCase());
   return `CHA-${groups.join("-")}`;
 }
-
-/** A key as it may appear in logs: prefix and last 4 only. */
-export function maskKey(key: string): string {
-  return key.length <= 8 ? "…" : `${key.slice(0, 4)}…${key.slice(-4)}`;
-}

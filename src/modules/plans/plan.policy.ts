@@ -21,6 +21,3 @@ export function modelsAllowed(plan: Pick<Plan, "allowed_models"> | null | undefi
 /** The model a request asked for, or the provider's default when it named none. */
 export const requestedModel = (provider: Provider, model: unknown): string =>
   typeof model === "string" ? model : DEFAULT_MODELS[provider];
-
-export const allowsModel = (plan: Pick<Plan, "allowed_models"> | null | undefined, provider: Provider, model: string): boolean =>
-  modelsAllowed(plan, provider).includes(model);

@@ -15,7 +15,7 @@ import { endOfHour, endOfMinute, hourWindow, minuteWindow, monthWindow, startOfM
  * counting logs would disagree with them while calls are in flight. The logs are read only for the history.
  */
 
-export const WARN_AT_PERCENT = 80;
+const WARN_AT_PERCENT = 80;
 export const REQUESTS_WARNING = "Monthly request limit approaching (>80%)";
 export const BUDGET_WARNING = "Monthly budget limit approaching (>80%)";
 export const HISTORY_DEFAULT_DAYS = 30;

@@ -1,7 +1,7 @@
 import type { Document } from "bson";
 
 /** mongod's error codes and names for the errors the engine can raise (drivers and mongoose read code/codeName/labels). */
-export const ErrorCodes = {
+const ErrorCodes = {
   InternalError: 1,
   BadValue: 2,
   NoSuchKey: 4,
@@ -84,10 +84,6 @@ export function badValue(message: string): CommandError {
 
 export function failedToParse(message: string): CommandError {
   return new CommandError("FailedToParse", message);
-}
-
-export function typeMismatch(message: string): CommandError {
-  return new CommandError("TypeMismatch", message);
 }
 
 /**

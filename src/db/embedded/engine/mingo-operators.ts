@@ -12,7 +12,7 @@ import { bsonTypeOf, collectPathValues, isPlainObject } from "./values";
  */
 
 /** mongod's type names and numbers, for the values the wire codec produces. */
-export function bsonTypeName(value: unknown): string {
+function bsonTypeName(value: unknown): string {
   if (value === undefined) return "missing";
   if (value === null) return "null";
   if (typeof value === "string") return "string";

@@ -6,7 +6,7 @@ import { crc32 } from "./crc32";
  * Journals and snapshots are both sequences of records:
  * [uint32 LE payload length][uint32 LE CRC-32 of payload][payload = one BSON document].
  */
-export const RECORD_HEADER_BYTES = 8;
+const RECORD_HEADER_BYTES = 8;
 
 // The smallest BSON document (`{}`) is 5 bytes; a shorter length can only come from garbage or zero-filled tails.
 const MIN_PAYLOAD_BYTES = 5;
@@ -116,7 +116,7 @@ export class RecordFileReader {
   }
 }
 
-export async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
   let done = 0;
   while (done < length) {
