@@ -2,6 +2,7 @@ import type { Document } from "bson";
 import { compileFilter, type Predicate } from "./matcher";
 import { CommandError } from "./errors";
 import { encodeValue, invertKey } from "./keys";
+import { SortedKeys } from "./sorted-keys";
 import { collectPathValues, describeValue, type Path } from "./values";
 
 /** One field of an index key pattern. */
@@ -28,7 +29,7 @@ export class IndexStore {
   multikey = false;
 
   private readonly entries = new Map<string, Set<string>>();
-  private sortedKeys: string[] = [];
+  private readonly sortedKeys = new SortedKeys();
 
   constructor(spec: Document) {
     this.spec = spec;
@@ -116,7 +117,7 @@ export class IndexStore {
       if (!holders) {
         holders = new Set();
         this.entries.set(key, holders);
-        this.sortedKeys.splice(this.lowerBound(key), 0, key);
+        this.sortedKeys.insert(key);
       }
       holders.add(id);
     }
@@ -129,15 +130,14 @@ export class IndexStore {
       holders.delete(id);
       if (holders.size === 0) {
         this.entries.delete(key);
-        const at = this.lowerBound(key);
-        if (this.sortedKeys[at] === key) this.sortedKeys.splice(at, 1);
+        this.sortedKeys.delete(key);
       }
     }
   }
 
   clear(): void {
     this.entries.clear();
-    this.sortedKeys = [];
+    this.sortedKeys.clear();
     this.multikey = false;
   }
 
@@ -148,38 +148,11 @@ export class IndexStore {
 
   /** Ids whose keys lie in [low, high], in index order (or reversed), each key's ids together. */
   *range(low: string, high: string, reverse = false): Generator<string> {
-    if (reverse) {
-      for (let i = this.upperBound(high) - 1; i >= 0 && this.sortedKeys[i] >= low; i--) yield* this.entries.get(this.sortedKeys[i]) ?? [];
-      return;
-    }
-    for (let i = this.lowerBound(low); i < this.sortedKeys.length && this.sortedKeys[i] <= high; i++) {
-      yield* this.entries.get(this.sortedKeys[i]) ?? [];
-    }
+    const keys = reverse ? this.sortedKeys.descending(low, high) : this.sortedKeys.ascending(low, high);
+    for (const key of keys) yield* this.entries.get(key) ?? [];
   }
 
   get keyCount(): number {
-    return this.sortedKeys.length;
-  }
-
-  private lowerBound(key: string): number {
-    let low = 0;
-    let high = this.sortedKeys.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.sortedKeys[mid] < key) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  }
-
-  private upperBound(key: string): number {
-    let low = 0;
-    let high = this.sortedKeys.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.sortedKeys[mid] <= key) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return this.sortedKeys.size;
   }
 }
