@@ -137,7 +137,8 @@ export async function runMariadbMigration(
   // Imported licenses have no activations and may sit on a lifetime plan: the counters follow their records.
   await services.licenseCounters.reconcile();
   // Verification always follows an import, with the same mapping from a fresh start.
-  const verified = await pass("verify", context(new IssueLog()), readOnly, silentProgress);
+  const verifying: Progress = { ...progress, start: (table, total) => progress.start(`verify ${table}`, total) };
+  const verified = await pass("verify", context(new IssueLog()), readOnly, verifying);
   tables.forEach((table, i) => (table.verification = verified[i]?.verification));
   return report("import", ctx, tables, counters);
 }
