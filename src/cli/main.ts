@@ -7,6 +7,7 @@ import { DomainError } from "../errors";
 import { AppSecretMismatchError } from "../modules/setup/app-secret.check";
 import { registerAdminCommands } from "./admin.commands";
 import { registerLicenseCommands } from "./license.commands";
+import { registerMigrateCommands } from "./migrate.commands";
 import { registerSetupCommands } from "./setup.commands";
 
 const program = new Command()
@@ -18,6 +19,7 @@ const program = new Command()
 registerSetupCommands(program);
 registerAdminCommands(program);
 registerLicenseCommands(program);
+registerMigrateCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Expected failures are one line for the operator; anything else keeps its stack.
