@@ -172,7 +172,9 @@ describe("loadConfig", () => {
     expect(configErrorOf({ BACKUP_EVERY: "90s" }).message).toBe(
       'Invalid configuration: BACKUP_EVERY must be a whole number of minutes, hours or days from 1m to 365d, e.g. 30m, 6h, 24h or 7d (got "90s")',
     );
-    expect(configErrorOf({ BACKUP_KEEP: "0" }).message).toBe('Invalid configuration: BACKUP_KEEP must be an integer between 1 and 1000 (got "0")');
+    expect(configErrorOf({ BACKUP_KEEP: "0" }).message).toBe(
+      'Invalid configuration: BACKUP_KEEP must be an integer between 1 and 1000 (got "0")',
+    );
   });
 
   it("never echoes a secret or the credentials of a connection string", () => {
