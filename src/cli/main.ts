@@ -6,6 +6,7 @@ import { DatabaseStartError } from "../db/connect";
 import { DomainError } from "../errors";
 import { AppSecretMismatchError } from "../modules/setup/app-secret.check";
 import { registerAdminCommands } from "./admin.commands";
+import { registerBackupCommands } from "./backup.commands";
 import { registerLicenseCommands } from "./license.commands";
 import { registerSetupCommands } from "./setup.commands";
 
@@ -18,6 +19,7 @@ const program = new Command()
 registerSetupCommands(program);
 registerAdminCommands(program);
 registerLicenseCommands(program);
+registerBackupCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Expected failures are one line for the operator; anything else keeps its stack.
