@@ -71,7 +71,10 @@ export class BackupScheduler {
   }
 
   start(): void {
-    if (!this.stopped && this.timer === undefined) this.wakeIn(0);
+    if (this.stopped || this.timer !== undefined) return;
+    const { dir, every, keep } = this.options.config;
+    this.options.logger.info({ dir, every, keep }, `scheduled backups: every ${every} into ${dir}, keeping the newest ${keep}`);
+    this.wakeIn(0);
   }
 
   /** Stops the timer and any backup in progress (its partial file is removed), and waits for it. */
