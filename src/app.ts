@@ -5,6 +5,7 @@ import type { Database } from "./db/connect";
 import { createModels } from "./db/models";
 import { registerGraphQL } from "./graphql/graphql.route";
 import { startReservationSweeper } from "./ai/reservation-sweeper";
+import { BackupScheduler } from "./backup/backup.scheduler";
 import { buildApiSchema } from "./graphql/schema";
 import { answerClientError, answerFrameworkError, clientErrorBody } from "./rest/client-errors";
 import { addPreflight, CORS_HEADERS } from "./rest/cors";
@@ -49,7 +50,13 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   addResponseHeaders(app);
   addErrorReplies(app);
   addPreflight(app);
-  await app.register(healthRoutes, { db, version: APP_VERSION, throttle: { services, enabled: config.throttle } });
+  const backups = scheduleBackups(config, db, app.log);
+  await app.register(healthRoutes, {
+    db,
+    version: APP_VERSION,
+    throttle: { services, enabled: config.throttle },
+    backups: backups && (() => backups.health()),
+  });
   await app.register(apiSurface, { services, throttle: config.throttle });
   await app.register(v1Surface, { services });
   await registerGraphQL(app, { schema: await buildApiSchema(), services, config });
@@ -58,7 +65,23 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   if (config.playground) await registerPlayground(app, { dir: defaultPlaygroundDir() });
   const stopSweeper = startReservationSweeper(services.quota, config.ai.timeoutMs, app.log);
   app.addHook("onClose", async () => stopSweeper());
+  if (backups) {
+    // Started once the app is ready (an app that is built but never started takes no backups); stopped before the
+    // database closes, so a backup in progress is cut short cleanly.
+    app.addHook("onReady", async () => backups.start());
+    app.addHook("onClose", async () => backups.stop());
+  }
   return app;
+}
+
+function scheduleBackups(config: ResolvedConfig, db: Database, logger: FastifyBaseLogger): BackupScheduler | undefined {
+  const { dir } = config.backup;
+  if (dir === undefined) return undefined;
+  return new BackupScheduler({
+    connection: db.connection,
+    config: { ...config.backup, dir },
+    logger: logger.child({ component: "backup" }),
+  });
 }
 
 function addResponseHeaders(app: FastifyInstance): void {

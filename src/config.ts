@@ -39,6 +39,17 @@ export interface Config {
   /** How long one instance may reuse a license, plan or customer it read for a license check (0–5000 ms). */
   licenseCacheTtlMs: number;
   ai: AiConfig;
+  backup: BackupConfig;
+}
+
+/** Scheduled backups by the running platform (off while `dir` is unset). */
+export interface BackupConfig {
+  dir: string | undefined;
+  /** As given (e.g. "24h"), for messages and /api/health. */
+  every: string;
+  everyMs: number;
+  /** How many scheduled backup files to keep in `dir`; older ones are deleted. */
+  keep: number;
 }
 
 export interface AiConfig {
@@ -84,6 +95,16 @@ const priceTable = z.record(
   z.string().regex(new RegExp(`^(${PROVIDERS.join("|")})/\\S+$`)),
   z.object({ input: z.number().min(0), output: z.number().min(0) }).strict(),
 );
+
+const DURATION_UNITS_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const MAX_BACKUP_EVERY_MS = 365 * DURATION_UNITS_MS.d;
+
+// Whole minutes, hours or days: a backup more often than once a minute is a mistake, not a schedule.
+const backupEvery = z
+  .string()
+  .regex(/^[1-9]\d{0,5}[mhd]$/)
+  .transform((text) => ({ text, ms: Number(text.slice(0, -1)) * DURATION_UNITS_MS[text.slice(-1) as keyof typeof DURATION_UNITS_MS] }))
+  .refine((every) => every.ms <= MAX_BACKUP_EVERY_MS);
 
 function parsePrices(text: string, ctx: z.RefinementCtx): unknown {
   try {
@@ -136,6 +157,14 @@ const envSchema = z
       .pipe(z.number().min(100).max(600_000))
       .default(30_000),
     AI_PRICES: z.string().transform(parsePrices).pipe(priceTable).optional(),
+    BACKUP_DIR: z.string().optional(),
+    BACKUP_EVERY: backupEvery.default({ text: "24h", ms: DURATION_UNITS_MS.d }),
+    BACKUP_KEEP: z
+      .string()
+      .regex(/^\d{1,4}$/)
+      .transform(Number)
+      .pipe(z.number().min(1).max(1000))
+      .default(14),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.APP_SECRET === undefined) {
@@ -175,6 +204,9 @@ const EXPECTED: Record<EnvName, string> = {
   AI_TIMEOUT_MS: "must be an integer between 100 and 600000",
   AI_PRICES:
     'must be JSON like {"openai/gpt-4o":{"input":2.3,"output":9.2}} (EUR per million tokens; providers openai, anthropic, deepseek)',
+  BACKUP_DIR: "must be a folder path",
+  BACKUP_EVERY: "must be a whole number of minutes, hours or days from 1m to 365d, e.g. 30m, 6h, 24h or 7d",
+  BACKUP_KEEP: "must be an integer between 1 and 1000",
 };
 
 /** Reads and validates the environment. Pure: no files are touched (see resolveAppSecret). */
@@ -217,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: vars.AI_TIMEOUT_MS,
       prices: vars.AI_PRICES ?? {},
     },
+    backup: { dir: vars.BACKUP_DIR, every: vars.BACKUP_EVERY.text, everyMs: vars.BACKUP_EVERY.ms, keep: vars.BACKUP_KEEP },
   };
 }
 

@@ -41,6 +41,7 @@ describe("loadConfig", () => {
         timeoutMs: 30_000,
         prices: {},
       },
+      backup: { dir: undefined, every: "24h", everyMs: 86_400_000, keep: 14 },
     });
   });
 
@@ -93,6 +94,9 @@ describe("loadConfig", () => {
       DEEPSEEK_BASE_URL: "http://127.0.0.1:9999/v1",
       AI_TIMEOUT_MS: "12000",
       AI_PRICES: '{"openai/gpt-4o":{"input":2.5,"output":10},"deepseek/deepseek-reasoner":{"input":0.5,"output":2}}',
+      BACKUP_DIR: "/var/backups/chatello",
+      BACKUP_EVERY: "6h",
+      BACKUP_KEEP: "30",
     });
     expect(config).toEqual({
       nodeEnv: "production",
@@ -118,6 +122,7 @@ describe("loadConfig", () => {
         timeoutMs: 12_000,
         prices: { "openai/gpt-4o": { input: 2.5, output: 10 }, "deepseek/deepseek-reasoner": { input: 0.5, output: 2 } },
       },
+      backup: { dir: "/var/backups/chatello", every: "6h", everyMs: 6 * 3_600_000, keep: 30 },
     });
   });
 
@@ -146,10 +151,30 @@ describe("loadConfig", () => {
     ["AI_PRICES", '{"mistral/large":{"input":1,"output":2}}'],
     ["AI_PRICES", '{"openai/gpt-4o":{"input":-1,"output":2}}'],
     ["AI_PRICES", '{"openai/gpt-4o":{"input":1,"output":2,"cached":0.5}}'],
+    ["BACKUP_EVERY", "24"],
+    ["BACKUP_EVERY", "90s"],
+    ["BACKUP_EVERY", "0h"],
+    ["BACKUP_EVERY", "1.5h"],
+    ["BACKUP_EVERY", "366d"],
+    ["BACKUP_KEEP", "0"],
+    ["BACKUP_KEEP", "1001"],
+    ["BACKUP_KEEP", "-3"],
   ])("rejects %s=%j with one line naming it", (name, value) => {
     const { message } = configErrorOf({ [name]: value });
     expect(message).not.toContain("\n");
     expect(message).toMatch(new RegExp(`^Invalid configuration: ${name} must `));
+  });
+
+  it("reads the backup schedule in minutes, hours or days", () => {
+    expect(loadConfig({ BACKUP_EVERY: "30m" }).backup).toMatchObject({ every: "30m", everyMs: 30 * 60_000 });
+    expect(loadConfig({ BACKUP_EVERY: "7d" }).backup).toMatchObject({ every: "7d", everyMs: 7 * 86_400_000 });
+    expect(loadConfig({ BACKUP_EVERY: "365d", BACKUP_KEEP: "1" }).backup).toMatchObject({ everyMs: 365 * 86_400_000, keep: 1 });
+    expect(configErrorOf({ BACKUP_EVERY: "90s" }).message).toBe(
+      'Invalid configuration: BACKUP_EVERY must be a whole number of minutes, hours or days from 1m to 365d, e.g. 30m, 6h, 24h or 7d (got "90s")',
+    );
+    expect(configErrorOf({ BACKUP_KEEP: "0" }).message).toBe(
+      'Invalid configuration: BACKUP_KEEP must be an integer between 1 and 1000 (got "0")',
+    );
   });
 
   it("never echoes a secret or the credentials of a connection string", () => {

@@ -6,6 +6,7 @@ import { DatabaseStartError } from "../db/connect";
 import { DomainError } from "../errors";
 import { AppSecretMismatchError } from "../modules/setup/app-secret.check";
 import { registerAdminCommands } from "./admin.commands";
+import { registerBackupCommands } from "./backup.commands";
 import { registerLicenseCommands } from "./license.commands";
 import { registerMigrateCommands } from "./migrate.commands";
 import { registerSetupCommands } from "./setup.commands";
@@ -20,6 +21,7 @@ registerSetupCommands(program);
 registerAdminCommands(program);
 registerLicenseCommands(program);
 registerMigrateCommands(program);
+registerBackupCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Expected failures are one line for the operator; anything else keeps its stack.

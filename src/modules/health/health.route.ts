@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import type { BackupHealth } from "../../backup/backup.scheduler";
 import type { Database } from "../../db/connect";
 import { countRequest, ROUTE_LIMITS, type ThrottleDeps } from "../../rest/throttle";
 import { PROVIDERS } from "../../ai/providers";
@@ -9,9 +10,11 @@ export interface HealthRouteOptions {
   version: string;
   /** The plugin contract throttles health like the other public routes (§1.1). */
   throttle: ThrottleDeps;
+  /** Scheduled backups' state (an added field, `backups`); unset: backups are not scheduled. */
+  backups?: () => Promise<BackupHealth>;
 }
 
-export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, { db, version, throttle }) => {
+export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, { db, version, throttle, backups }) => {
   // /admin/health is the alias the plugin REST contract keeps for older plugin builds.
   for (const url of ["/api/health", "/admin/health"]) {
     app.get(url, async (request, reply) => {
@@ -19,7 +22,10 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
       const counted = await countRequest(request, reply, throttle, { scope: "health", limits: ROUTE_LIMITS.info }).catch(() => true);
       if (!counted) return reply;
       const report = await checkHealth(db, version, request.log);
-      const body = report.status === "healthy" ? { ...report, ai_providers: await aiProviders(throttle) } : report;
+      const body =
+        report.status === "healthy"
+          ? { ...report, ai_providers: await aiProviders(throttle), backups: backups ? await backups() : { scheduled: false } }
+          : report;
       return reply
         .code(report.status === "healthy" ? 200 : 503)
         .header("cache-control", "no-store")

@@ -59,6 +59,8 @@ describe("GET /api/health (real HTTP, in-memory embedded engine)", () => {
         collections: { api_keys: 1, licenses: 1, plans: 2, rate_limits: 2 },
       },
       ai_providers: { openai: { configured: false }, anthropic: { configured: false }, deepseek: { configured: true } },
+      // BACKUP_DIR is not set: the platform takes no scheduled backups.
+      backups: { scheduled: false },
     });
   });
 
