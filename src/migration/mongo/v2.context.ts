@@ -165,7 +165,10 @@ export function v2CollectionSource(ctx: V2Context, spec: V2CollectionSpec): Tabl
     appendOnly: spec.appendOnly,
     owned: spec.ownsCollection ? {} : { [IMPORTED_FROM_FIELD]: V2_IMPORT_MARK },
     async countAfter(afterId) {
-      return present ? documents.countDocuments(after(afterId)) : 0;
+      if (!present) return 0;
+      // The first batch also carries the documents whose _id is not an ObjectId (reported and skipped).
+      const odd = oddIdsReported ? 0 : await documents.countDocuments({ _id: { $not: { $type: "objectId" } } });
+      return (await documents.countDocuments(after(afterId))) + odd;
     },
     async readAfter(afterId, limit): Promise<SourceBatch | null> {
       if (!present) return null;
