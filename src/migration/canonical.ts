@@ -37,7 +37,7 @@ export class TableChecksum {
   private readonly hash = createHash("sha256");
   private count = 0;
 
-  add(sourceId: number, recordDigest: string): void {
+  add(sourceId: number | string, recordDigest: string): void {
     this.hash.update(`${sourceId}:${recordDigest}\n`, "utf8");
     this.count += 1;
   }

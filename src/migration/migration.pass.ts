@@ -4,9 +4,21 @@ import { recordHash, TableChecksum } from "./canonical";
 import type { IssueLog, MigrationMode, Mismatch, TableReport, TableVerification } from "./migration.report";
 import type { Progress } from "./migration.progress";
 
+/**
+ * A source record's id as reports and checkpoints name it: v1's integer ids, v2's ObjectIds as 24 hex digits
+ * (whose text order is their `_id` order).
+ */
+export type SourceId = number | string;
+
+/**
+ * A field the v2 importer sets on every document that is a source document's own (same `_id`), so that the
+ * documents an import owns can be told from those the platform made itself. v1's deterministic ids say it already.
+ */
+export const IMPORTED_FROM_FIELD = "imported_from";
+
 /** One source row as the platform will hold it. */
 export interface MappedRecord {
-  sourceId: number;
+  sourceId: SourceId;
   targetId: mongoose.Types.ObjectId;
   /** Every field the source decides: written on each run, and (through `canonical`) what verification compares. */
   fields: Record<string, unknown>;
@@ -18,11 +30,11 @@ export interface MappedRecord {
 
 export interface SourceBatch {
   /** The highest source id read (the next batch starts after it). */
-  lastId: number;
+  lastId: SourceId;
   rows: number;
   records: MappedRecord[];
   /** Source ids of rows that are not imported (their issue is already logged); merged rows count here too. */
-  skipped: number[];
+  skipped: SourceId[];
   merged: number;
 }
 
@@ -35,21 +47,30 @@ export interface TableSource {
   collection: string;
   /** Logs are only ever appended in the source: re-runs resume after the last imported id (a checkpoint). */
   appendOnly: boolean;
-  /** The `_id` range this table's deterministic ids fall in. */
-  idRange: Record<string, mongoose.Types.ObjectId>;
-  countAfter(afterId: number): Promise<number>;
-  readAfter(afterId: number, limit: number): Promise<SourceBatch | null>;
+  /** A filter for the target documents this table's imports own (v1: its deterministic id range). */
+  owned: Record<string, unknown>;
+  /** Rows after `afterId` (null: from the first). */
+  countAfter(afterId: SourceId | null): Promise<number>;
+  readAfter(afterId: SourceId | null, limit: number): Promise<SourceBatch | null>;
   /** Which of these source ids exist (for naming documents that have no source row any more). */
-  existing(ids: number[]): Promise<Set<number>>;
+  existing(ids: SourceId[]): Promise<Set<SourceId>>;
   /** The fields compared, from a mapped record's fields or from a target document: one function, both sides. */
   canonical(document: Record<string, unknown>): Record<string, unknown>;
-  /** Decodes the source id from a target id in `idRange`. */
-  sourceIdOf(targetId: mongoose.Types.ObjectId): number | undefined;
+  /** The id a source row's document has when it is its own (not matched to one the platform made). */
+  ownId(sourceId: SourceId): mongoose.Types.ObjectId;
+  /** The source id of a document this table owns (undefined for any other document). */
+  sourceIdOf(document: { _id: mongoose.Types.ObjectId } & Record<string, unknown>): SourceId | undefined;
+  /**
+   * Where a resumed run starts reading, given the last checkpoint (default: right after it). A source whose ids are
+   * not strictly increasing in time (ObjectIds made by several processes) steps back a little.
+   */
+  resumeAfter?(checkpoint: SourceId): SourceId;
 }
 
 export interface Checkpoints {
-  read(table: string): Promise<number>;
-  write(table: string, lastId: number): Promise<void>;
+  /** The last source id an import of the table wrote, null when none. */
+  read(table: string): Promise<SourceId | null>;
+  write(table: string, lastId: SourceId): Promise<void>;
 }
 
 export interface PassOptions {
@@ -68,13 +89,14 @@ type Doc = Record<string, unknown> & { _id: mongoose.Types.ObjectId };
  * Runs one table through: reads a batch, looks its documents up by id, and then writes what is new or changed
  * (import), counts it (dry run) or compares it (verify). The next batch is read from the source while the current
  * one is written. Append-only tables record a checkpoint after each batch's writes, so a killed run resumes there;
- * every write is keyed by the deterministic id, so redoing a batch that was partly written changes nothing.
+ * every write is keyed by the record's id (deterministic for v1, the source's own for v2), so redoing a batch that
+ * was partly written changes nothing.
  */
 export async function runTablePass(source: TableSource, options: PassOptions): Promise<TableReport> {
   const started = Date.now();
   const { mode, target, progress } = options;
   const collection = target.collection<Doc>(source.collection);
-  const resumeFrom = mode === "verify" || !source.appendOnly ? 0 : await usableCheckpoint(source, collection, options.checkpoints);
+  const resumeFrom = mode === "verify" || !source.appendOnly ? null : await usableCheckpoint(source, collection, options.checkpoints);
   const report: TableReport = {
     table: source.table,
     collection: source.collection,
@@ -87,7 +109,7 @@ export async function runTablePass(source: TableSource, options: PassOptions): P
     seconds: 0,
   };
   const verification = mode === "verify" ? new Verification() : undefined;
-  const skippedIds = new Set<number>();
+  const skippedIds = new Set<SourceId>();
 
   progress.start(source.table, await source.countAfter(resumeFrom));
   let pending = source.readAfter(resumeFrom, options.batchSize);
@@ -137,17 +159,17 @@ export async function runTablePass(source: TableSource, options: PassOptions): P
 }
 
 /**
- * The target documents of a batch, by id. Deterministic ids of one batch are consecutive in `_id` order, so they
- * are read as one `_id` range (an index range scan); a `$in` of thousands of ids costs far more on some engines.
- * Ids matched by natural key (documents the platform made itself) are few and read with `$in`.
+ * The target documents of a batch, by id. The own ids of one batch are in `_id` order (consecutive for v1's
+ * deterministic ids), so they are read as one `_id` range (an index range scan); a `$in` of thousands of ids costs
+ * far more on some engines. Ids matched by natural key (documents the platform made itself) are few and read with `$in`.
  */
 async function findTargets(collection: mongo.Collection<Doc>, source: TableSource, records: MappedRecord[]): Promise<Map<string, Doc>> {
   const found = new Map<string, Doc>();
   let low: mongoose.Types.ObjectId | undefined;
   let high: mongoose.Types.ObjectId | undefined;
   const others: mongoose.Types.ObjectId[] = [];
-  for (const { targetId } of records) {
-    if (source.sourceIdOf(targetId) === undefined) others.push(targetId);
+  for (const { targetId, sourceId } of records) {
+    if (!targetId.equals(source.ownId(sourceId))) others.push(targetId);
     else {
       if (!low || targetId.toHexString() < low.toHexString()) low = targetId;
       if (!high || targetId.toHexString() > high.toHexString()) high = targetId;
@@ -160,11 +182,16 @@ async function findTargets(collection: mongo.Collection<Doc>, source: TableSourc
 }
 
 /** A checkpoint is trusted only while the target still holds what it says was imported (a wiped target starts over). */
-async function usableCheckpoint(source: TableSource, collection: mongo.Collection<Doc>, checkpoints: Checkpoints): Promise<number> {
+async function usableCheckpoint(
+  source: TableSource,
+  collection: mongo.Collection<Doc>,
+  checkpoints: Checkpoints,
+): Promise<SourceId | null> {
   const lastId = await checkpoints.read(source.table);
-  if (lastId === 0) return 0;
-  const any = await collection.findOne({ _id: source.idRange }, { projection: { _id: 1 } });
-  return any ? lastId : 0;
+  if (lastId === null) return null;
+  const any = await collection.findOne(source.owned, { projection: { _id: 1 } });
+  if (!any) return null;
+  return source.resumeAfter ? source.resumeAfter(lastId) : lastId;
 }
 
 async function insertAll(collection: mongo.Collection<Doc>, records: MappedRecord[], table: string, issues: IssueLog): Promise<number> {
@@ -236,7 +263,7 @@ class Verification {
     this.targetSum.add(record.sourceId, actual ?? "missing");
     if (existing) {
       this.found += 1;
-      if (source.sourceIdOf(existing._id) !== undefined) this.foundInRange += 1;
+      if (source.sourceIdOf(existing) !== undefined) this.foundInRange += 1;
     }
     if (actual === wanted) return;
     const mismatch: Mismatch = {
@@ -254,8 +281,8 @@ class Verification {
   }
 
   /** Documents in the table's id range that no source row maps to (deleted in the source, or skipped now). */
-  async finish(source: TableSource, collection: mongo.Collection<Doc>, skipped: Set<number>): Promise<TableVerification> {
-    const inRange = await collection.countDocuments({ _id: source.idRange });
+  async finish(source: TableSource, collection: mongo.Collection<Doc>, skipped: Set<SourceId>): Promise<TableVerification> {
+    const inRange = await collection.countDocuments(source.owned);
     const extraneous = inRange - this.foundInRange;
     if (extraneous > 0) await this.listExtraneous(source, collection, skipped, extraneous);
     return {
@@ -271,12 +298,12 @@ class Verification {
   private async listExtraneous(
     source: TableSource,
     collection: mongo.Collection<Doc>,
-    skipped: Set<number>,
+    skipped: Set<SourceId>,
     expected: number,
   ): Promise<void> {
     let listed = 0;
-    const cursor = collection.find({ _id: source.idRange }, { projection: { _id: 1 } }).sort({ _id: 1 });
-    let chunk: Array<{ targetId: mongoose.Types.ObjectId; sourceId: number }> = [];
+    const cursor = collection.find(source.owned, { projection: { _id: 1, [IMPORTED_FROM_FIELD]: 1 } }).sort({ _id: 1 });
+    let chunk: Array<{ targetId: mongoose.Types.ObjectId; sourceId: SourceId }> = [];
     const flush = async (): Promise<void> => {
       const present = await source.existing(chunk.map((entry) => entry.sourceId));
       for (const entry of chunk) {
@@ -287,7 +314,7 @@ class Verification {
       chunk = [];
     };
     for await (const doc of cursor) {
-      const sourceId = source.sourceIdOf(doc._id);
+      const sourceId = source.sourceIdOf(doc);
       if (sourceId !== undefined) chunk.push({ targetId: doc._id, sourceId });
       if (chunk.length >= 5000) await flush();
       if (listed >= expected) break;

@@ -21,11 +21,13 @@ export type IssueKind =
   | "null_required"
   | "unknown_provider"
   | "unknown_plan"
+  | "invalid_value"
   | "conflict";
 
 export interface MigrationIssue {
   table: string;
-  sourceId: number;
+  /** v1: the row's integer id; v2: the document's ObjectId in hex. */
+  sourceId: number | string;
   kind: IssueKind;
   action: "skipped" | "imported" | "merged";
   message: string;
@@ -35,7 +37,7 @@ export interface MigrationIssue {
 
 /** A record whose target document differs from its source row (or is missing, or has no source row). */
 export interface Mismatch {
-  sourceId: number | null;
+  sourceId: number | string | null;
   targetId: string;
   problem: "missing" | "different" | "extraneous";
   /** The fields that differ, for "different". */
@@ -73,9 +75,40 @@ export interface PlanDifference {
   source: unknown;
 }
 
+export interface MariadbSourceReport {
+  kind: "mariadb";
+  url: string;
+  serverVersion: string;
+  database: string;
+  timeZone: SourceTimeZoneReport;
+}
+
+export interface MongoSourceReport {
+  kind: "mongodb";
+  /** Without its password. */
+  url: string;
+  serverVersion: string;
+  database: string;
+  timeZone: MongoTimeZoneReport;
+}
+
+/** How v2's naive datetimes were read: pymongo stores them as they are, as if they were UTC. */
+export interface MongoTimeZoneReport {
+  /** usage_logs.created_at holds the v2 API server's local time: read in this zone. */
+  usageLogsCreatedAt: string;
+  otherDates: "UTC (as v2 wrote them)";
+}
+
+/** A source collection that is not imported, with why. */
+export interface NotImported {
+  collection: string;
+  documents: number;
+  why: string;
+}
+
 export interface MigrationReport {
   mode: MigrationMode;
-  source: { url: string; serverVersion: string; database: string; timeZone: SourceTimeZoneReport };
+  source: MariadbSourceReport | MongoSourceReport;
   target: { database: string };
   startedAt: string;
   finishedAt: string;
@@ -84,6 +117,8 @@ export interface MigrationReport {
   planDifferences: PlanDifference[];
   /** This month's usage counters rebuilt from the imported logs. */
   usageCounters: { month: string; licenses: number; changed: number };
+  /** Source collections left out on purpose (v2 only), with their sizes. */
+  notImported?: NotImported[];
   issues: { total: number; byKind: Partial<Record<IssueKind, number>>; listed: MigrationIssue[] };
   /** Every table verified equal (null when no verification ran). */
   verified: boolean | null;
@@ -128,6 +163,19 @@ export async function writeReportFile(path: string, report: MigrationReport): Pr
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`, "utf8");
 }
 
+function sourceLines(source: MigrationReport["source"]): string[] {
+  if (source.kind === "mongodb")
+    return [
+      `Source: ${source.url}, database ${source.database} (MongoDB ${source.serverVersion}).`,
+      `usage_logs.created_at read as ${source.timeZone.usageLogsCreatedAt}; other dates as UTC.`,
+    ];
+  const tz = source.timeZone;
+  return [
+    `Source: ${source.url} (MariaDB ${source.serverVersion}); server time zone ${tz.server} (system ${tz.system}).`,
+    `TIMESTAMP columns read as UTC; DATETIME columns ${tz.datetimeColumns === null ? "none" : `(${tz.datetimeColumns}) read as ${tz.datetimeZone}`}.`,
+  ];
+}
+
 /** The report as the operator reads it: one row per table, then the problems. */
 export function formatReport(report: MigrationReport): string[] {
   const verifying = report.tables.some((table) => table.verification);
@@ -154,12 +202,9 @@ export function formatReport(report: MigrationReport): string[] {
   const line = (cells: string[]): string =>
     cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
   const lines = [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)];
-  const tz = report.source.timeZone;
-  lines.push(
-    "",
-    `Source: ${report.source.url} (MariaDB ${report.source.serverVersion}); server time zone ${tz.server} (system ${tz.system}).`,
-    `TIMESTAMP columns read as UTC; DATETIME columns ${tz.datetimeColumns === null ? "none" : `(${tz.datetimeColumns}) read as ${tz.datetimeZone}`}.`,
-  );
+  lines.push("", ...sourceLines(report.source));
+  for (const skipped of report.notImported ?? [])
+    lines.push(`Not imported: ${skipped.collection} (${skipped.documents} documents): ${skipped.why}.`);
   for (const diff of report.planDifferences)
     lines.push(
       `Plan ${diff.plan}: ${diff.field} ${JSON.stringify(diff.platform)} on the platform, ${JSON.stringify(diff.source)} in the source.`,

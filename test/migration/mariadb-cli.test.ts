@@ -11,10 +11,9 @@ import { ensureBuilt, ROOT } from "../support/build";
 import { freePort, MARIADB_PASSWORD, MARIADB_USER, startMariadb, type MariadbServer } from "../support/mariadb-server";
 import { createV1Schema, insertUsage, useUtc, v1Key } from "../support/mariadb-v1";
 import { fillHostileV1 } from "../support/mariadb-v1-hostile";
-import { TEST_APP_SECRET } from "../support/platform";
+import { CLI, cliEnv, jsonReport } from "./cli.helpers";
 
 // The importer as operators run it: the compiled CLI as its own process, against a real MariaDB.
-const CLI = path.join(ROOT, "dist", "cli", "main.js");
 let server: MariadbServer;
 let hostileUrl: string;
 let dir: string;
@@ -37,29 +36,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const env = (dataDir: string): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH ?? "",
-  DATA_DIR: dataDir,
-  APP_SECRET: TEST_APP_SECRET,
-  LOG_LEVEL: "warn",
-});
+const env = cliEnv;
 
 function cli(dataDir: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: env(dataDir), encoding: "utf8", timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/**
- * The --json document. The CLI's logger also writes to stdout (one pino line when the engine takes over the lock of a
- * killed run), so the report is the pretty-printed document that starts on a line of its own.
- */
-function jsonReport(result: { stdout: string }): MigrationReport & { ok: boolean } {
-  const start = result.stdout.startsWith("{\n") ? 0 : result.stdout.indexOf("\n{\n") + 1;
-  try {
-    return JSON.parse(result.stdout.slice(start)) as MigrationReport & { ok: boolean };
-  } catch {
-    throw new Error(`no JSON report in:\n${result.stdout}`);
-  }
 }
 
 const checksums = (report: MigrationReport): Record<string, string | undefined> =>

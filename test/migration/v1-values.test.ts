@@ -1,7 +1,7 @@
 import { mongoose } from "@typegoose/typegoose";
 import { canonicalJson, recordHash } from "../../src/migration/canonical";
 import { legacyIdRange, legacyObjectId, legacySourceOf, SourceSystem } from "../../src/migration/legacy-ids";
-import { SourceTimeZone } from "../../src/migration/mariadb/source-time-zone";
+import { SourceTimeZone } from "../../src/migration/source-time-zone";
 import { parseMariadbUrl } from "../../src/migration/mariadb/mariadb.url";
 import { decimalToCents, jsonObject, sqlDate, sqlWallTime } from "../../src/migration/mariadb/v1.values";
 

@@ -1,15 +1,13 @@
 import type { mongoose } from "@typegoose/typegoose";
 import type { Database } from "../../db/connect";
-import { SetupService } from "../../modules/setup/setup.service";
 import type { Services } from "../../services";
-import { mongoCheckpoints } from "../migration.checkpoint";
-import { runTablePass, type Checkpoints, type TableSource } from "../migration.pass";
-import { silentProgress, type Progress } from "../migration.progress";
-import { IssueLog, type MigrationMode, type MigrationReport, type SourceTimeZoneReport, type TableReport } from "../migration.report";
-import { MigrationSourceError } from "./mariadb.errors";
+import type { TableSource } from "../migration.pass";
+import type { MigrationReport, SourceTimeZoneReport } from "../migration.report";
+import { runMigration, type MigrationOptions, type MigrationSource } from "../migration.run";
+import { MigrationSourceError } from "../migration.errors";
 import type { MariadbSource } from "./mariadb.source";
-import { SourceTimeZone } from "./source-time-zone";
-import { rebuildMonthCounters } from "./usage-counters.rebuild";
+import { SourceTimeZone } from "../source-time-zone";
+import { v1MonthUsage } from "./v1-month-usage.read";
 import { v1ActivityLogsSource } from "./v1-activity-logs.mapping";
 import { v1ApiKeysSource } from "./v1-api-keys.mapping";
 import { v1CustomersSource } from "./v1-customers.mapping";
@@ -20,22 +18,13 @@ import { v1UsageLogsSource } from "./v1-usage-logs.mapping";
 import type { V1Context } from "./v1.context";
 import { V1_TABLES } from "./v1.schema";
 
-export interface MariadbMigrationOptions {
-  mode: MigrationMode;
-  /** Refuse to write when the source has any problem (the report lists them). */
-  strict?: boolean;
+export interface MariadbMigrationOptions extends MigrationOptions {
   /** The zone DATETIME columns are in (default: the server's); TIMESTAMP columns are exact without it. */
   sourceTimeZone?: string;
-  batchSize?: number;
-  progress?: Progress;
-  /** The month whose usage counters are rebuilt (default: now). */
-  now?: Date;
 }
 
-const DEFAULT_BATCH = 5000;
-
 /** Tables in dependency order: every reference is mapped before the table that holds it. */
-const SOURCES: Array<(ctx: V1Context) => TableSource | Promise<TableSource>> = [
+const TABLES: Array<(ctx: V1Context) => TableSource | Promise<TableSource>> = [
   v1PlansSource,
   v1CustomersSource,
   v1LicensesSource,
@@ -55,92 +44,32 @@ export async function runMariadbMigration(
   db: Database,
   options: MariadbMigrationOptions,
 ): Promise<MigrationReport> {
-  const startedAt = new Date();
-  const target = db.connection.db;
-  if (!target) throw new Error("the target database is not connected");
   const { zone, report: timeZone } = resolveZone(source, options.sourceTimeZone);
-  const sourceKey = `mariadb://${source.target.host}:${source.target.port}/${source.target.database}`;
-  const progress = options.progress ?? silentProgress;
-  const now = options.now ?? new Date(services.clock());
-  const issues = new IssueLog();
-  const context = (log: IssueLog): V1Context => ({
-    source,
-    target,
-    secrets: services.secrets,
-    issues: log,
-    zone,
-    plans: new Map<number, mongoose.Types.ObjectId>(),
-    customers: new Map<number, mongoose.Types.ObjectId>(),
-    licenses: new Map<number, mongoose.Types.ObjectId>(),
-    planNames: new Map<string, string>(),
-    planDifferences: [],
-  });
-  const pass = async (mode: MigrationMode, ctx: V1Context, checkpoints: Checkpoints, show: Progress): Promise<TableReport[]> => {
-    const tables: TableReport[] = [];
-    for (const make of SOURCES) {
-      tables.push(
-        await runTablePass(await make(ctx), {
-          mode,
-          target,
-          issues: ctx.issues,
-          progress: show,
-          checkpoints,
-          batchSize: options.batchSize ?? DEFAULT_BATCH,
-        }),
-      );
-    }
-    return tables;
+  const v1: MigrationSource<V1Context> = {
+    key: `mariadb://${source.target.host}:${source.target.port}/${source.target.database}`,
+    report: {
+      kind: "mariadb",
+      url: source.target.shown,
+      serverVersion: source.serverVersion,
+      database: source.target.database,
+      timeZone,
+    },
+    context: (target, issues) => ({
+      source,
+      target,
+      secrets: services.secrets,
+      issues,
+      zone,
+      plans: new Map<number, mongoose.Types.ObjectId>(),
+      customers: new Map<number, mongoose.Types.ObjectId>(),
+      licenses: new Map<number, mongoose.Types.ObjectId>(),
+      planNames: new Map<string, string>(),
+      planDifferences: [],
+    }),
+    tables: TABLES,
+    monthUsage: v1MonthUsage,
   };
-  const report = (
-    mode: MigrationMode,
-    ctx: V1Context,
-    tables: TableReport[],
-    counters: MigrationReport["usageCounters"],
-  ): MigrationReport => ({
-    mode,
-    source: { url: source.target.shown, serverVersion: source.serverVersion, database: source.target.database, timeZone },
-    target: { database: db.connection.name },
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    tables,
-    planDifferences: ctx.planDifferences,
-    usageCounters: counters,
-    issues: issues.summary(),
-    verified: tables.every((table) => table.verification === undefined)
-      ? null
-      : tables.every((table) => table.verification && table.verification.sourceChecksum === table.verification.targetChecksum),
-  });
-  const checkpoints = mongoCheckpoints(target, sourceKey);
-  const readOnly: Checkpoints = { read: checkpoints.read, write: () => Promise.resolve() };
-
-  if (options.mode === "verify") {
-    const ctx = context(issues);
-    const tables = await pass("verify", ctx, readOnly, progress);
-    return report("verify", ctx, tables, await rebuildMonthCounters(ctx, services.models, sourceKey, "verify", now));
-  }
-
-  if (options.mode === "dry-run" || options.strict) {
-    const ctx = context(issues);
-    const tables = await pass("dry-run", ctx, readOnly, progress);
-    const counters = await rebuildMonthCounters(ctx, services.models, sourceKey, "dry-run", now);
-    if (options.mode === "dry-run") return report("dry-run", ctx, tables, counters);
-    if (issues.total > 0)
-      return { ...report("import", ctx, tables, counters), refused: `--strict and the source has ${issues.total} problems (listed above)` };
-  }
-
-  // `setup init` first: the platform's indexes (the unique ones make conflicts visible) and plans to match.
-  await new SetupService(services).init();
-  const importIssues = options.strict ? new IssueLog() : issues;
-  const ctx = context(importIssues);
-  const tables = await pass("import", ctx, checkpoints, progress);
-  const counters = await rebuildMonthCounters(ctx, services.models, sourceKey, "import", now);
-  // Imported licenses have no activations and may sit on a lifetime plan: the counters follow their records.
-  await services.licenseCounters.reconcile();
-  // Verification always follows an import, with the same mapping from a fresh start.
-  const verifying: Progress = { ...progress, start: (table, total) => progress.start(`verify ${table}`, total) };
-  const verified = await pass("verify", context(new IssueLog()), readOnly, verifying);
-  tables.forEach((table, i) => (table.verification = verified[i]?.verification));
-  return report("import", ctx, tables, counters);
+  return runMigration(v1, services, db, options);
 }
 
 /** The zone for DATETIME columns: the option, else the server's own; needed only when such columns exist. */

@@ -1,5 +1,5 @@
 import mysql from "mysql2/promise";
-import { MigrationSourceError } from "./mariadb.errors";
+import { MigrationSourceError } from "../migration.errors";
 import type { MariadbTarget } from "./mariadb.url";
 import { V1_COLUMNS, V1_TABLES, type DateKind, type V1Table } from "./v1.schema";
 

@@ -1,4 +1,4 @@
-import { MigrationSourceError } from "./mariadb.errors";
+import { MigrationSourceError } from "../migration.errors";
 
 export interface MariadbTarget {
   host: string;

@@ -4,8 +4,9 @@ import type { Secrets } from "../../security/secrets";
 import { legacyIdRange, legacyObjectId, legacySourceOf, SourceSystem } from "../legacy-ids";
 import type { MappedRecord, SourceBatch, TableSource } from "../migration.pass";
 import type { IssueKind, IssueLog, MigrationIssue, PlanDifference } from "../migration.report";
+import { resolveTargetIds } from "../target-ids.resolve";
 import type { MariadbSource, SourceRow } from "./mariadb.source";
-import type { SourceTimeZone } from "./source-time-zone";
+import type { SourceTimeZone } from "../source-time-zone";
 import { maskSecret, sourceId, sqlDate } from "./v1.values";
 import { V1_TABLE_TAGS, type V1Table } from "./v1.schema";
 
@@ -90,14 +91,14 @@ export function v1TableSource(ctx: V1Context, spec: V1TableSpec): TableSource {
     table,
     collection: spec.collection,
     appendOnly: spec.appendOnly,
-    idRange: legacyIdRange(SourceSystem.mariadbV1, tag),
+    owned: { _id: legacyIdRange(SourceSystem.mariadbV1, tag) },
     async countAfter(afterId) {
-      const [row] = await ctx.source.query(`SELECT COUNT(*) AS n FROM \`${table}\` WHERE id > ?`, [afterId]);
+      const [row] = await ctx.source.query(`SELECT COUNT(*) AS n FROM \`${table}\` WHERE id > ?`, [afterId ?? 0]);
       return Number(row?.n ?? 0);
     },
     async readAfter(afterId, limit): Promise<SourceBatch | null> {
       const rows = await ctx.source.query(`SELECT ${ctx.source.columns(table)} FROM \`${table}\` WHERE id > ? ORDER BY id LIMIT ?`, [
-        afterId,
+        afterId ?? 0,
         limit,
       ]);
       const last = rows[rows.length - 1];
@@ -111,8 +112,9 @@ export function v1TableSource(ctx: V1Context, spec: V1TableSpec): TableSource {
       return new Set(rows.map((row) => sourceId(row.id)));
     },
     canonical: spec.canonical,
-    sourceIdOf(targetId) {
-      const origin = legacySourceOf(targetId);
+    ownId: (id) => v1Id(table, Number(id)),
+    sourceIdOf(document) {
+      const origin = legacySourceOf(document._id);
       return origin && origin.source === SourceSystem.mariadbV1 && origin.table === tag ? origin.id : undefined;
     },
   };
@@ -125,30 +127,18 @@ export function pick(document: Record<string, unknown>, fields: readonly string[
   return picked;
 }
 
-/**
- * The platform id of each row: its deterministic id when a document already has it (an earlier import), else the
- * id of a document the platform made itself with the same natural key (email, key digest, provider), else the
- * deterministic id (a new document).
- */
+/** The platform id of each row (see resolveTargetIds): its deterministic id, or a platform document's of the same natural key. */
 export async function resolveIds(
   ctx: V1Context,
   collection: string,
   naturalKey: string,
   wanted: Array<{ legacyId: mongoose.Types.ObjectId; key: string }>,
 ): Promise<mongoose.Types.ObjectId[]> {
-  const target = ctx.target.collection<{ _id: mongoose.Types.ObjectId } & Record<string, unknown>>(collection);
-  const legacy = new Set(
-    (await target.find({ _id: { $in: wanted.map((entry) => entry.legacyId) } }, { projection: { _id: 1 } }).toArray()).map((doc) =>
-      doc._id.toHexString(),
-    ),
+  return resolveTargetIds(
+    ctx.target,
+    collection,
+    naturalKey,
+    wanted.map((entry) => ({ ownId: entry.legacyId, key: entry.key })),
+    (document) => legacySourceOf(document._id) !== undefined,
   );
-  const byKey = new Map<string, mongoose.Types.ObjectId>();
-  const keys = wanted.filter((entry) => !legacy.has(entry.legacyId.toHexString())).map((entry) => entry.key);
-  if (keys.length > 0) {
-    for (const doc of await target.find({ [naturalKey]: { $in: keys } }, { projection: { _id: 1, [naturalKey]: 1 } }).toArray()) {
-      // Another row's imported document is not "the platform's own": it is that row's.
-      if (legacySourceOf(doc._id) === undefined) byKey.set(String(doc[naturalKey]), doc._id);
-    }
-  }
-  return wanted.map((entry) => (legacy.has(entry.legacyId.toHexString()) ? entry.legacyId : (byKey.get(entry.key) ?? entry.legacyId)));
 }

@@ -1,4 +1,4 @@
-import type { SourceTimeZone } from "./source-time-zone";
+import type { SourceTimeZone } from "../source-time-zone";
 
 /** Conversions of v1 column values; each says what it could not convert instead of guessing. */
 

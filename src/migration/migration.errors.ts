@@ -1,7 +1,7 @@
-import { DomainError } from "../../errors";
+import { DomainError } from "../errors";
 
 /**
- * A problem with the MariaDB source, said in one line the operator can act on (the CLI prints the message of a
+ * A problem with a migration source (MariaDB v1, MongoDB v2), said in one line the operator can act on (the CLI prints the message of a
  * DomainError without a stack). The password is never part of it.
  */
 export class MigrationSourceError extends DomainError {

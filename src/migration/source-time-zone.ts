@@ -1,4 +1,4 @@
-import { MigrationSourceError } from "./mariadb.errors";
+import { MigrationSourceError } from "./migration.errors";
 
 /**
  * A time zone that naive DATETIME values are read in: a fixed offset (+02:00, UTC) or an IANA name (Europe/Rome),
