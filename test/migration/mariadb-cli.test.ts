@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { RowDataPacket } from "mysql2/promise";
 import pino from "pino";
 import { connectDatabase } from "../../src/db/connect";
 import { legacyObjectId, SourceSystem } from "../../src/migration/legacy-ids";
@@ -150,9 +151,16 @@ describe("platform migrate mariadb / verify (CLI)", () => {
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
-    // usage_logs is imported right after api_keys: its first batches are being written now.
+    // usage_logs is imported right after api_keys. From then on, the server's SELECTs are counted: batches are read
+    // one ahead of the write, so once ten more have been read, several have been written, and about seventy are
+    // still to come.
+    const selects = async (): Promise<number> => {
+      const [rows] = await admin.query<Array<{ Value: string } & RowDataPacket>>("SHOW GLOBAL STATUS LIKE 'Com_select'");
+      return Number(rows[0]?.Value);
+    };
     while (!/^api_keys: /m.test(stderr) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 10));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = await selects();
+    while ((await selects()) < before + 10 && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 2));
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
 

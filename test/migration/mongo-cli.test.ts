@@ -176,10 +176,15 @@ describe("platform migrate mongo / verify (CLI)", () => {
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
-    // usage_logs is imported right after api_keys: its first batches are being written now.
+    // usage_logs is imported right after api_keys. From then on, the source's find commands are counted (a fail
+    // point that injects nothing): batches are read one ahead of the write, so once ten have been read, several
+    // have been written, and about seventy are still to come.
+    const failPoints = server.engine.engine.failPoints;
     while (!/^api_keys: /m.test(stderr) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 10));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    failPoints.configure({ configureFailPoint: "failCommand", mode: "alwaysOn", data: { failCommands: ["find"] } });
+    while (failPoints.timesEntered < 10 && child.exitCode === null) await new Promise((resolve) => setImmediate(resolve));
     child.kill("SIGKILL");
+    failPoints.configure({ configureFailPoint: "failCommand", mode: "off" });
     expect(await exited).toBe("SIGKILL");
 
     const partial = jsonReport(await cliAsync(killed, "--json", "migrate", "verify", "--from", url));
