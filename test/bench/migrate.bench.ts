@@ -69,8 +69,20 @@ async function main(): Promise<void> {
   const quarters: string[] = [];
   let done = 0;
   let table = "";
+  // CPU seconds of the importer and of the engine over the usage_logs import: which side the speed waits on.
+  let cpuAtStart = { importer: 0, engine: 0 };
+  const cpuNow = (): { importer: number; engine: number } => ({
+    importer: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+    engine: engine.cpuSeconds(),
+  });
+  let usageCpu = { importer: 0, engine: 0 };
   const progress: Progress = {
     start: (name) => {
+      if (table === "usage_logs") {
+        const now = cpuNow();
+        usageCpu = { importer: now.importer - cpuAtStart.importer, engine: now.engine - cpuAtStart.engine };
+      }
+      if (name === "usage_logs") cpuAtStart = cpuNow();
       table = name;
       done = 0;
     },
@@ -93,6 +105,9 @@ async function main(): Promise<void> {
   console.log(
     `usage_logs import: ${usage.inserted.toLocaleString("en-US")} rows in ${usage.seconds.toFixed(1)} s = ${Math.round(usage.inserted / usage.seconds).toLocaleString("en-US")} rows/s`,
   );
+  console.log(
+    `CPU during the usage_logs import: importer ${usageCpu.importer.toFixed(1)} s, engine ${usageCpu.engine.toFixed(1)} s (of ${usage.seconds.toFixed(1)} s)`,
+  );
   for (const t of report.tables) console.log(`  ${t.table}: ${t.sourceRows} rows, ${t.seconds.toFixed(2)} s`);
   console.log(`whole run (7 tables, counters, then verification of everything): ${seconds.toFixed(1)} s`);
   console.log(
@@ -109,7 +124,7 @@ async function main(): Promise<void> {
 }
 
 /** The embedded engine, in memory, in a child process (the compiled one next to this benchmark). */
-async function startEngineProcess(): Promise<{ uri: string; rssMb: () => number; stop: () => void }> {
+async function startEngineProcess(): Promise<{ uri: string; rssMb: () => number; cpuSeconds: () => number; stop: () => void }> {
   const index = path.join(__dirname, "..", "..", "src", "db", "embedded", "index.js");
   const script = `require(${JSON.stringify(index)}).startEmbeddedMongo({ port: 0 }).then((m) => console.log(m.uri))`;
   const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
@@ -121,7 +136,14 @@ async function startEngineProcess(): Promise<{ uri: string; rssMb: () => number;
     const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
     return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
   };
-  return { uri, rssMb, stop: () => child.kill("SIGKILL") };
+  const cpuSeconds = (): number => {
+    // utime and stime, fields 14 and 15 of /proc/<pid>/stat (after the command name in parentheses), in clock ticks.
+    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8")
+      .replace(/^.*\) /, "")
+      .split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  return { uri, rssMb, cpuSeconds, stop: () => child.kill("SIGKILL") };
 }
 
 main().catch((error: unknown) => {

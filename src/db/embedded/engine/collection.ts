@@ -62,22 +62,37 @@ export class Collection {
    */
   write(idKey: string, after: Document | null): void {
     const before = this.docs.get(idKey);
-    if (after) this.checkUnique(after, (holder) => holder === idKey);
-    for (const index of this.indexes.values()) {
-      const oldKeys = before ? index.keysFor(before) : [];
-      const newKeys = after ? index.keysFor(after) : [];
+    const indexes = [...this.indexes.values()];
+    // Each index's keys for the new version, computed once for the unique checks and the writes.
+    const newKeys = indexes.map((index) => (after ? this.keysOf(index, idKey, after) : []));
+    if (after)
+      indexes.forEach((index, i) => {
+        if (index.unique && index.name !== "_id_") index.checkUnique(newKeys[i] as string[], after, (holder) => holder === idKey, this.ns);
+      });
+    indexes.forEach((index, i) => {
+      const added = newKeys[i] as string[];
+      if (!before) {
+        index.add(added, idKey);
+        return;
+      }
+      const oldKeys = this.keysOf(index, idKey, before);
       // Most updates leave indexed fields alone; touching only changed keys keeps them cheap.
       index.remove(
-        oldKeys.filter((key) => !newKeys.includes(key)),
+        oldKeys.filter((key) => !added.includes(key)),
         idKey,
       );
       index.add(
-        newKeys.filter((key) => !oldKeys.includes(key)),
+        added.filter((key) => !oldKeys.includes(key)),
         idKey,
       );
-    }
+    });
     if (after) this.docs.set(idKey, after);
     else this.docs.delete(idKey);
+  }
+
+  /** A document's keys in an index; in the `_id` index that is its id key, already encoded. */
+  private keysOf(index: IndexStore, idKey: string, doc: Document): string[] {
+    return index.name === "_id_" ? [idKey] : index.keysFor(doc);
   }
 
   /** Inserts a new document; an existing `_id` is a duplicate key. */

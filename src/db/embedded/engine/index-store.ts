@@ -28,7 +28,11 @@ export class IndexStore {
   /** True once a document put an array under an indexed field (then an ordered walk could repeat documents). */
   multikey = false;
 
-  private readonly entries = new Map<string, Set<string>>();
+  /**
+   * The ids holding each key: the id itself while it is the only one (most keys of most indexes: `_id`, dates), a
+   * Set once several share the key. A Set per key cost more memory and garbage collection than the documents did.
+   */
+  private readonly entries = new Map<string, string | Set<string>>();
   private readonly sortedKeys = new SortedKeys();
 
   constructor(spec: Document) {
@@ -48,7 +52,26 @@ export class IndexStore {
 
   /** The keys a document contributes (none when sparse/partial exclude it). */
   keysFor(doc: Document): string[] {
-    return this.keyEntries(doc).map((entry) => entry.key);
+    return this.singleKey(doc) ?? this.keyEntries(doc).map((entry) => entry.key);
+  }
+
+  /**
+   * The common case without the general machinery: top-level fields holding no array give exactly one key.
+   * Undefined when the general path is needed (a dotted path, an array, a partial index).
+   */
+  private singleKey(doc: Document): string[] | undefined {
+    if (this.partial) return undefined;
+    let key = "";
+    let allMissing = true;
+    for (const field of this.fields) {
+      if (field.path.length !== 1) return undefined;
+      const value: unknown = Object.prototype.hasOwnProperty.call(doc, field.name) ? doc[field.name] : undefined;
+      if (Array.isArray(value)) return undefined;
+      if (value !== undefined) allMissing = false;
+      const encoded = encodeValue(value);
+      key += field.descending ? invertKey(encoded) : encoded;
+    }
+    return this.sparse && allMissing ? [] : [key];
   }
 
   /** Each key with the field values it was built from (a multikey document yields several). */
@@ -81,11 +104,7 @@ export class IndexStore {
    */
   checkUnique(keys: string[], doc: Document, ignoreIds: (id: string) => boolean, ns: string): void {
     if (!this.unique) return;
-    for (const key of keys) {
-      const holders = this.entries.get(key);
-      if (!holders) continue;
-      for (const holder of holders) if (!ignoreIds(holder)) throw this.duplicateKeyError(doc, ns, key);
-    }
+    for (const key of keys) for (const holder of this.holdersOf(key)) if (!ignoreIds(holder)) throw this.duplicateKeyError(doc, ns, key);
   }
 
   /** mongod's duplicate-key error; for a multikey document `key` selects the colliding element. */
@@ -113,26 +132,32 @@ export class IndexStore {
 
   add(keys: string[], id: string): void {
     for (const key of keys) {
-      let holders = this.entries.get(key);
-      if (!holders) {
-        holders = new Set();
-        this.entries.set(key, holders);
+      const holders = this.entries.get(key);
+      if (holders === undefined) {
+        this.entries.set(key, id);
         this.sortedKeys.insert(key);
-      }
-      holders.add(id);
+      } else if (typeof holders === "string") {
+        if (holders !== id) this.entries.set(key, new Set([holders, id]));
+      } else holders.add(id);
     }
   }
 
   remove(keys: string[], id: string): void {
     for (const key of keys) {
       const holders = this.entries.get(key);
-      if (!holders) continue;
-      holders.delete(id);
-      if (holders.size === 0) {
+      if (holders === undefined) continue;
+      if (typeof holders === "string" ? holders === id : holders.delete(id) && holders.size === 0) {
         this.entries.delete(key);
         this.sortedKeys.delete(key);
       }
     }
+  }
+
+  /** The ids holding a key, in the order they were added. */
+  private holdersOf(key: string): Iterable<string> {
+    const holders = this.entries.get(key);
+    if (holders === undefined) return [];
+    return typeof holders === "string" ? [holders] : holders;
   }
 
   clear(): void {
@@ -141,15 +166,19 @@ export class IndexStore {
     this.multikey = false;
   }
 
-  /** Ids holding exactly this key. */
-  lookup(key: string): ReadonlySet<string> | undefined {
-    return this.entries.get(key);
+  /** Ids holding exactly this key (undefined when none does). */
+  lookup(key: string): Iterable<string> | undefined {
+    return this.entries.has(key) ? this.holdersOf(key) : undefined;
   }
 
   /** Ids whose keys lie in [low, high], in index order (or reversed), each key's ids together. */
   *range(low: string, high: string, reverse = false): Generator<string> {
     const keys = reverse ? this.sortedKeys.descending(low, high) : this.sortedKeys.ascending(low, high);
-    for (const key of keys) yield* this.entries.get(key) ?? [];
+    for (const key of keys) {
+      const holders = this.entries.get(key);
+      if (typeof holders === "string") yield holders;
+      else if (holders !== undefined) yield* holders;
+    }
   }
 
   get keyCount(): number {

@@ -207,6 +207,47 @@ describe("IndexStore range walks", () => {
     expect(walk(store).sort()).toEqual([k(1), k(2)].sort());
   });
 
+  it("a key held by one id, then two, then one, then none: lookups, walks and unique checks see exactly its holders", () => {
+    const store = index({ g: 1 }, { unique: true });
+    const key = encodeValue("x");
+    store.add([key], k(1));
+    store.add([key], k(1)); // the same holder again changes nothing
+    expect([...(store.lookup(key) ?? [])]).toEqual([k(1)]);
+    store.add([key], k(2));
+    expect([...(store.lookup(key) ?? [])]).toEqual([k(1), k(2)]);
+    expect(walk(store)).toEqual([k(1), k(2)]);
+    expect(thrown(() => store.checkUnique([key], { _id: 3, g: "x" }, (id) => id === k(1), "db.c")).codeName).toBe("DuplicateKey");
+    store.remove([key], k(1));
+    expect([...(store.lookup(key) ?? [])]).toEqual([k(2)]);
+    expect(() => store.checkUnique([key], { _id: 3, g: "x" }, (id) => id === k(2), "db.c")).not.toThrow();
+    store.remove([key], k(3)); // not a holder: nothing happens
+    expect(store.keyCount).toBe(1);
+    store.remove([key], k(2));
+    expect(store.lookup(key)).toBeUndefined();
+    expect(store.keyCount).toBe(0);
+    expect(walk(store)).toEqual([]);
+  });
+
+  it("keys of top-level fields equal the keys the general path gives the same values under a dotted path", () => {
+    const values: unknown[] = [undefined, null, 0, -1.5, 2 ** 60, "", "été 🦄", new Date(0), true, { z: 1, a: [2] }];
+    for (const sparse of [false, true]) {
+      const flat = index({ a: 1, b: -1 }, { sparse });
+      const nested = index({ "x.a": 1, "x.b": -1 }, { sparse });
+      for (const a of values)
+        for (const b of values) {
+          const fields = { ...(a === undefined ? {} : { a }), ...(b === undefined ? {} : { b }) };
+          expect({ fields, sparse, keys: flat.keysFor({ _id: 1, ...fields }) }).toEqual({
+            fields,
+            sparse,
+            keys: nested.keysFor({ _id: 1, x: fields }),
+          });
+        }
+      // An array still makes a multikey document: one key per element.
+      expect(flat.keysFor({ _id: 1, a: [1, 2], b: 3 })).toHaveLength(2);
+      expect(flat.multikey).toBe(true);
+    }
+  });
+
   it("keeps keys sorted under random inserts and removals", () => {
     const store = index({ n: 1 });
     const live = new Map<number, number>();
