@@ -2,7 +2,7 @@ import pino, { type Logger } from "pino";
 import type { Config } from "./config";
 
 // Anything that might carry a secret is censored wherever it appears in a log object.
-const REDACTED_PATHS = [
+export const REDACTED_PATHS = [
   "appSecret",
   "*.appSecret",
   "apiKey",

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import pino from "pino";
 import { createBackup } from "../backup/backup.create";
 import { BackupError } from "../backup/backup.errors";
 import type { BackupManifest, Consistency } from "../backup/backup.format";
@@ -7,6 +6,7 @@ import { verifyBackup } from "../backup/backup.reader";
 import { restoreBackup } from "../backup/backup.restore";
 import { loadConfig } from "../config";
 import { connectDatabase, type Database } from "../db/connect";
+import { createCliLogger } from "./cli.logger";
 import { createOutput, type Output } from "./output";
 
 export function registerBackupCommands(program: Command): void {
@@ -71,7 +71,7 @@ export function registerBackupCommands(program: Command): void {
 /** Connects as the platform does, attaching to the running platform's embedded engine when there is one. */
 async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel === "info" ? "warn" : config.logLevel });
+  const logger = createCliLogger(config);
   const db = await connectDatabase(config, logger, { attachToRunningEngine: true });
   try {
     return await work(db);

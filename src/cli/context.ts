@@ -1,9 +1,9 @@
-import pino from "pino";
 import { loadConfig, resolveAppSecret, type ResolvedConfig } from "../config";
 import { connectDatabase, type Database } from "../db/connect";
 import { createModels } from "../db/models";
 import { checkAppSecret } from "../modules/setup/app-secret.check";
 import { createServices, type Services } from "../services";
+import { createCliLogger } from "./cli.logger";
 
 export interface CliContext {
   config: ResolvedConfig;
@@ -17,7 +17,7 @@ export interface CliContext {
  */
 export async function withPlatform<T>(run: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = await resolveAppSecret(loadConfig());
-  const logger = pino({ level: config.logLevel === "info" ? "warn" : config.logLevel });
+  const logger = createCliLogger(config);
   const db = await connectDatabase(config, logger, { attachToRunningEngine: true });
   try {
     const services = createServices(createModels(db.connection), config);

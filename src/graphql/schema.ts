@@ -12,6 +12,7 @@ import { PlanResolver } from "../modules/plans/plan.resolver";
 import { ProviderKeyResolver } from "../modules/provider-keys/provider-key.resolver";
 import { UsageResolver } from "../modules/usage/usage.resolver";
 import { permissions } from "./permissions";
+import { INPUT_VALIDATION } from "./validation";
 import { ChatResolver } from "../ai/chat.resolver";
 
 const RESOLVERS = [
@@ -33,7 +34,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: GraphQLDateTimeISO }],
     // Inputs are validated with their class-validator rules; unknown keys are rejected by GraphQL itself.
-    validate: { forbidUnknownValues: false },
+    validate: INPUT_VALIDATION,
   });
 }
 

@@ -37,7 +37,12 @@ export class AdminTokenService {
     )
       .lean<Admin>()
       .exec();
-    if (!revoked) throw notFound("Active admin token");
+    if (!revoked) {
+      // Told apart so that an operator revoking twice learns the token is already dead, not that it never was.
+      const existing = await this.models.Admin.findById(id, { revoked_at: 1 }).lean<Pick<Admin, "revoked_at">>().exec();
+      if (existing?.revoked_at) throw badInput(`The admin token is already revoked (since ${existing.revoked_at.toISOString()})`);
+      throw notFound("Admin token");
+    }
     await this.activity.record(actor, { action: "admin_token.revoked", details: { adminId: id.toHexString(), name: revoked.name } });
     return revoked;
   }

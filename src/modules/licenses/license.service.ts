@@ -142,11 +142,11 @@ export class LicenseService {
     });
   }
 
-  /** Cancels a license; a lifetime license gives its seat back (in the same transaction). */
-  async cancel(id: mongoose.Types.ObjectId, actor: Actor): Promise<License> {
+  /** Cancels a license; a lifetime license gives its seat back (in the same transaction). A reason, if given, is kept. */
+  async cancel(id: mongoose.Types.ObjectId, actor: Actor, reason?: string): Promise<License> {
     return this.transition(id, actor, "license.cancelled", (license) => {
       if (license.status === LicenseStatus.cancelled) throw badInput("The license is already cancelled");
-      return { status: LicenseStatus.cancelled };
+      return reason === undefined ? { status: LicenseStatus.cancelled } : { status: LicenseStatus.cancelled, status_reason: reason };
     });
   }
 

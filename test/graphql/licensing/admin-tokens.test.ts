@@ -106,7 +106,7 @@ describe("admins", () => {
 });
 
 describe("revokeAdminToken", () => {
-  test("the revoked token gets 401 from then on; the revocation is audited; revoking again is NOT_FOUND", async () => {
+  test("the revoked token gets 401 from then on; the revocation is audited; revoking again says it is already revoked", async () => {
     const created = await create("Leaving", "support");
     dataOf(await platform.graphql(`{ viewer { kind } }`, {}, bearer(created.token)));
 
@@ -120,7 +120,12 @@ describe("revokeAdminToken", () => {
     expectUnauthenticated(await platform.graphql(`{ customers { totalCount } }`, {}, bearer(created.token)));
     const [entry] = await activityOf(platform, owner, { action: "admin_token.revoked" });
     expect(entry).toEqual({ action: "admin_token.revoked", actor: ownerActor, details: { adminId: created.admin.id, name: "Leaving" } });
-    expectFieldError(await platform.graphql(REVOKE, { id: created.admin.id }, owner), "revokeAdminToken", "NOT_FOUND");
+    expectFieldError(
+      await platform.graphql(REVOKE, { id: created.admin.id }, owner),
+      "revokeAdminToken",
+      "BAD_USER_INPUT",
+      /already revoked/,
+    );
     const listed = dataOf(
       await platform.graphql<{ admins: Array<{ id: string; revokedAt: string | null }> }>(`{ admins { id revokedAt } }`, {}, owner),
     ).admins;
