@@ -18,8 +18,11 @@ export interface RequestLogLine {
   route: string | null;
   /** The URL path without the query string, with any license key in it replaced by [redacted]. */
   path: string;
-  status: number;
+  /** The status sent; null when the caller left before any answer was sent. */
+  status: number | null;
   duration_ms: number;
+  /** Present when the caller closed the connection before the answer was complete (e.g. a streamed chat cut short). */
+  aborted?: true;
   /** The last 4 characters of the license key the caller presented (plugin routes, /v1, GraphQL as holder). */
   key_last4?: string;
   /** The id of the admin token that authenticated the request (never the token). */
@@ -34,15 +37,30 @@ export function noteAdminToken(request: FastifyRequest, tokenId: string): void {
   adminTokenIds.set(request, tokenId);
 }
 
-/** One JSON line per answered request, written when the response has been sent. */
+/**
+ * One JSON line per request: when the answer has been sent, or when the caller closed the connection first (onResponse
+ * never runs then, and a cut-off stream is exactly the request an operator looks for).
+ */
 export function logRequests(app: FastifyInstance): void {
+  const logged = new WeakSet<FastifyRequest>();
+  const logOnce = (request: FastifyRequest, reply: FastifyReply, aborted: boolean): void => {
+    if (logged.has(request)) return;
+    logged.add(request);
+    request.log.info(requestLogLine(request, reply, aborted), "request");
+  };
+  app.addHook("onRequest", (request, reply, done) => {
+    reply.raw.once("close", () => {
+      if (!reply.raw.writableFinished) logOnce(request, reply, true);
+    });
+    done();
+  });
   app.addHook("onResponse", (request, reply, done) => {
-    request.log.info(requestLogLine(request, reply), "request");
+    logOnce(request, reply, false);
     done();
   });
 }
 
-export function requestLogLine(request: FastifyRequest, reply: FastifyReply): RequestLogLine {
+export function requestLogLine(request: FastifyRequest, reply: FastifyReply, aborted = false): RequestLogLine {
   const route = request.routeOptions.url ?? null;
   const key = presentedLicenseKey(request, route);
   const adminTokenId = adminTokenIds.get(request);
@@ -50,8 +68,9 @@ export function requestLogLine(request: FastifyRequest, reply: FastifyReply): Re
     method: request.method,
     route,
     path: loggedPath(request.url, route),
-    status: reply.statusCode,
+    status: aborted && !reply.raw.headersSent ? null : reply.statusCode,
     duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+    ...(aborted ? { aborted: true as const } : {}),
     ...(key !== undefined && key.length >= MIN_KEY_LENGTH_FOR_LAST4 ? { key_last4: lastFour(key) } : {}),
     ...(adminTokenId !== undefined ? { admin_token_id: adminTokenId } : {}),
   };

@@ -1,7 +1,9 @@
+import { request as httpRequest } from "node:http";
 import { Writable } from "node:stream";
 import { createLogger } from "../../src/logger";
 import { SYSTEM_ACTOR } from "../../src/modules/activity/activity.service";
 import { AdminRole } from "../../src/modules/admins/admin.model";
+import { startOpenAIStub } from "../support/ai-stubs";
 import { newLicense } from "../support/fixtures";
 import { http, type HttpResult } from "../support/http";
 import { bearer, startTestPlatform, TEST_APP_SECRET, type TestPlatform } from "../support/platform";
@@ -164,6 +166,48 @@ describe("the request log (LOG_REQUESTS on, the default)", () => {
     expect(lines.filter((line) => line["msg"] === "request")).toHaveLength(answers.length);
   });
 });
+
+describe("a caller that leaves before the answer", () => {
+  it("still gets its one line, marked aborted, with no status (none was sent)", async () => {
+    const stub = await startOpenAIStub();
+    stub.behave({ mode: "hang" });
+    const { platform, output } = await loggedPlatform({ OPENAI_BASE_URL: stub.baseUrl, THROTTLE: "off" });
+    try {
+      const { key } = await newLicense(platform, "pro");
+      const url = new URL(`${platform.baseUrl}/api/chat`);
+      const request = httpRequest({
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: { "content-type": "application/json", "x-license-key": key, "x-request-id": "caller-gone-1" },
+      });
+      request.on("error", () => undefined);
+      request.end(JSON.stringify({ messages: [{ role: "user", content: "Hi" }] }));
+      await waitUntil(() => stub.requests.length === 1);
+      request.destroy();
+
+      await waitUntil(() => output().includes('"caller-gone-1"'));
+      const lines = linesOf(output()).filter((line) => line["request_id"] === "caller-gone-1");
+      expect(lines).toEqual([
+        expect.objectContaining({ msg: "request", route: "/api/chat", status: null, aborted: true, key_last4: key.slice(-4) }),
+      ]);
+    } finally {
+      await platform.stop();
+      await stub.close();
+    }
+    // The handler's late answer to the closed connection added no second line.
+    expect(linesOf(output()).filter((line) => line["request_id"] === "caller-gone-1" && line["msg"] === "request")).toHaveLength(1);
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe("LOG_REQUESTS=0", () => {
   it("writes no request lines", async () => {
