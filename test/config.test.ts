@@ -146,6 +146,7 @@ describe("loadConfig", () => {
     ["APP_SECRET", "too-short"],
     ["LOG_LEVEL", "verbose"],
     ["LOG_PRETTY", "yes"],
+    ["LOG_REQUESTS", "off"],
     ["EMBEDDED_DB_PORT", "99999"],
     ["OPENAI_BASE_URL", "api.openai.com"],
     ["AI_TIMEOUT_MS", "50"],
