@@ -29,6 +29,8 @@ export interface Config {
   appSecret: string | undefined;
   logLevel: LogLevel;
   logPretty: boolean;
+  /** One JSON log line per HTTP request (default: on). */
+  logRequests: boolean;
   embeddedDbPort: number;
   /** Schema introspection on /graphql (default: on, except in production). */
   graphqlIntrospection: boolean;
@@ -133,6 +135,7 @@ const envSchema = z
     APP_SECRET: z.string().min(MIN_SECRET_LENGTH).optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
     LOG_PRETTY: z.enum(BOOLEAN_FLAGS).optional(),
+    LOG_REQUESTS: z.enum(BOOLEAN_FLAGS).optional(),
     EMBEDDED_DB_PORT: portNumber.default(0),
     GRAPHQL_INTROSPECTION: z.enum(BOOLEAN_FLAGS).optional(),
     PLAYGROUND: z.enum(BOOLEAN_FLAGS).optional(),
@@ -190,6 +193,7 @@ const EXPECTED: Record<EnvName, string> = {
   APP_SECRET: `must be at least ${MIN_SECRET_LENGTH} characters`,
   LOG_LEVEL: `must be one of ${LOG_LEVELS.join(", ")}`,
   LOG_PRETTY: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
+  LOG_REQUESTS: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
   EMBEDDED_DB_PORT: "must be an integer between 0 and 65535",
   GRAPHQL_INTROSPECTION: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
   PLAYGROUND: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
@@ -235,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     appSecret: vars.APP_SECRET,
     logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === "test" ? "silent" : "info"),
     logPretty: flag(vars.LOG_PRETTY, false),
+    logRequests: flag(vars.LOG_REQUESTS, true),
     embeddedDbPort: vars.EMBEDDED_DB_PORT,
     graphqlIntrospection: flag(vars.GRAPHQL_INTROSPECTION, vars.NODE_ENV !== "production"),
     playground: flag(vars.PLAYGROUND, vars.NODE_ENV !== "production"),

@@ -1,4 +1,4 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 import type { Config } from "./config";
 
 // Anything that might carry a secret is censored wherever it appears in a log object.
@@ -14,11 +14,15 @@ export const REDACTED_PATHS = [
   "req.headers.cookie",
 ];
 
-export function createLogger(config: Pick<Config, "logLevel" | "logPretty">): Logger {
-  return pino({
+/** Logs JSON lines to stdout (tests pass a destination to read them). */
+export function createLogger(config: Pick<Config, "logLevel" | "logPretty">, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    // "time":"2026-12-03T14:35:00.123Z" reads in any log viewer; epoch milliseconds need converting.
+    timestamp: pino.stdTimeFunctions.isoTime,
     // pino-pretty is a dev dependency, so it is only referenced when asked for.
-    ...(config.logPretty ? { transport: { target: "pino-pretty" } } : {}),
-  });
+    ...(config.logPretty && destination === undefined ? { transport: { target: "pino-pretty" } } : {}),
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -37,7 +37,8 @@ async function main(): Promise<void> {
       // Replaces Fastify's own "Server listening at" line, so one line says everything about the boot.
       listenTextResolver: (address) => `Chatello platform listening on ${address} (database: ${describeDatabase(db, config)})`,
     });
-    if (firstRun) process.stdout.write(welcome(address, firstRun, config.playground));
+    // Plain text on stderr: stdout carries only JSON log lines, and a log collector must never receive these secrets.
+    if (firstRun) process.stderr.write(welcome(address, firstRun, config.playground));
   } catch (error) {
     // Stopping the engine flushes its journal and frees the data folder for the next attempt.
     await db.close().catch((closeError: unknown) => logger.error({ err: closeError }, "closing the database failed"));

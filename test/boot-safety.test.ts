@@ -3,7 +3,15 @@ import os from "node:os";
 import path from "node:path";
 import mongoose from "mongoose";
 import { ensureBuilt } from "./support/build";
-import { killStartedProcesses, listeningLine, MAIN, startProcess, waitForExit, type RunningProcess } from "./support/child-process";
+import {
+  killStartedProcesses,
+  listeningLine,
+  MAIN,
+  startProcess,
+  waitFor,
+  waitForExit,
+  type RunningProcess,
+} from "./support/child-process";
 
 // What the first starts of a platform may and may not do: production hands out no demo licenses and writes no
 // secret to its output; a secret other than the database's is refused, naming the file or variable to fix.
@@ -59,11 +67,41 @@ test("production on an empty database creates plans only: no demo licenses, no t
   await stopped(platform);
 });
 
-test("development on an empty database still gets its demo data (the quickstart)", async () => {
+test("development on an empty database still gets its demo data (the quickstart), shown on stderr, never in the log", async () => {
   const platform = startProcess([MAIN], { NODE_ENV: "development", PORT: "0", LOG_LEVEL: "info", DATA_DIR: dataDir });
-  const { engineUri } = await listeningLine(platform);
+  const { baseUrl, engineUri } = await listeningLine(platform);
   expect(await collectionCounts(engineUri)).toMatchObject({ customers: 4, licenses: 4, admins: 1 });
+
+  // The first-start notice is plain text on stderr; stdout is the JSON log stream a collector ships away.
+  const banner = await waitFor("first-start notice", platform, () =>
+    platform.stderr().includes("More tokens:") ? platform.stderr() : undefined,
+  );
+  const token = /chk_o_[0-9A-Za-z]{32}/.exec(banner)?.[0] ?? "";
+  const keys = banner.match(/CHA-[0-9A-F]{8}(?:-[0-9A-F]{8}){3}/g) ?? [];
+  expect(keys).toHaveLength(4);
+  // Both work, and each request is logged by the last 4 of its key or by its token's id.
+  const holder = await fetch(`${baseUrl}/api/validate`, { method: "POST", headers: { "x-license-key": keys[1] ?? "" } });
+  expect(holder.status).toBe(200);
+  const admin = await fetch(`${baseUrl}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: "{ viewer { kind } }" }),
+  });
+  expect(await admin.json()).toEqual({ data: { viewer: { kind: "admin" } } });
   await stopped(platform);
+
+  const secret = (await readFile(path.join(dataDir, "app-secret"), "utf8")).trim();
+  const logLines = platform
+    .stdout()
+    .trimEnd()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const requests = logLines.filter((line) => line["msg"] === "request");
+  expect(requests).toEqual([
+    expect.objectContaining({ route: "/api/validate", status: 200, key_last4: keys[1]?.slice(-4) }),
+    expect.objectContaining({ route: "/graphql", status: 200, admin_token_id: expect.stringMatching(/^[0-9a-f]{24}$/) }),
+  ]);
+  for (const hidden of [token, secret, ...keys]) expect(platform.stdout()).not.toContain(hidden);
 });
 
 test("a deleted app-secret is refused in one line naming the file, and no new secret file is left behind", async () => {

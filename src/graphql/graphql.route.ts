@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import type { GraphQLSchema } from "graphql";
 import type { Config } from "../config";
 import type { Services } from "../services";
+import { noteAdminToken } from "../observability/request-log";
 import { principalFromHeaders } from "./auth";
 import { createLoaders, type GraphQLContext } from "./context";
 import { DEFAULT_TEXT_LIMITS, documentTextGuard } from "./document.guard";
@@ -43,14 +44,18 @@ export async function registerGraphQL(app: FastifyInstance, options: GraphQLRout
     method: ["GET", "POST"],
     preValidation: documentTextGuard(),
     handler: fastifyApolloHandler(apollo, {
-      context: async (request): Promise<GraphQLContext> => ({
-        principal: await principalFromHeaders(request.headers, request.ip, options.services),
-        services: options.services,
-        loaders: createLoaders(options.services),
-        requestId: request.id,
-        ip: request.ip,
-        logger: request.log,
-      }),
+      context: async (request): Promise<GraphQLContext> => {
+        const principal = await principalFromHeaders(request.headers, request.ip, options.services);
+        if (principal.kind === "admin") noteAdminToken(request, principal.admin._id.toHexString());
+        return {
+          principal,
+          services: options.services,
+          loaders: createLoaders(options.services),
+          requestId: request.id,
+          ip: request.ip,
+          logger: request.log,
+        };
+      },
     }),
   });
   return apollo;

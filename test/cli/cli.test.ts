@@ -112,10 +112,13 @@ describe("npm run cli", () => {
     children.push(child);
     let stdout = "";
     child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    // The first-start notice (token, demo keys) is plain text on stderr, away from the JSON log on stdout.
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const baseUrl = await new Promise<string>((resolve, reject) => {
       const timer = setInterval(() => {
         const address = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
-        if (address && stdout.includes("More tokens:")) {
+        if (address && stderr.includes("More tokens:")) {
           clearInterval(timer);
           resolve(address);
         }
@@ -125,10 +128,10 @@ describe("npm run cli", () => {
         }
       }, 50);
     });
-    const ownerToken = TOKEN.exec(stdout)?.[0] as string;
-    const keys = stdout.match(KEY) ?? [];
+    const ownerToken = TOKEN.exec(stderr)?.[0] as string;
+    const keys = stderr.match(KEY) ?? [];
     expect(keys).toHaveLength(4);
-    expect(stdout).toContain(`GraphQL playground: ${baseUrl}/playground`);
+    expect(stderr).toContain(`GraphQL playground: ${baseUrl}/playground`);
 
     const viewer = await graphql(baseUrl, "{ viewer { kind role } }", { authorization: `Bearer ${ownerToken}` });
     expect(viewer.data).toEqual({ viewer: { kind: "admin", role: "owner" } });

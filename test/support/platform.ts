@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import pino from "pino";
 import { buildApp } from "../../src/app";
 import { loadConfig, type ResolvedConfig } from "../../src/config";
@@ -45,7 +45,8 @@ export interface TestPlatform {
 
 /** The whole platform on an in-memory embedded engine, listening on 127.0.0.1 (real HTTP, real TCP to the engine). */
 export async function startTestPlatform(
-  options: { env?: Record<string, string>; seed?: boolean; clock?: Clock } = {},
+  /** logger: the app's (default: silent), e.g. one writing to a stream the test reads. */
+  options: { env?: Record<string, string>; seed?: boolean; clock?: Clock; logger?: FastifyBaseLogger } = {},
 ): Promise<TestPlatform> {
   const config = testConfig(options.env);
   const engine = await startEmbeddedMongo();
@@ -53,12 +54,17 @@ export async function startTestPlatform(
   const db = await connectToEmbeddedEngine(engine, `test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`, logger);
   const services = createServices(createModels(db.connection), config, { clock: options.clock });
   if (options.seed !== false) await new SetupService(services).init();
-  return servePlatform(config, db, services);
+  return servePlatform(config, db, services, options.logger);
 }
 
 /** Builds the app over a database and services, and listens on 127.0.0.1 (any free port). */
-export async function servePlatform(config: ResolvedConfig, db: Database, services: Services): Promise<TestPlatform> {
-  const app = await buildApp({ config, logger: pino({ level: "silent" }), db, services });
+export async function servePlatform(
+  config: ResolvedConfig,
+  db: Database,
+  services: Services,
+  logger: FastifyBaseLogger = pino({ level: "silent" }),
+): Promise<TestPlatform> {
+  const app = await buildApp({ config, logger, db, services });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {

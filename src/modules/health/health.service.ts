@@ -107,7 +107,8 @@ function describeFailure(error: unknown): ProbeFailure {
   return new ProbeFailure("unreachable", `ping failed (${kind})`);
 }
 
-function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+/** Rejects with a ProbeFailure("unresponsive") when work takes longer than timeoutMs. */
+export function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   // The abandoned work settles later (the driver gives up after its own timeout); nobody awaits it then.
   work.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
