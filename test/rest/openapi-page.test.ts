@@ -54,5 +54,7 @@ test("the docs page renders every operation, loading only from the platform", as
   const paths = new Set(page.requests.map((url) => url.replace(p.baseUrl, "")));
   for (const expected of ["/api/docs/static/swagger-ui-bundle.js", "/api/docs/static/swagger-ui.css", "/api/docs/json"])
     expect(paths).toContain(expected);
+  // The page's CSP let through everything it needs (a violation would also be a console problem).
+  expect(await page.evaluate<string[]>("window.__cspViolations")).toEqual([]);
   expect(page.problems).toEqual([]);
 });

@@ -1,6 +1,7 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import Ajv2020 from "ajv/dist/2020";
 import type { FastifyInstance, RouteOptions } from "fastify";
+import { DOCS_PAGE_CSP } from "../../src/rest/docs/api-docs";
 import { OPERATIONS } from "../../src/rest/docs/operations";
 import { newLicense } from "../support/fixtures";
 import { http, type HttpResult } from "../support/http";
@@ -197,6 +198,24 @@ describe("real answers fit the documented schema of their status", () => {
     for (const path of ["/api/health", "/admin/health"]) expectDocumented("get", path, await http(p.baseUrl, "GET", path));
   });
 
+  it("chat on a platform without provider keys: 503 not configured; 400 for an empty body; the same on /v1", async () => {
+    const { key } = await newLicense(p, "agency");
+    const messages = [{ role: "user", content: "Hello" }];
+    const chat = await http(p.baseUrl, "POST", "/api/chat", { key, json: { messages } });
+    expect(chat.status).toBe(503);
+    expectDocumented("post", "/api/chat", chat);
+    const empty = await http(p.baseUrl, "POST", "/api/chat", { key });
+    expect(empty.status).toBe(400);
+    expectDocumented("post", "/api/chat", empty);
+    const headers = { authorization: `Bearer ${key}` };
+    const v1 = await http(p.baseUrl, "POST", "/v1/chat/completions", { headers, json: { model: "gpt-4o-mini", messages } });
+    expect(v1.status).toBe(503);
+    expectDocumented("post", "/v1/chat/completions", v1);
+    const noModel = await http(p.baseUrl, "POST", "/v1/chat/completions", { headers, json: { messages } });
+    expect(noModel.status).toBe(400);
+    expectDocumented("post", "/v1/chat/completions", noModel);
+  });
+
   it("/v1/models: 200 with an agency key, 401 without one", async () => {
     const { key } = await newLicense(p, "agency");
     const ok = await http(p.baseUrl, "GET", "/v1/models", { headers: { authorization: `Bearer ${key}` } });
@@ -215,6 +234,7 @@ describe("the docs page", () => {
     const page = await http(p.baseUrl, "GET", "/api/docs/");
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(page.headers.get("content-security-policy")).toBe(DOCS_PAGE_CSP);
     expect(page.text).not.toMatch(/(src|href)="(https?:)?\/\//);
     const initializer = await http(p.baseUrl, "GET", "/api/docs/static/swagger-initializer.js");
     expect(initializer.status).toBe(200);

@@ -6,6 +6,13 @@ import type { MediaDoc, OperationDoc } from "./doc.types";
 import { OPERATIONS, TAGS } from "./operations";
 
 export const OPENAPI_JSON_URL = "/api/openapi.json";
+/**
+ * The docs page's CSP: everything from this origin only, so even a swagger-ui feature that reaches for another
+ * host (a validator badge, a remote $ref) cannot. swagger-ui sets inline style attributes; the logo is a data: URL.
+ */
+export const DOCS_PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
 export const DOCS_PAGE_URL = "/api/docs";
 
 /**
@@ -55,6 +62,7 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
     validatorUrl: false,
     uiConfig: { validatorUrl: null, deepLinking: true },
     theme: { title: "Chatello platform API" },
+    staticCSP: DOCS_PAGE_CSP,
   });
   app.get(OPENAPI_JSON_URL, async () => app.swagger());
 }

@@ -164,6 +164,7 @@ export const completions: OperationDoc = {
           value: failure("We could not parse the JSON body of your request.", "invalid_request_error", "invalid_json"),
         },
         model: { summary: "No model", value: failure("you must provide a model parameter", "invalid_request_error", "missing_model") },
+        value: { summary: "A field the platform refuses", value: failure("Invalid max_tokens.", "invalid_request_error", "invalid_value") },
       }),
     },
     ...AUTH_RESPONSES,
