@@ -1,6 +1,8 @@
 import type { OperationDoc } from "./doc.types";
 import { chat } from "./plugin-chat.docs";
-import { activate, deactivate, health, info, sites, validate } from "./plugin-license.docs";
+import { health, info } from "./plugin-info.docs";
+import { activate, deactivate, sites } from "./plugin-sites.docs";
+import { validate } from "./plugin-validate.docs";
 import { legacyUsage, limitsCheck, usageCurrent, usageHistory } from "./plugin-usage.docs";
 import { completions, models } from "./v1.docs";
 

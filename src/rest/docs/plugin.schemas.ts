@@ -97,3 +97,7 @@ export const SITE_BODY: JsonSchema = {
 };
 
 export const INVALID_JSON = { summary: "Body not a JSON object", value: { error: "Invalid JSON body", code: "INVALID_INPUT" } };
+
+/** Every site seat is taken (§5). */
+export const TOO_MANY_SITES = errorBody({ max_sites: { type: "integer" }, active_sites: { type: "integer" } }, ["TOO_MANY_SITES"]);
+export const TOO_MANY_SITES_EXAMPLE = { error: "Site limit reached", code: "TOO_MANY_SITES", max_sites: 3, active_sites: 3 };
