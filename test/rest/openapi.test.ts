@@ -231,6 +231,9 @@ describe("the docs page", () => {
   it("serves the same document at /api/docs/json, and a page that refers to nothing on another host", async () => {
     const json = await http(p.baseUrl, "GET", "/api/docs/json");
     expect(json.body).toEqual(doc);
+    const yaml = await http(p.baseUrl, "GET", "/api/docs/yaml");
+    expect(yaml.status).toBe(200);
+    expect(yaml.text).toMatch(/^openapi: 3\.1\.0$/m);
     const page = await http(p.baseUrl, "GET", "/api/docs/");
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
