@@ -10,6 +10,7 @@ import { answerClientError, answerFrameworkError, clientErrorBody } from "./rest
 import { addPreflight, CORS_HEADERS } from "./rest/cors";
 import { refuseOtherMethods } from "./rest/method-not-allowed";
 import { apiSurface } from "./rest/api.plugin";
+import { registerApiDocs } from "./rest/docs/api-docs";
 import { v1Surface } from "./rest/v1.plugin";
 import { defaultPlaygroundDir, registerPlayground } from "./playground/playground.route";
 import { createServices, type Services } from "./services";
@@ -56,6 +57,7 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   addErrorReplies(app);
   addPreflight(app);
   if (config.logRequests) logRequests(app);
+  await registerApiDocs(app);
   const backups = scheduleBackups(config, db, app.log);
   await app.register(healthRoutes, {
     db,

@@ -30,12 +30,23 @@ export async function v1Surface(app: FastifyInstance, options: { services: Servi
     unexpected: (_request, reply) =>
       openaiError(reply, 500, "The server had an error while processing your request.", "server_error", "internal_error"),
   });
+  await app.register(authenticatedRoutes, options);
+  // Outside the authenticated scope: OpenAI answers an unknown URL with 404 whether or not a key came with it.
+  app.route({ method: ["GET", "POST", "PUT", "PATCH", "DELETE"], url: "/v1", handler: unknownUrl });
+  app.route({ method: ["GET", "POST", "PUT", "PATCH", "DELETE"], url: "/v1/*", handler: unknownUrl });
+}
+
+async function authenticatedRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
   app.addHook("preHandler", requireApiKey(options.services));
   app.get("/v1/models", async (request) => {
     const { plan } = grantOf(request);
+    // A model whose provider has no key here would only answer 503: clients pick from what they can call.
+    const configured = await options.services.providers.configured();
     return {
       object: "list",
-      data: modelsOf(plan).map(({ provider, model }) => ({ id: model, object: "model", created: 0, owned_by: provider })),
+      data: modelsOf(plan)
+        .filter(({ provider }) => configured[provider])
+        .map(({ provider, model }) => ({ id: model, object: "model", created: 0, owned_by: provider })),
     };
   });
   app.post("/v1/chat/completions", { bodyLimit: BODY_LIMIT_BYTES }, async (request, reply) =>
@@ -43,6 +54,12 @@ export async function v1Surface(app: FastifyInstance, options: { services: Servi
   );
   refuseOtherMethods(app, "/v1/models", ["GET"]);
   refuseOtherMethods(app, "/v1/chat/completions", ["POST"]);
+}
+
+/** OpenAI's own answer to a path it does not serve, with a code of ours (OpenAI sends `code: null`). */
+async function unknownUrl(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const path = request.url.split("?", 1)[0];
+  return openaiError(reply, 404, `Invalid URL (${request.method} ${path})`, "invalid_request_error", "unknown_url");
 }
 
 async function completions(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<unknown> {
@@ -222,6 +239,8 @@ function sendRefusal(reply: FastifyReply, refusal: ChatRefusal): FastifyReply {
     case "site":
       return openaiError(reply, 400, "Invalid site.", "invalid_request_error", "invalid_value");
     case "not_configured":
+      // The SDK retries a 503 by itself; no retry brings a key the platform does not hold.
+      reply.header("x-should-retry", "false");
       return openaiError(reply, 503, `${refusal.provider} is not configured on this platform.`, "api_error", "provider_not_configured");
   }
 }
