@@ -61,8 +61,9 @@ export function startInClone(dir: string, command: string[], env: Record<string,
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  // "close", not "exit": npm may exit before the platform it started has written its last lines to the shared pipes.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
+    child.on("close", (code, signal) => resolve({ code, signal })),
   );
   const signalGroup = (signal: NodeJS.Signals): void => {
     try {
