@@ -15,10 +15,24 @@ const REDACTED_PATHS = [
 ];
 
 export function createLogger(config: Pick<Config, "logLevel" | "logPretty">): Logger {
-  return pino({
+  // pino-pretty is a dev dependency, so it is only referenced when asked for, and a production install has none.
+  const pretty = config.logPretty && isInstalled("pino-pretty");
+  const logger = pino({
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-    // pino-pretty is a dev dependency, so it is only referenced when asked for.
-    ...(config.logPretty ? { transport: { target: "pino-pretty" } } : {}),
+    ...(pretty ? { transport: { target: "pino-pretty" } } : {}),
   });
+  if (config.logPretty && !pretty) {
+    logger.warn("LOG_PRETTY=1 ignored: pino-pretty (a dev dependency) is not installed, as after npm prune --omit=dev; logging JSON lines");
+  }
+  return logger;
+}
+
+function isInstalled(pkg: string): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -127,16 +127,17 @@ test(
 );
 
 test(
-  "PLAYGROUND=1 in production without a playground bundle still starts, and serves no /playground",
+  "PLAYGROUND=1 and LOG_PRETTY=1 without their dev-only parts (no playground bundle, no pino-pretty) start, with a warning each",
   async () => {
     const bundle = path.join(repo, "dist", "playground", "public");
     await rename(bundle, `${bundle}.aside`);
     try {
-      const platform = startPlatform([process.execPath, "dist/main.js"], { PLAYGROUND: "1" });
+      const platform = startPlatform([process.execPath, "dist/main.js"], { PLAYGROUND: "1", LOG_PRETTY: "1" });
       const baseUrl = await listening(platform);
       expect(await status(baseUrl, "/api/health")).toBe(200);
       expect(await status(baseUrl, "/playground/")).toBe(404);
       expect(platform.stdout()).toContain("GraphQL playground bundle not found");
+      expect(platform.stdout()).toContain("LOG_PRETTY=1 ignored: pino-pretty (a dev dependency) is not installed");
       await stopped(platform);
     } finally {
       await rename(`${bundle}.aside`, bundle);
