@@ -16,13 +16,27 @@ export const REDACTED_PATHS = [
 
 /** Logs JSON lines to stdout (tests pass a destination to read them). */
 export function createLogger(config: Pick<Config, "logLevel" | "logPretty">, destination?: DestinationStream): Logger {
+  // pino-pretty is a dev dependency, so it is only referenced when asked for, and a production install has none.
+  const pretty = config.logPretty && destination === undefined && isInstalled("pino-pretty");
   const options: pino.LoggerOptions = {
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     // "time":"2026-12-03T14:35:00.123Z" reads in any log viewer; epoch milliseconds need converting.
     timestamp: pino.stdTimeFunctions.isoTime,
-    // pino-pretty is a dev dependency, so it is only referenced when asked for.
-    ...(config.logPretty && destination === undefined ? { transport: { target: "pino-pretty" } } : {}),
+    ...(pretty ? { transport: { target: "pino-pretty" } } : {}),
   };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  const logger = destination === undefined ? pino(options) : pino(options, destination);
+  if (config.logPretty && destination === undefined && !pretty) {
+    logger.warn("LOG_PRETTY=1 ignored: pino-pretty (a dev dependency) is not installed, as after npm prune --omit=dev; logging JSON lines");
+  }
+  return logger;
+}
+
+function isInstalled(pkg: string): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
 }
