@@ -16,6 +16,7 @@ import { defaultPlaygroundDir, registerPlayground } from "./playground/playgroun
 import { createServices, type Services } from "./services";
 import { healthRoutes } from "./modules/health/health.route";
 import { APP_VERSION } from "./version";
+import { registerMetrics } from "./observability/metrics.route";
 
 export interface AppDependencies {
   config: ResolvedConfig;
@@ -51,6 +52,8 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   addErrorReplies(app);
   addPreflight(app);
   const backups = scheduleBackups(config, db, app.log);
+  // Before every route, so that its request timing hook applies to all of them.
+  await registerMetrics(app, { services, db, config: { ...config.metrics, host: config.host }, backups });
   await app.register(healthRoutes, {
     db,
     version: APP_VERSION,

@@ -42,6 +42,7 @@ describe("loadConfig", () => {
         prices: {},
       },
       backup: { dir: undefined, every: "24h", everyMs: 86_400_000, keep: 14 },
+      metrics: { port: undefined, token: undefined },
     });
   });
 
@@ -123,6 +124,7 @@ describe("loadConfig", () => {
         prices: { "openai/gpt-4o": { input: 2.5, output: 10 }, "deepseek/deepseek-reasoner": { input: 0.5, output: 2 } },
       },
       backup: { dir: "/var/backups/chatello", every: "6h", everyMs: 6 * 3_600_000, keep: 30 },
+      metrics: { port: undefined, token: undefined },
     });
   });
 
