@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
-import type { CommandFailedEvent, CommandSucceededEvent } from "mongodb";
+import type { CommandFailedEvent, CommandStartedEvent, CommandSucceededEvent } from "mongodb";
 import type { BackupScheduler } from "../backup/backup.scheduler";
 import type { MetricsConfig } from "../config";
 import type { Database } from "../db/connect";
@@ -128,18 +128,37 @@ function timeRequests(app: FastifyInstance, deps: MetricsDependencies): void {
   });
 }
 
+/** Commands in flight are few (one per pooled connection); more than this means events were lost, so start over. */
+const MAX_COMMANDS_IN_FLIGHT = 10_000;
+
 function timeDatabaseCommands(app: FastifyInstance, deps: MetricsDependencies): void {
   const { commandDuration, commandFailures } = deps.services.metrics.db;
   const client = deps.db.connection.getClient();
-  // The driver's `duration` is in milliseconds.
-  const succeeded = (event: CommandSucceededEvent): void => commandDuration.observe({ command: event.commandName }, event.duration / 1000);
+  // The driver's own `duration` is in whole milliseconds, too coarse for the embedded engine's tens of
+  // microseconds: each command is timed here from its started event, keyed by its request id (unique per process).
+  const startedAt = new Map<number, bigint>();
+  const secondsSince = (requestId: number): number | undefined => {
+    const started = startedAt.get(requestId);
+    if (started === undefined) return undefined;
+    startedAt.delete(requestId);
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  };
+  const started = (event: CommandStartedEvent): void => {
+    if (startedAt.size >= MAX_COMMANDS_IN_FLIGHT) startedAt.clear();
+    startedAt.set(event.requestId, process.hrtime.bigint());
+  };
+  const succeeded = (event: CommandSucceededEvent): void => {
+    commandDuration.observe({ command: event.commandName }, secondsSince(event.requestId) ?? event.duration / 1000);
+  };
   const failed = (event: CommandFailedEvent): void => {
-    commandDuration.observe({ command: event.commandName }, event.duration / 1000);
+    commandDuration.observe({ command: event.commandName }, secondsSince(event.requestId) ?? event.duration / 1000);
     commandFailures.inc({ command: event.commandName });
   };
+  client.on("commandStarted", started);
   client.on("commandSucceeded", succeeded);
   client.on("commandFailed", failed);
   app.addHook("onClose", async () => {
+    client.off("commandStarted", started);
     client.off("commandSucceeded", succeeded);
     client.off("commandFailed", failed);
   });

@@ -69,6 +69,11 @@ describe("/metrics on the main port, after a workload", () => {
     // 1M input at 0.138 EUR/M + 1M output at 0.552 EUR/M = 0.69 EUR: 86 % of the 0.80 EUR budget.
     p.stubs.openai.behave({ promptTokens: 1_000_000, completionTokens: 1_000_000 });
     expect((await chat(budgetKey)).status).toBe(200);
+    // A provider's error answer (passed on), and no answer at all (500 Request failed, contract §6.4 row 17).
+    p.stubs.openai.behave({ mode: "error", errorStatus: 500 });
+    expect((await chat(proKey)).status).toBe(500);
+    p.stubs.openai.behave({ mode: "drop" });
+    expect((await chat(proKey)).status).toBe(500);
 
     const graphql = await p.graphql("{ plans { name } }", {}, bearer(await p.token(AdminRole.admin)));
     expect(graphql.errors).toBeUndefined();
@@ -105,6 +110,7 @@ describe("/metrics on the main port, after a workload", () => {
     expect(delta("chatello_http_request_duration_seconds_count", { ...validate, status_code: "404" })).toBe(1);
     expect(delta("chatello_http_request_duration_seconds_count", { route: "unmatched", method: "GET", status_code: "404" })).toBe(1);
     expect(delta("chatello_http_request_duration_seconds_count", { route: "/api/chat", method: "POST", status_code: "200" })).toBe(3);
+    expect(delta("chatello_http_request_duration_seconds_count", { route: "/api/chat", method: "POST", status_code: "500" })).toBe(2);
     expect(delta("chatello_http_request_duration_seconds_count", { route: "/api/chat", method: "POST", status_code: "429" })).toBe(1);
     expect(delta("chatello_http_request_duration_seconds_count", { route: "/graphql", method: "POST", status_code: "200" })).toBe(1);
     const routes = new Set(after.get("chatello_http_request_duration_seconds")?.samples.map((sample) => sample.labels.route));
@@ -119,14 +125,17 @@ describe("/metrics on the main port, after a workload", () => {
       at(after, "chatello_http_request_duration_seconds_count", { ...validate, status_code: "200" }),
     );
 
-    // License verdicts, by code: /api/validate twice, the chats' four checks, one unknown key.
-    expect(delta("chatello_license_verdicts_total", { code: "VALID" })).toBe(6);
+    // License verdicts, by code: /api/validate twice, the chats' six checks, one unknown key.
+    expect(delta("chatello_license_verdicts_total", { code: "VALID" })).toBe(8);
     expect(delta("chatello_license_verdicts_total", { code: "LICENSE_NOT_FOUND" })).toBe(1);
 
     // AI calls, tokens and spend by provider and model; refusals by limit.
     const model = { provider: "openai", model: "gpt-4o-mini" };
     expect(delta("chatello_ai_requests_total", { ...model, outcome: "ok" })).toBe(3);
-    expect(delta("chatello_ai_request_duration_seconds_count", model)).toBe(3);
+    expect(delta("chatello_ai_requests_total", { ...model, outcome: "provider_error" })).toBe(1);
+    expect(delta("chatello_ai_requests_total", { ...model, outcome: "network" })).toBe(1);
+    // Calls that got an answer (the error answer included), not the one that got none.
+    expect(delta("chatello_ai_request_duration_seconds_count", model)).toBe(4);
     expect(delta("chatello_ai_tokens_total", { ...model, direction: "input" })).toBe(2 * 1000 + 1_000_000);
     expect(delta("chatello_ai_tokens_total", { ...model, direction: "output" })).toBe(2 * 500 + 1_000_000);
     // Two calls of 1000 in + 500 out: ceil(138 + 276) = 414 micro-euros each; then 690,000.
@@ -146,6 +155,9 @@ describe("/metrics on the main port, after a workload", () => {
     expect(new Set(commands.flatMap((sample) => Object.keys(sample.labels)))).toEqual(new Set(["command", "le"]));
     expect(delta("chatello_db_command_duration_seconds_count", { command: "find" })).toBeGreaterThan(0);
     expect(delta("chatello_db_command_duration_seconds_count", { command: "insert" })).toBeGreaterThan(0);
+    // Timed finer than the driver's whole milliseconds: some command took a fraction of one.
+    const sum = at(after, "chatello_db_command_duration_seconds_sum", { command: "find" }) * 1000;
+    expect(sum).not.toBe(Math.round(sum));
 
     // The embedded engine's documents per collection.
     const database = p.db.connection.db?.databaseName ?? "";
