@@ -133,7 +133,9 @@ const MAX_COMMANDS_IN_FLIGHT = 10_000;
 
 function timeDatabaseCommands(app: FastifyInstance, deps: MetricsDependencies): void {
   const { commandDuration, commandFailures } = deps.services.metrics.db;
-  const client = deps.db.connection.getClient();
+  // Undefined for a connection that was never opened (tests that build the app over no database).
+  const client = deps.db.connection.getClient() as ReturnType<Database["connection"]["getClient"]> | undefined;
+  if (client === undefined) return;
   // The driver's own `duration` is in whole milliseconds, too coarse for the embedded engine's tens of
   // microseconds: each command is timed here from its started event, keyed by its request id (unique per process).
   const startedAt = new Map<number, bigint>();
