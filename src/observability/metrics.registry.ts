@@ -19,7 +19,7 @@ export interface PlatformMetrics {
     limitRefusals: Counter<"limit">;
   };
   db: { commandDuration: Histogram<"command">; commandFailures: Counter<"command"> };
-  /** Adds process and event-loop metrics; once per registry (a second call would register the names twice). */
+  /** Adds process and event-loop metrics; once per registry (later calls do nothing). */
   collectProcessMetrics(): void;
 }
 

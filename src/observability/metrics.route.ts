@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
+import type { Registry } from "prom-client";
 import type { CommandFailedEvent, CommandStartedEvent, CommandSucceededEvent } from "mongodb";
 import type { BackupScheduler } from "../backup/backup.scheduler";
 import type { MetricsConfig } from "../config";
@@ -18,6 +19,8 @@ export interface MetricsDependencies {
   backups?: BackupScheduler;
 }
 
+const wiredRegistries = new WeakSet<Registry>();
+
 /** Where a separate metrics listener (METRICS_PORT) is listening, for tests and the boot message. */
 const separateListeners = new WeakMap<FastifyInstance, Server>();
 
@@ -33,10 +36,15 @@ export function metricsAddress(app: FastifyInstance): AddressInfo | undefined {
  */
 export async function registerMetrics(app: FastifyInstance, deps: MetricsDependencies): Promise<void> {
   const { metrics } = deps.services;
-  metrics.collectProcessMetrics();
-  addScrapeTimeMetrics(metrics.registry, { ...deps, logger: app.log });
+  // Two apps over the same services (a test of two instances sharing state) share the registry: its process,
+  // scrape-time and database families are made once, by the first; each app still times its own requests.
+  if (!wiredRegistries.has(metrics.registry)) {
+    wiredRegistries.add(metrics.registry);
+    metrics.collectProcessMetrics();
+    addScrapeTimeMetrics(metrics.registry, { ...deps, logger: app.log });
+    timeDatabaseCommands(app, deps);
+  }
   timeRequests(app, deps);
-  timeDatabaseCommands(app, deps);
 
   const scrape = async (authorization: string | undefined): Promise<{ status: number; type: string; body: string }> => {
     if (!authorized(authorization, deps.config.token)) {
