@@ -191,6 +191,17 @@ describe("loadConfig", () => {
     );
   });
 
+  it("reads the metrics port and token, and never echoes a bad token", () => {
+    const token = "metrics-token-0123456789";
+    expect(loadConfig({ METRICS_PORT: "9464", METRICS_TOKEN: token }).metrics).toEqual({ port: 9464, token });
+    expect(configErrorOf({ METRICS_PORT: "99999" }).message).toBe(
+      'Invalid configuration: METRICS_PORT must be an integer between 0 and 65535 (got "99999")',
+    );
+    expect(configErrorOf({ METRICS_TOKEN: "short hunter2" }).message).toBe(
+      "Invalid configuration: METRICS_TOKEN must be 16 to 500 printable ASCII characters without spaces (got 13 characters)",
+    );
+  });
+
   it("reports several bad values on the same line", () => {
     const { message } = configErrorOf({ PORT: "abc", LOG_LEVEL: "loud" });
     expect(message).not.toContain("\n");
