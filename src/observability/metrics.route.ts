@@ -60,7 +60,7 @@ export async function registerMetrics(app: FastifyInstance, deps: MetricsDepende
   if (deps.config.port === undefined) {
     app.get(METRICS_PATH, async (request, reply) => {
       const answer = await scrape(request.headers.authorization);
-      return reply.code(answer.status).type(answer.type).send(answer.body);
+      return reply.code(answer.status).type(answer.type).header("cache-control", "no-store").send(answer.body);
     });
     return;
   }

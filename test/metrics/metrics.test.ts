@@ -69,6 +69,13 @@ describe("/metrics on the main port, after a workload", () => {
     // 1M input at 0.138 EUR/M + 1M output at 0.552 EUR/M = 0.69 EUR: 86 % of the 0.80 EUR budget.
     p.stubs.openai.behave({ promptTokens: 1_000_000, completionTokens: 1_000_000 });
     expect((await chat(budgetKey)).status).toBe(200);
+    // A streamed call is counted when its stream ends.
+    p.stubs.openai.behave({ promptTokens: 10, completionTokens: 5 });
+    const streamed = await http(p.baseUrl, "POST", "/api/chat", {
+      key: proKey,
+      json: { model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }], stream: true },
+    });
+    expect(streamed.status).toBe(200);
     // A provider's error answer (passed on), and no answer at all (500 Request failed, contract §6.4 row 17).
     p.stubs.openai.behave({ mode: "error", errorStatus: 500 });
     expect((await chat(proKey)).status).toBe(500);
@@ -109,7 +116,7 @@ describe("/metrics on the main port, after a workload", () => {
     expect(delta("chatello_http_request_duration_seconds_count", { ...validate, status_code: "200" })).toBe(2);
     expect(delta("chatello_http_request_duration_seconds_count", { ...validate, status_code: "404" })).toBe(1);
     expect(delta("chatello_http_request_duration_seconds_count", { route: "unmatched", method: "GET", status_code: "404" })).toBe(1);
-    expect(delta("chatello_http_request_duration_seconds_count", { route: "/api/chat", method: "POST", status_code: "200" })).toBe(3);
+    expect(delta("chatello_http_request_duration_seconds_count", { route: "/api/chat", method: "POST", status_code: "200" })).toBe(4);
     expect(delta("chatello_http_request_duration_seconds_count", { route: "/api/chat", method: "POST", status_code: "500" })).toBe(2);
     expect(delta("chatello_http_request_duration_seconds_count", { route: "/api/chat", method: "POST", status_code: "429" })).toBe(1);
     expect(delta("chatello_http_request_duration_seconds_count", { route: "/graphql", method: "POST", status_code: "200" })).toBe(1);
@@ -125,21 +132,21 @@ describe("/metrics on the main port, after a workload", () => {
       at(after, "chatello_http_request_duration_seconds_count", { ...validate, status_code: "200" }),
     );
 
-    // License verdicts, by code: /api/validate twice, the chats' six checks, one unknown key.
-    expect(delta("chatello_license_verdicts_total", { code: "VALID" })).toBe(8);
+    // License verdicts, by code: /api/validate twice, the chats' seven checks, one unknown key.
+    expect(delta("chatello_license_verdicts_total", { code: "VALID" })).toBe(9);
     expect(delta("chatello_license_verdicts_total", { code: "LICENSE_NOT_FOUND" })).toBe(1);
 
     // AI calls, tokens and spend by provider and model; refusals by limit.
     const model = { provider: "openai", model: "gpt-4o-mini" };
-    expect(delta("chatello_ai_requests_total", { ...model, outcome: "ok" })).toBe(3);
+    expect(delta("chatello_ai_requests_total", { ...model, outcome: "ok" })).toBe(4);
     expect(delta("chatello_ai_requests_total", { ...model, outcome: "provider_error" })).toBe(1);
     expect(delta("chatello_ai_requests_total", { ...model, outcome: "network" })).toBe(1);
     // Calls that got an answer (the error answer included), not the one that got none.
-    expect(delta("chatello_ai_request_duration_seconds_count", model)).toBe(4);
-    expect(delta("chatello_ai_tokens_total", { ...model, direction: "input" })).toBe(2 * 1000 + 1_000_000);
-    expect(delta("chatello_ai_tokens_total", { ...model, direction: "output" })).toBe(2 * 500 + 1_000_000);
-    // Two calls of 1000 in + 500 out: ceil(138 + 276) = 414 micro-euros each; then 690,000.
-    expect(delta("chatello_ai_spend_eur_total", model)).toBeCloseTo((2 * 414 + 690_000) / 1e6, 9);
+    expect(delta("chatello_ai_request_duration_seconds_count", model)).toBe(5);
+    expect(delta("chatello_ai_tokens_total", { ...model, direction: "input" })).toBe(2 * 1000 + 1_000_000 + 10);
+    expect(delta("chatello_ai_tokens_total", { ...model, direction: "output" })).toBe(2 * 500 + 1_000_000 + 5);
+    // Two calls of 1000 in + 500 out: ceil(138 + 276) = 414 micro-euros each; then 690,000; then ceil(1.38 + 2.76) = 5.
+    expect(delta("chatello_ai_spend_eur_total", model)).toBeCloseTo((2 * 414 + 690_000 + 5) / 1e6, 9);
     expect(delta("chatello_ai_refusals_total", { reason: "limit" })).toBe(1);
     expect(delta("chatello_ai_limit_refusals_total", { limit: "monthly_requests" })).toBe(1);
 
