@@ -19,6 +19,7 @@ import { probeRoutes } from "./modules/health/probes.route";
 import { logRequests } from "./observability/request-log";
 import { requestIdOf } from "./observability/request-id";
 import { APP_VERSION } from "./version";
+import { registerMetrics } from "./observability/metrics.route";
 
 export interface AppDependencies {
   config: ResolvedConfig;
@@ -59,6 +60,8 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   if (config.logRequests) logRequests(app);
   await registerApiDocs(app);
   const backups = scheduleBackups(config, db, app.log);
+  // Before every route, so that its request timing hook applies to all of them.
+  await registerMetrics(app, { services, db, config: { ...config.metrics, host: config.host }, backups });
   await app.register(healthRoutes, {
     db,
     version: APP_VERSION,

@@ -42,6 +42,15 @@ export interface Config {
   licenseCacheTtlMs: number;
   ai: AiConfig;
   backup: BackupConfig;
+  metrics: MetricsConfig;
+}
+
+/** Where the Prometheus scrape endpoint `/metrics` is served, and who may read it. */
+export interface MetricsConfig {
+  /** Unset: on the main port. Set: on this port only (the main port then answers 404). */
+  port: number | undefined;
+  /** Set: a scrape must send `Authorization: Bearer <token>`. */
+  token: string | undefined;
 }
 
 /** Scheduled backups by the running platform (off while `dir` is unset). */
@@ -168,6 +177,11 @@ const envSchema = z
       .transform(Number)
       .pipe(z.number().min(1).max(1000))
       .default(14),
+    METRICS_PORT: portNumber.optional(),
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,500}$/)
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.APP_SECRET === undefined) {
@@ -211,6 +225,8 @@ const EXPECTED: Record<EnvName, string> = {
   BACKUP_DIR: "must be a folder path",
   BACKUP_EVERY: "must be a whole number of minutes, hours or days from 1m to 365d, e.g. 30m, 6h, 24h or 7d",
   BACKUP_KEEP: "must be an integer between 1 and 1000",
+  METRICS_PORT: "must be an integer between 0 and 65535",
+  METRICS_TOKEN: "must be 16 to 500 printable ASCII characters without spaces",
 };
 
 /** Reads and validates the environment. Pure: no files are touched (see resolveAppSecret). */
@@ -255,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       prices: vars.AI_PRICES ?? {},
     },
     backup: { dir: vars.BACKUP_DIR, every: vars.BACKUP_EVERY.text, everyMs: vars.BACKUP_EVERY.ms, keep: vars.BACKUP_KEEP },
+    metrics: { port: vars.METRICS_PORT, token: vars.METRICS_TOKEN },
   };
 }
 
@@ -275,7 +292,7 @@ function pickGivenVariables(env: NodeJS.ProcessEnv): Partial<Record<EnvName, str
 // Error messages end up in terminals and CI logs, so secrets and credentials are never echoed.
 function describeGot(name: EnvName, value: string | undefined): string {
   if (value === undefined) return "(not set)";
-  if (name === "APP_SECRET" || name.endsWith("_API_KEY")) return `(got ${value.length} characters)`;
+  if (name === "APP_SECRET" || name === "METRICS_TOKEN" || name.endsWith("_API_KEY")) return `(got ${value.length} characters)`;
   if (name === "MONGODB_URI") return `(got a value starting with ${JSON.stringify(value.split(/[:/]/)[0] ?? "")})`;
   const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
   return `(got ${JSON.stringify(shown)})`;

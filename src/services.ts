@@ -21,6 +21,7 @@ import { UsageService } from "./modules/usage/usage.service";
 import { FailedLookupGuard } from "./modules/throttle/failed-lookup-guard";
 import { ThrottleService } from "./modules/throttle/throttle.service";
 import { Secrets } from "./security/secrets";
+import { createMetrics, type PlatformMetrics } from "./observability/metrics.registry";
 
 /** Every service, wired once per process; REST routes, resolvers and the CLI all call these. */
 export interface Services {
@@ -47,6 +48,8 @@ export interface Services {
   providers: ProviderRegistry;
   prices: PriceList;
   aiProxy: AiProxyService;
+  /** This instance's Prometheus registry and the instruments the services record into. */
+  metrics: PlatformMetrics;
 }
 
 /** What the services take from the configuration. */
@@ -55,10 +58,13 @@ export type ServiceConfig = Pick<ResolvedConfig, "appSecret" | "licenseCacheTtlM
 export interface ServiceOptions {
   /** The time the throttling windows are counted in (tests pin it; everything else reads the system clock). */
   clock?: Clock;
+  /** Defaults to a new registry: one per platform instance. */
+  metrics?: PlatformMetrics;
 }
 
 export function createServices(models: Models, config: ServiceConfig, options: ServiceOptions = {}): Services {
   const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? createMetrics();
   const secrets = new Secrets(config.appSecret);
   const activity = new ActivityService(models);
   const plans = new PlanService(models, activity);
@@ -79,7 +85,7 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     customers: new CustomerService(models, activity),
     licenses,
     licenseCheck,
-    licenseGate: new LicenseGate(licenseCheck, failedLookups, config.throttle),
+    licenseGate: new LicenseGate(licenseCheck, failedLookups, config.throttle, metrics.licenses.verdicts),
     activations,
     licenseCounters: new LicenseCountersService(models),
     admins: new AdminTokenService(models, activity),
@@ -92,6 +98,7 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     quota,
     providers,
     prices,
-    aiProxy: new AiProxyService(quota, providers, prices, activations, config.ai.timeoutMs),
+    aiProxy: new AiProxyService(quota, providers, prices, activations, config.ai.timeoutMs, metrics.ai),
+    metrics,
   };
 }

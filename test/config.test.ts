@@ -43,6 +43,7 @@ describe("loadConfig", () => {
         prices: {},
       },
       backup: { dir: undefined, every: "24h", everyMs: 86_400_000, keep: 14 },
+      metrics: { port: undefined, token: undefined },
     });
   });
 
@@ -126,6 +127,7 @@ describe("loadConfig", () => {
         prices: { "openai/gpt-4o": { input: 2.5, output: 10 }, "deepseek/deepseek-reasoner": { input: 0.5, output: 2 } },
       },
       backup: { dir: "/var/backups/chatello", every: "6h", everyMs: 6 * 3_600_000, keep: 30 },
+      metrics: { port: undefined, token: undefined },
     });
   });
 
@@ -190,6 +192,17 @@ describe("loadConfig", () => {
     expect(uriMessage).not.toContain("hunter2");
     expect(configErrorOf({ OPENAI_API_KEY: "sk hunter2" }).message).toBe(
       "Invalid configuration: OPENAI_API_KEY must be 8 to 500 characters without spaces (got 10 characters)",
+    );
+  });
+
+  it("reads the metrics port and token, and never echoes a bad token", () => {
+    const token = "metrics-token-0123456789";
+    expect(loadConfig({ METRICS_PORT: "9464", METRICS_TOKEN: token }).metrics).toEqual({ port: 9464, token });
+    expect(configErrorOf({ METRICS_PORT: "99999" }).message).toBe(
+      'Invalid configuration: METRICS_PORT must be an integer between 0 and 65535 (got "99999")',
+    );
+    expect(configErrorOf({ METRICS_TOKEN: "short hunter2" }).message).toBe(
+      "Invalid configuration: METRICS_TOKEN must be 16 to 500 printable ASCII characters without spaces (got 13 characters)",
     );
   });
 

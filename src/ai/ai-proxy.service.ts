@@ -1,3 +1,4 @@
+import type { PlatformMetrics } from "../observability/metrics.registry";
 import type { Actor } from "../modules/activity/activity.service";
 import type { LicenseGrant } from "../modules/licenses/license-check.service";
 import type { ActivationOutcome, ActivationService } from "../modules/licenses/activation.service";
@@ -71,10 +72,24 @@ export class AiProxyService {
     private readonly prices: PriceList,
     private readonly activations: ActivationService,
     private readonly timeoutMs: number,
+    private readonly metrics?: PlatformMetrics["ai"],
   ) {}
 
   /** `rawSite`: the calling site as sent (header or body), activated like /api/validate does (§6.4 row 15). */
   async admit(
+    grant: LicenseGrant,
+    draft: ChatDraft,
+    options: { rawSite?: unknown; actor: Actor },
+  ): Promise<{ ok: true; admission: Admission } | { ok: false; refusal: ChatRefusal }> {
+    const decided = await this.decide(grant, draft, options);
+    if (!decided.ok && this.metrics) {
+      this.metrics.refusals.inc({ reason: decided.refusal.kind });
+      if (decided.refusal.kind === "limit") this.metrics.limitRefusals.inc({ limit: decided.refusal.limit });
+    }
+    return decided;
+  }
+
+  private async decide(
     grant: LicenseGrant,
     draft: ChatDraft,
     options: { rawSite?: unknown; actor: Actor },
@@ -148,6 +163,7 @@ export class AiProxyService {
       admission.upstream.usageOfJson(body) ?? estimatedUsage(admission.call.messages, admission.call.maxTokens),
       started,
       UsageStatus.ok,
+      "ok",
     );
     return { body: body ?? text, text: admission.upstream.textOfJson(body), usage };
   }
@@ -182,7 +198,8 @@ export class AiProxyService {
           timer.stop();
         }
         const tokens = reader.usage() ?? estimatedUsage(admission.call.messages, admission.call.maxTokens);
-        return { usage: await this.settle(admission, origin, tokens, started, UsageStatus.ok), outcome };
+        const label = outcome === "complete" ? "ok" : outcome === "aborted" ? "aborted" : "stream_broken";
+        return { usage: await this.settle(admission, origin, tokens, started, UsageStatus.ok, label), outcome };
       },
     };
   }
@@ -192,16 +209,19 @@ export class AiProxyService {
     if (error instanceof UpstreamStatusError) {
       // An error answer counts as one request, with 0 tokens unless the provider reported usage (§4.1).
       const tokens = admission.upstream.usageOfJson(parseJson(error.bodyText)) ?? { prompt: 0, completion: 0 };
-      await this.settle(admission, origin, tokens, started, UsageStatus.provider_error);
+      await this.settle(admission, origin, tokens, started, UsageStatus.provider_error, "provider_error");
       return error;
     }
-    await this.quota.release(admission.reservation);
-    if (error instanceof UpstreamUnreachableError) return error;
     // A body that broke off before the answer was complete: no answer, as for a network error.
-    return new UpstreamUnreachableError(
-      signal.aborted && signal.reason === "timeout" ? "timeout" : signal.aborted ? "aborted" : "network",
-      { cause: error },
-    );
+    const unreachable =
+      error instanceof UpstreamUnreachableError
+        ? error
+        : new UpstreamUnreachableError(signal.aborted && signal.reason === "timeout" ? "timeout" : signal.aborted ? "aborted" : "network", {
+            cause: error,
+          });
+    this.metrics?.requests.inc({ provider: admission.call.provider, model: admission.call.model, outcome: unreachable.reason });
+    await this.quota.release(admission.reservation);
+    return unreachable;
   }
 
   private async settle(
@@ -210,6 +230,8 @@ export class AiProxyService {
     tokens: TokenCounts,
     started: number,
     status: UsageStatus,
+    /** For /metrics: ok, provider_error, aborted or stream_broken. */
+    outcome: string,
   ): Promise<ChatUsage> {
     const { call, grant, reservation } = admission;
     const usage: ChatUsage = {
@@ -218,6 +240,7 @@ export class AiProxyService {
       costMicros: this.prices.costMicros(grant.plan, call.provider, call.model, tokens),
       responseTimeMs: Date.now() - started,
     };
+    this.record(call, usage, outcome);
     await this.quota.settle(reservation, {
       endpoint: origin.endpoint,
       provider: call.provider,
@@ -232,5 +255,16 @@ export class AiProxyService {
       userAgent: origin.userAgent,
     });
     return usage;
+  }
+
+  private record(call: ChatCall, usage: ChatUsage, outcome: string): void {
+    if (!this.metrics) return;
+    // The model is one of the plan's allowed models (a request for another is refused before this): a bounded label.
+    const labels = { provider: call.provider, model: call.model };
+    this.metrics.requests.inc({ ...labels, outcome });
+    this.metrics.tokens.inc({ ...labels, direction: "input" }, usage.promptTokens);
+    this.metrics.tokens.inc({ ...labels, direction: "output" }, usage.completionTokens);
+    this.metrics.spendEur.inc(labels, usage.costMicros / 1_000_000);
+    this.metrics.duration.observe(labels, usage.responseTimeMs / 1000);
   }
 }

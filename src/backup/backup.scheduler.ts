@@ -61,6 +61,8 @@ export class BackupScheduler {
   private stopped = false;
   /** What this instance last knew, for health when the state document cannot be read. */
   private lastKnown: { lastSuccess?: BackupOutcome; lastFailure?: BackupOutcome } = {};
+  /** Backups this instance ran, for /metrics (an interrupted one counts as neither). */
+  private readonly outcomes = { succeeded: 0, failed: 0 };
 
   constructor(private readonly options: BackupSchedulerOptions) {
     const db = options.connection.db;
@@ -98,6 +100,11 @@ export class BackupScheduler {
     }
     if (!taken) return "skipped";
     return this.backUp(slotStart);
+  }
+
+  /** How many scheduled backups this instance has written, and how many failed, since it started. */
+  runs(): Readonly<{ succeeded: number; failed: number }> {
+    return { ...this.outcomes };
   }
 
   async health(): Promise<BackupHealth> {
@@ -154,6 +161,7 @@ export class BackupScheduler {
       };
       this.lastKnown.lastSuccess = success;
       await this.lease.finish(slotStart, { success });
+      this.outcomes.succeeded++;
       this.options.logger.info(
         { file, bytes: result.bytes, documents: result.documents, durationMs: this.clock() - startedAt, removed },
         "scheduled backup written",
@@ -177,6 +185,7 @@ export class BackupScheduler {
 
   private recordFailure(error: unknown, file: string | undefined): void {
     const message = messageOf(error);
+    this.outcomes.failed++;
     this.lastKnown.lastFailure = { at: new Date(this.clock()), owner: this.lease.owner, error: message, ...(file ? { file } : {}) };
     this.options.logger.error({ err: error, file }, `scheduled backup failed: ${message}`);
   }

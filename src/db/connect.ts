@@ -2,7 +2,14 @@ import path from "node:path";
 import mongoose, { type Connection } from "mongoose";
 import type { Logger } from "pino";
 import type { Config } from "../config";
-import { DEFAULT_ENGINE_IDLE_TIMEOUT_MS, DataDirLockedError, readDataDirOwner, startEmbeddedMongo, type EmbeddedMongo } from "./embedded";
+import {
+  DEFAULT_ENGINE_IDLE_TIMEOUT_MS,
+  DataDirLockedError,
+  readDataDirOwner,
+  startEmbeddedMongo,
+  type EmbeddedMongo,
+  type EngineFigures,
+} from "./embedded";
 
 export type DatabaseType = "embedded" | "mongodb";
 
@@ -12,6 +19,8 @@ export interface Database {
   readonly uri: string;
   /** A dedicated connection (not mongoose's global one), so one process can hold several apps. */
   readonly connection: Connection;
+  /** The embedded engine's own figures, when this process runs it (for /metrics). */
+  readonly engineFigures?: () => EngineFigures;
   /** Disconnects mongoose, then stops the embedded engine (which flushes its journal). Idempotent. */
   close(): Promise<void>;
 }
@@ -101,7 +110,7 @@ export async function connectToEmbeddedEngine(engine: EmbeddedMongo, dbName: str
       await engine.stop();
     }
   };
-  return { type: "embedded", uri: engine.uri, connection, close: once(close) };
+  return { type: "embedded", uri: engine.uri, connection, engineFigures: () => engine.figures(), close: once(close) };
 }
 
 async function startEngine(config: DatabaseConfig, logger: Logger): Promise<EmbeddedMongo> {
@@ -146,6 +155,8 @@ async function openConnection(uri: string, dbName: string, driverOptions: Connec
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
     // Without buffering, a query made while the database is down fails at once instead of queueing.
     bufferCommands: false,
+    // Command started/succeeded/failed events, which /metrics times database operations by.
+    monitorCommands: true,
     ...driverOptions,
   });
   try {

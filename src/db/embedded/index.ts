@@ -57,8 +57,21 @@ export interface EmbeddedMongo {
   readonly idleTimeoutMs: number;
   /** The transport's counters (half-received bytes held, connections closed by the limits). */
   transportStats(): Readonly<TransportStats>;
+  /** What an operator watches (read-only, cheap: no document is read). */
+  figures(): EngineFigures;
   /** Stops listening, closes connections, waits for the journal, snapshots and releases the data folder. */
   stop(): Promise<void>;
+}
+
+export interface EngineFigures {
+  collections: Array<{ db: string; name: string; documents: number }>;
+  /** Absent for an in-memory engine (no data folder). */
+  persistence?: {
+    journalFsyncs: number;
+    journalFsyncSeconds: number;
+    journalBytesSinceSnapshot: number;
+    lastSnapshotAt: Date | null;
+  };
 }
 
 const silentLogger: EngineLogger = { info() {}, warn() {}, error() {}, debug() {} };
@@ -149,6 +162,19 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     engine,
     idleTimeoutMs,
     transportStats: () => ({ ...(server as WireServer).stats }),
+    figures: () => ({
+      collections: engine.catalog.allCollections().map((collection) => ({
+        db: collection.db,
+        name: collection.name,
+        documents: collection.docs.size,
+      })),
+      persistence: dataDir && {
+        journalFsyncs: dataDir.stats.flushes,
+        journalFsyncSeconds: dataDir.stats.flushSeconds,
+        journalBytesSinceSnapshot: dataDir.journalSize,
+        lastSnapshotAt: dataDir.lastSnapshotAt,
+      },
+    }),
     stop() {
       stopping ??= (async () => {
         for (const timer of timers) clearInterval(timer);

@@ -1,3 +1,4 @@
+import type { Counter } from "prom-client";
 import type { FailedLookupGuard } from "../throttle/failed-lookup-guard";
 import type { LicenseCheckService, LicenseRefusal, LicenseVerdict } from "./license-check.service";
 import type { License } from "./license.model";
@@ -28,9 +29,17 @@ export class LicenseGate {
     private readonly guard: FailedLookupGuard,
     /** Off only with THROTTLE=off (benchmarks). */
     private readonly guardEnabled: boolean,
+    /** Verdicts by code (VALID for a grant), for /metrics. */
+    private readonly verdicts?: Counter<"code">,
   ) {}
 
   async admit(key: string | undefined, ip: string): Promise<GateVerdict> {
+    const verdict = await this.decide(key, ip);
+    this.verdicts?.inc({ code: verdict.valid ? "VALID" : verdict.code });
+    return verdict;
+  }
+
+  private async decide(key: string | undefined, ip: string): Promise<GateVerdict> {
     if (key === undefined || key === "") return required;
     return this.guarded(
       ip,

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { journalName, listDataDir, removeSuperseded } from "./files";
+import { journalName, listDataDir, removeSuperseded, snapshotName } from "./files";
 import { type JournalStats, JournalWriter } from "./journal-writer";
 import { DataDirLock } from "./lock";
 import { type Manifest, readManifest, removeManifestTemp, writeManifest } from "./manifest";
@@ -48,6 +48,7 @@ export class DataDirectory {
     private journalSeq: number,
     private journalBytes: number,
     private snapshotSeq: number | null,
+    private snapshotAt: Date | null,
   ) {
     this.recovered = recovered;
   }
@@ -69,7 +70,19 @@ export class DataDirectory {
       const counts = { collections: recovered.collections.length, batches: recovered.batches.length, journalBytes };
       logger.info({ dir: absolute, ...counts }, "opened the data folder");
       const compactAfterBytes = opts.compactAfterBytes ?? DEFAULT_COMPACT_AFTER_BYTES;
-      return new DataDirectory(absolute, recovered, lock, writer, logger, compactAfterBytes, journalSeq, journalBytes, snapshotSeq);
+      const snapshotAt = snapshotSeq === null ? null : await modifiedAt(path.join(absolute, snapshotName(snapshotSeq)));
+      return new DataDirectory(
+        absolute,
+        recovered,
+        lock,
+        writer,
+        logger,
+        compactAfterBytes,
+        journalSeq,
+        journalBytes,
+        snapshotSeq,
+        snapshotAt,
+      );
     } catch (err) {
       await writer?.close();
       await lock.release();
@@ -80,6 +93,16 @@ export class DataDirectory {
   /** Group-commit counters: flushes < records means several appends shared one fsync. */
   get stats(): JournalStats {
     return { ...this.writer.stats };
+  }
+
+  /** Bytes appended to the journal since the last snapshot (compaction starts past compactAfterBytes). */
+  get journalSize(): number {
+    return this.journalBytes;
+  }
+
+  /** When the newest snapshot was written (null: none yet; the journal alone holds the data). */
+  get lastSnapshotAt(): Date | null {
+    return this.snapshotAt;
   }
 
   /** Appends one batch; resolves once it is fsynced. The order of batches on disk is the order of append() calls. */
@@ -153,6 +176,7 @@ export class DataDirectory {
       await writeSnapshot(this.dir, seq, collections);
       await writeManifest(this.dir, { journalSeq: seq, snapshotSeq: seq });
       this.snapshotSeq = seq;
+      this.snapshotAt = new Date();
       const removed = await removeSuperseded(this.dir, await listDataDir(this.dir), seq);
       const docs = collections.reduce((sum, c) => sum + c.docs.length, 0);
       this.logger.info({ dir: this.dir, journalSeq: seq, collections: collections.length, docs, removed }, "compacted");
@@ -179,4 +203,12 @@ async function recordInManifest(
     logger.info({ dir, manifest: current }, "the data folder has no manifest (written by an older version); writing one");
   }
   await writeManifest(dir, current);
+}
+
+async function modifiedAt(file: string): Promise<Date | null> {
+  try {
+    return (await fs.promises.stat(file)).mtime;
+  } catch {
+    return null;
+  }
 }
