@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../support/build";
@@ -7,15 +7,20 @@ import { ROOT } from "../support/build";
 // scripts/system-packages.sh (`npm test`'s pretest, and .ci/run) on a machine without the Debian packages: it is
 // pointed at an empty system root, with a PATH that holds only the tools it uses (and fakes of sudo and apt-get).
 
-const SCRIPT = path.join(ROOT, "scripts", "system-packages.sh");
+const SOURCE_SCRIPT = path.join(ROOT, "scripts", "system-packages.sh");
 const BASH = "/bin/bash";
 const TOOLS = ["id", "env", "mktemp", "grep", "head", "cut", "rm"];
 const INSTALL = "Install them with: sudo apt-get update && sudo apt-get install -y python3-pymongo chromium mariadb-server";
 
 let work: string;
+let scriptCopy: string;
 beforeEach(() => {
   work = mkdtempSync(path.join(os.tmpdir(), "chatello-system-packages-"));
   chmodSync(work, 0o755); // readable by the unprivileged user the first test runs as
+  // A copy in that folder: the checkout itself may sit where the unprivileged user cannot go (a clone in a 0700 temp dir).
+  scriptCopy = path.join(work, "system-packages.sh");
+  copyFileSync(SOURCE_SCRIPT, scriptCopy);
+  chmodSync(scriptCopy, 0o755);
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
@@ -39,8 +44,8 @@ function runScript(bin: string, options: { unprivileged: boolean }): { status: n
   // As root, the script would install; setpriv drops to nobody to see what a user without root gets.
   const [command, args] =
     options.unprivileged && asRoot
-      ? ["/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", BASH, SCRIPT]]
-      : [BASH, [SCRIPT]];
+      ? ["/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", BASH, scriptCopy]]
+      : [BASH, [scriptCopy]];
   const result = spawnSync(command, args, { env, encoding: "utf8", cwd: work });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
