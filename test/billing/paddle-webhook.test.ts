@@ -93,6 +93,26 @@ describe("POST /webhooks/paddle: intake, processing and order", () => {
     expect(await stored(platform)).toHaveLength(before);
   });
 
+  it("verifies the exact bytes received (a pretty-printed body), and keeps the other routes' JSON parsing", async () => {
+    const event = subscriptionCreated({ eventId: "evt_pretty_00000000000000001", subscriptionId: "sub_pretty" });
+    const body = JSON.stringify(event, null, 2);
+    expect((await paddle.deliverRaw(platform.baseUrl, body, paddleSignature(body, SECRET))).status).toBe(200);
+    expect((await stored(platform, event.event_id))[0]?.payload).toEqual(event);
+    const viewer = await platform.graphql<{ viewer: { kind: string } }>("query { viewer { kind } }");
+    expect(viewer.data).toEqual({ viewer: { kind: "anonymous" } });
+  });
+
+  it("refuses a body over 1 MiB with 413 and other methods with 405, storing nothing", async () => {
+    const before = (await stored(platform)).length;
+    const huge = JSON.stringify({ ...subscriptionCreated({ eventId: "evt_huge" }), padding: "x".repeat(1024 * 1024) });
+    const tooLarge = await paddle.deliverRaw(platform.baseUrl, huge, paddleSignature(huge, SECRET));
+    expect(tooLarge).toEqual({ status: 413, body: { error: "Request body too large", code: "INVALID_INPUT" } });
+    const get = await fetch(`${platform.baseUrl}/webhooks/paddle`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST, OPTIONS");
+    expect(await stored(platform)).toHaveLength(before);
+  });
+
   it("accepts events signed with the previous secret while the secret is being rotated", async () => {
     const event = subscriptionCreated({ eventId: "evt_rotated_0000000000000001", subscriptionId: "sub_rotated" });
     expect((await paddle.deliver(platform.baseUrl, event, { secret: PREVIOUS_SECRET })).status).toBe(200);
