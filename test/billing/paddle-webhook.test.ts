@@ -215,6 +215,31 @@ describe("POST /webhooks/paddle: intake, processing and order", () => {
     expect(state).toMatchObject({ last_occurred_at: new Date(resumed.occurred_at), last_event_id: resumed.event_id });
   });
 
+  it("takes over an event whose instance stopped mid-processing, once that instance's lease has run out", async () => {
+    const event = subscriptionCreated({ eventId: "evt_orphaned_0000000000000001", subscriptionId: "sub_orphaned" });
+    await platform.services.models.WebhookEvent.create({
+      event_id: event.event_id,
+      event_type: event.event_type,
+      occurred_at: new Date(event.occurred_at),
+      group_key: event.data.id,
+      payload: event,
+      status: WebhookEventStatus.processing,
+      attempts: 1,
+      lease_owner: "stopped-instance",
+      lease_until: new Date(time.clock() + 1000),
+    });
+    await drain(); // the lease still holds: not taken
+    expect(callsOf(event.event_id)).toHaveLength(0);
+    time.advance(1001);
+    await drain();
+    expect(callsOf(event.event_id)).toHaveLength(1);
+    expect((await stored(platform, event.event_id))[0]).toMatchObject({
+      status: WebhookEventStatus.processed,
+      attempts: 2,
+      lease_owner: null,
+    });
+  });
+
   it("lets readers list events but only owners and admins see payloads or retry", async () => {
     const readonly = bearer(await platform.token(AdminRole.readonly));
     const list = await platform.graphql<{ webhookEvents: { edges: Array<{ node: { id: string; status: string } }> } }>(
