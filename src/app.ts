@@ -20,6 +20,8 @@ import { logRequests } from "./observability/request-log";
 import { requestIdOf } from "./observability/request-id";
 import { APP_VERSION } from "./version";
 import { registerMetrics } from "./observability/metrics.route";
+import { paddleWebhookRoute } from "./modules/billing/paddle-webhook.route";
+import { startWebhookWorker } from "./modules/billing/webhook-worker";
 
 export interface AppDependencies {
   config: ResolvedConfig;
@@ -71,12 +73,20 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   await app.register(probeRoutes, { db });
   await app.register(apiSurface, { services, throttle: config.throttle });
   await app.register(v1Surface, { services });
+  await app.register(paddleWebhookRoute, {
+    paddle: config.paddle,
+    events: services.webhookEvents,
+    processor: services.webhookProcessor,
+  });
+  refuseOtherMethods(app, "/webhooks/paddle", ["POST"]);
   await registerGraphQL(app, { schema: await buildApiSchema(), services, config });
   refuseOtherMethods(app, "/graphql", ["GET", "POST"]);
   for (const url of ["/api/health", "/admin/health"]) refuseOtherMethods(app, url, ["GET"]);
   if (config.playground) await registerPlayground(app, { dir: defaultPlaygroundDir() });
   const stopSweeper = startReservationSweeper(services.quota, config.ai.timeoutMs, app.log);
   app.addHook("onClose", async () => stopSweeper());
+  const stopWebhookWorker = startWebhookWorker(services.webhookProcessor, app.log.child({ component: "webhooks" }));
+  app.addHook("onClose", async () => stopWebhookWorker());
   if (backups) {
     // Started once the app is ready (an app that is built but never started takes no backups); stopped before the
     // database closes, so a backup in progress is cut short cleanly.

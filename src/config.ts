@@ -43,6 +43,15 @@ export interface Config {
   ai: AiConfig;
   backup: BackupConfig;
   metrics: MetricsConfig;
+  paddle: PaddleConfig;
+}
+
+/** Paddle Billing notifications (`POST /webhooks/paddle`); without a secret the route refuses every event. */
+export interface PaddleConfig {
+  /** The notification destination's secret key (`pdl_ntfset_…`). */
+  webhookSecret: string | undefined;
+  /** The secret being rotated out: accepted too, so no event is refused while the destination changes secrets. */
+  webhookSecretPrevious: string | undefined;
 }
 
 /** Where the Prometheus scrape endpoint `/metrics` is served, and who may read it. */
@@ -106,6 +115,11 @@ const priceTable = z.record(
   z.string().regex(new RegExp(`^(${PROVIDERS.join("|")})/\\S+$`)),
   z.object({ input: z.number().min(0), output: z.number().min(0) }).strict(),
 );
+
+const paddleSecret = z
+  .string()
+  .regex(/^[\x21-\x7e]{8,500}$/)
+  .optional();
 
 const DURATION_UNITS_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const MAX_BACKUP_EVERY_MS = 365 * DURATION_UNITS_MS.d;
@@ -182,8 +196,18 @@ const envSchema = z
       .string()
       .regex(/^[\x21-\x7e]{16,500}$/)
       .optional(),
+    PADDLE_WEBHOOK_SECRET: paddleSecret,
+    PADDLE_WEBHOOK_SECRET_PREVIOUS: paddleSecret,
   })
   .superRefine((env, ctx) => {
+    if (env.PADDLE_WEBHOOK_SECRET_PREVIOUS !== undefined && env.PADDLE_WEBHOOK_SECRET === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PADDLE_WEBHOOK_SECRET_PREVIOUS"],
+        params: { wholeMessage: true },
+        message: "PADDLE_WEBHOOK_SECRET_PREVIOUS is set but PADDLE_WEBHOOK_SECRET is not: set the current secret too",
+      });
+    }
     if (env.NODE_ENV === "production" && env.APP_SECRET === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -227,6 +251,8 @@ const EXPECTED: Record<EnvName, string> = {
   BACKUP_KEEP: "must be an integer between 1 and 1000",
   METRICS_PORT: "must be an integer between 0 and 65535",
   METRICS_TOKEN: "must be 16 to 500 printable ASCII characters without spaces",
+  PADDLE_WEBHOOK_SECRET: "must be 8 to 500 printable ASCII characters without spaces (Paddle's pdl_ntfset_… key)",
+  PADDLE_WEBHOOK_SECRET_PREVIOUS: "must be 8 to 500 printable ASCII characters without spaces (Paddle's pdl_ntfset_… key)",
 };
 
 /** Reads and validates the environment. Pure: no files are touched (see resolveAppSecret). */
@@ -272,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     backup: { dir: vars.BACKUP_DIR, every: vars.BACKUP_EVERY.text, everyMs: vars.BACKUP_EVERY.ms, keep: vars.BACKUP_KEEP },
     metrics: { port: vars.METRICS_PORT, token: vars.METRICS_TOKEN },
+    paddle: { webhookSecret: vars.PADDLE_WEBHOOK_SECRET, webhookSecretPrevious: vars.PADDLE_WEBHOOK_SECRET_PREVIOUS },
   };
 }
 
@@ -292,7 +319,7 @@ function pickGivenVariables(env: NodeJS.ProcessEnv): Partial<Record<EnvName, str
 // Error messages end up in terminals and CI logs, so secrets and credentials are never echoed.
 function describeGot(name: EnvName, value: string | undefined): string {
   if (value === undefined) return "(not set)";
-  if (name === "APP_SECRET" || name === "METRICS_TOKEN" || name.endsWith("_API_KEY")) return `(got ${value.length} characters)`;
+  if (name.includes("SECRET") || name === "METRICS_TOKEN" || name.endsWith("_API_KEY")) return `(got ${value.length} characters)`;
   if (name === "MONGODB_URI") return `(got a value starting with ${JSON.stringify(value.split(/[:/]/)[0] ?? "")})`;
   const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
   return `(got ${JSON.stringify(shown)})`;

@@ -13,6 +13,9 @@ import { LicenseCheckService } from "./modules/licenses/license-check.service";
 import { LicenseGate } from "./modules/licenses/license-gate.service";
 import { LicenseService } from "./modules/licenses/license.service";
 import { PaymentService } from "./modules/payments/payment.service";
+import { WebhookEventService } from "./modules/billing/webhook-event.service";
+import { createWebhookHandlers } from "./modules/billing/webhook-handlers";
+import { WebhookProcessor } from "./modules/billing/webhook-processor.service";
 import { PlanService } from "./modules/plans/plan.service";
 import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
 import { UsageQuotaService } from "./modules/usage/usage-quota.service";
@@ -42,6 +45,9 @@ export interface Services {
   usage: UsageService;
   usageReport: UsageReportService;
   payments: PaymentService;
+  /** Received webhook events (stored once) and the processor that applies them through their handlers. */
+  webhookEvents: WebhookEventService;
+  webhookProcessor: WebhookProcessor;
   throttle: ThrottleService;
   failedLookups: FailedLookupGuard;
   quota: UsageQuotaService;
@@ -93,6 +99,8 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     usage: new UsageService(models, config.licenseCacheTtlMs, clock),
     usageReport: new UsageReportService(models),
     payments: new PaymentService(models),
+    webhookEvents: new WebhookEventService(models),
+    webhookProcessor: new WebhookProcessor(models, createWebhookHandlers(), clock),
     throttle,
     failedLookups,
     quota,

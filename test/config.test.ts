@@ -44,6 +44,7 @@ describe("loadConfig", () => {
       },
       backup: { dir: undefined, every: "24h", everyMs: 86_400_000, keep: 14 },
       metrics: { port: undefined, token: undefined },
+      paddle: { webhookSecret: undefined, webhookSecretPrevious: undefined },
     });
   });
 
@@ -128,6 +129,7 @@ describe("loadConfig", () => {
       },
       backup: { dir: "/var/backups/chatello", every: "6h", everyMs: 6 * 3_600_000, keep: 30 },
       metrics: { port: undefined, token: undefined },
+      paddle: { webhookSecret: undefined, webhookSecretPrevious: undefined },
     });
   });
 
@@ -203,6 +205,22 @@ describe("loadConfig", () => {
     );
     expect(configErrorOf({ METRICS_TOKEN: "short hunter2" }).message).toBe(
       "Invalid configuration: METRICS_TOKEN must be 16 to 500 printable ASCII characters without spaces (got 13 characters)",
+    );
+  });
+
+  it("reads the Paddle webhook secrets, never echoes one, and wants the current one when a previous one is set", () => {
+    const current = "pdl_ntfset_current_0123456789";
+    const previous = "pdl_ntfset_previous_0123456789";
+    expect(loadConfig({ PADDLE_WEBHOOK_SECRET: current, PADDLE_WEBHOOK_SECRET_PREVIOUS: previous }).paddle).toEqual({
+      webhookSecret: current,
+      webhookSecretPrevious: previous,
+    });
+    const bad = configErrorOf({ PADDLE_WEBHOOK_SECRET: "has a space hunter2" }).message;
+    expect(bad).toContain("PADDLE_WEBHOOK_SECRET must be 8 to 500 printable ASCII characters");
+    expect(bad).toContain("(got 19 characters)");
+    expect(bad).not.toContain("hunter2");
+    expect(configErrorOf({ PADDLE_WEBHOOK_SECRET_PREVIOUS: previous }).message).toBe(
+      "Invalid configuration: PADDLE_WEBHOOK_SECRET_PREVIOUS is set but PADDLE_WEBHOOK_SECRET is not: set the current secret too",
     );
   });
 

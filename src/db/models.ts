@@ -2,6 +2,7 @@ import { buildSchema, type ReturnModelType } from "@typegoose/typegoose";
 import type { Connection } from "mongoose";
 import { ActivityLog } from "../modules/activity/activity-log.model";
 import { Admin } from "../modules/admins/admin.model";
+import { BillingSubscription } from "../modules/billing/billing-subscription.model";
 import { WebhookEvent } from "../modules/billing/webhook-event.model";
 import { Customer } from "../modules/customers/customer.model";
 import { Activation } from "../modules/licenses/activation.model";
@@ -26,6 +27,7 @@ const CLASSES = {
   ActivityLog,
   Admin,
   WebhookEvent,
+  BillingSubscription,
   RateWindow,
   Setting,
 };

@@ -95,6 +95,7 @@ export const permissionMap = {
     licenseByKey: isReader,
     usage: or(isReader, isOwnLicenseArg),
     payments: isReader,
+    webhookEvents: isReader,
     activity: isReader,
     admins: isOwner,
     providerKeys: isOwner,
@@ -117,6 +118,7 @@ export const permissionMap = {
     revokeAdminToken: isOwner,
     setProviderKey: isOwner,
     removeActivation: isAdmin,
+    retryWebhookEvent: isAdmin,
     chat: chain(isLicenseHolder, planIncludesAi, modelAllowed),
   },
   Plan: { "*": or(isReader, isLicenseHolder) },
@@ -128,6 +130,8 @@ export const permissionMap = {
   UsageSummary: { "*": allow },
   UsageBucket: { "*": allow },
   Payment: { "*": isReader },
+  // The raw body names customers and their addresses: owners and admins only.
+  WebhookEvent: { "*": isReader, payload: isAdmin },
   ActivityEntry: { "*": isReader },
   AdminToken: { "*": or(isOwner, isSelf) },
   ProviderKey: { "*": isOwner },
@@ -147,6 +151,8 @@ export const permissionMap = {
   LicenseEdge: { "*": isReader },
   PaymentConnection: { "*": isReader },
   PaymentEdge: { "*": isReader },
+  WebhookEventConnection: { "*": isReader },
+  WebhookEventEdge: { "*": isReader },
   ActivityConnection: { "*": isReader },
   ActivityEdge: { "*": isReader },
 };

@@ -8,6 +8,7 @@ import { CustomerResolver } from "../modules/customers/customer.resolver";
 import { LicenseResolver } from "../modules/licenses/license.resolver";
 import { ValidationResolver } from "../modules/licenses/validation.resolver";
 import { PaymentResolver } from "../modules/payments/payment.resolver";
+import { WebhookEventResolver } from "../modules/billing/webhook-event.resolver";
 import { PlanResolver } from "../modules/plans/plan.resolver";
 import { ProviderKeyResolver } from "../modules/provider-keys/provider-key.resolver";
 import { UsageResolver } from "../modules/usage/usage.resolver";
@@ -22,6 +23,7 @@ const RESOLVERS = [
   ValidationResolver,
   UsageResolver,
   PaymentResolver,
+  WebhookEventResolver,
   ActivityResolver,
   AdminResolver,
   ProviderKeyResolver,

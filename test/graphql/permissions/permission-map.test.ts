@@ -1,3 +1,4 @@
+import { WebhookEventStatus } from "../../../src/modules/billing/webhook-event.model";
 import { execute, extendSchema, isIntrospectionType, isObjectType, parse, type GraphQLFieldResolver } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { permissionMap, permissions } from "../../../src/graphql/permissions";
@@ -91,6 +92,10 @@ const QUERY_TABLE: Record<string, Expectation> = {
     }),
   },
   payments: { allowed: READERS, operation: () => ({ query: `{ payments(first: 5) { totalCount edges { node { id amount } } } }` }) },
+  webhookEvents: {
+    allowed: READERS,
+    operation: () => ({ query: `{ webhookEvents(first: 5) { totalCount edges { node { id eventId status attempts lastError } } } }` }),
+  },
   activity: { allowed: READERS, operation: () => ({ query: `{ activity(first: 5) { totalCount edges { node { id action actor } } } }` }) },
   admins: { allowed: OWNER, operation: () => ({ query: `{ admins { id name role } }` }) },
   providerKeys: { allowed: OWNER, operation: () => ({ query: `{ providerKeys { provider keyLast4 } }` }) },
@@ -211,6 +216,23 @@ const MUTATION_TABLE: Record<string, Expectation> = {
     operation: () => ({
       query: `mutation { setProviderKey(provider: "deepseek", apiKey: "sk-walk-0000000000000000") { provider keyLast4 } }`,
     }),
+  },
+  // Last: an allowed retry leaves a pending event that the worker's timer processes later, after every snapshot.
+  retryWebhookEvent: {
+    allowed: ADMINS,
+    operation: async (fx) => {
+      // The previous case's event is processed now, not by the timer during this case's snapshot.
+      await fx.platform.services.webhookProcessor.drain();
+      const event = await fx.platform.services.models.WebhookEvent.create({
+        event_id: unique("evt_walk"),
+        event_type: "subscription.updated",
+        payload: { event_type: "subscription.updated" },
+        status: WebhookEventStatus.failed,
+        attempts: 1,
+        last_error: "prepared",
+      });
+      return { query: `mutation($id: ID!) { retryWebhookEvent(id: $id) { id status } }`, variables: { id: event._id.toHexString() } };
+    },
   },
 };
 
