@@ -12,6 +12,7 @@ import { LicenseCountersService } from "./modules/licenses/license-counters.serv
 import { LicenseCheckService } from "./modules/licenses/license-check.service";
 import { LicenseGate } from "./modules/licenses/license-gate.service";
 import { LicenseService } from "./modules/licenses/license.service";
+import { LedgerService } from "./modules/payments/ledger.service";
 import { PaymentService } from "./modules/payments/payment.service";
 import { PlanService } from "./modules/plans/plan.service";
 import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
@@ -42,6 +43,8 @@ export interface Services {
   usage: UsageService;
   usageReport: UsageReportService;
   payments: PaymentService;
+  /** The one writer of payments and their adjustments (webhooks, manual payments). */
+  ledger: LedgerService;
   throttle: ThrottleService;
   failedLookups: FailedLookupGuard;
   quota: UsageQuotaService;
@@ -93,6 +96,7 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     usage: new UsageService(models, config.licenseCacheTtlMs, clock),
     usageReport: new UsageReportService(models),
     payments: new PaymentService(models),
+    ledger: new LedgerService(models, activity),
     throttle,
     failedLookups,
     quota,

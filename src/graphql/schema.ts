@@ -7,7 +7,7 @@ import { AdminResolver } from "../modules/admins/admin.resolver";
 import { CustomerResolver } from "../modules/customers/customer.resolver";
 import { LicenseResolver } from "../modules/licenses/license.resolver";
 import { ValidationResolver } from "../modules/licenses/validation.resolver";
-import { PaymentResolver } from "../modules/payments/payment.resolver";
+import { PaymentAdjustmentResolver, PaymentResolver } from "../modules/payments/payment.resolver";
 import { PlanResolver } from "../modules/plans/plan.resolver";
 import { ProviderKeyResolver } from "../modules/provider-keys/provider-key.resolver";
 import { UsageResolver } from "../modules/usage/usage.resolver";
@@ -22,6 +22,7 @@ const RESOLVERS = [
   ValidationResolver,
   UsageResolver,
   PaymentResolver,
+  PaymentAdjustmentResolver,
   ActivityResolver,
   AdminResolver,
   ProviderKeyResolver,
