@@ -123,16 +123,17 @@ export class LedgerService {
     }
     // The transaction id is known: a repeat, or a payment that failed before and has now been paid.
     return inTransaction(this.models, async (session) => {
-      const completed = await this.models.Payment.findOneAndUpdate(
+      const before = await this.models.Payment.findOneAndUpdate(
         { provider: input.provider, transaction_id: input.transactionId, status: { $in: [PaymentStatus.failed, PaymentStatus.pending] } },
-        { $set: { ...fields, refunded_cents: 0 } },
-        { returnDocument: "after", session },
+        { $set: fields },
+        { returnDocument: "before", session },
       )
         .lean()
         .exec();
-      if (!completed) return { payment: await this.existing(input.provider, input.transactionId, session), created: false };
-      await this.audit(input, "payment.recorded", completed as Payment, { previously: "failed or pending" }, session);
-      return { payment: completed as Payment, created: true };
+      if (!before) return { payment: await this.existing(input.provider, input.transactionId, session), created: false };
+      const completed = { ...(before as Payment), ...fields } as Payment;
+      await this.audit(input, "payment.recorded", completed, { previous_status: before.status }, session);
+      return { payment: completed, created: true };
     });
   }
 

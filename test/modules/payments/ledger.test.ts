@@ -121,6 +121,11 @@ describe("recordPayment", () => {
     expect(paid.created).toBe(true);
     expect(paid.payment._id.equals(failed.payment._id)).toBe(true);
     expect(paid.payment).toMatchObject({ status: PaymentStatus.completed, failure_reason: null, invoice_number: "325-10566" });
+    const audit = await entriesCausedBy(input.cause);
+    expect(audit.map((entry) => [entry.action, entry.details.previous_status ?? null]).sort()).toEqual([
+      ["payment.failed", null],
+      ["payment.recorded", "failed"],
+    ]);
     // A late failure event after the payment went through changes nothing.
     expect((await ledger().recordFailedPayment({ ...input, failureReason: "late" })).payment.status).toBe(PaymentStatus.completed);
   });
@@ -244,6 +249,28 @@ describe("applyAdjustment", () => {
     // Suspending is the webhook handler's job (through the license service), not the ledger's.
     const license = await platform.services.models.License.findById(issued.license._id).lean().exec();
     expect(license?.status).toBe(LicenseStatus.active);
+  });
+
+  test("a payment written before the ledger (no refunded_cents, no paid_at, as the importers write it) can be refunded", async () => {
+    const issued = await newLicense(platform, "pro");
+    const transactionId = unique("txn-legacy");
+    await platform.db.connection.collection("payments").insertOne({
+      customer_id: issued.customer._id,
+      license_id: issued.license._id,
+      amount_cents: 3000,
+      currency: "EUR",
+      status: "completed",
+      provider: "paddle",
+      transaction_id: transactionId,
+      metadata: {},
+      created_at: new Date("2025-02-10T09:00:00Z"),
+    });
+
+    const result = await ledger().applyAdjustment(refund(transactionId, 1000));
+
+    expect(result.payment).toMatchObject({ status: PaymentStatus.partially_refunded, refunded_cents: 1000 });
+    await expectCode(ledger().applyAdjustment(refund(transactionId, 2001)), "CONFLICT", "REFUND_EXCEEDS_PAYMENT");
+    expect((await stored(transactionId)).payment).toMatchObject({ refunded_cents: 1000, status: PaymentStatus.partially_refunded });
   });
 
   test("an adjustment in another currency than its payment is refused", async () => {
