@@ -12,6 +12,7 @@ import { LicenseCountersService } from "./modules/licenses/license-counters.serv
 import { LicenseCheckService } from "./modules/licenses/license-check.service";
 import { LicenseGate } from "./modules/licenses/license-gate.service";
 import { LicenseService } from "./modules/licenses/license.service";
+import { LedgerService } from "./modules/payments/ledger.service";
 import { PaymentService } from "./modules/payments/payment.service";
 import { WebhookEventService } from "./modules/billing/webhook-event.service";
 import { createWebhookHandlers } from "./modules/billing/webhook-handlers";
@@ -48,6 +49,8 @@ export interface Services {
   /** Received webhook events (stored once) and the processor that applies them through their handlers. */
   webhookEvents: WebhookEventService;
   webhookProcessor: WebhookProcessor;
+  /** The one writer of payments and their adjustments (webhooks, manual payments). */
+  ledger: LedgerService;
   throttle: ThrottleService;
   failedLookups: FailedLookupGuard;
   quota: UsageQuotaService;
@@ -101,6 +104,7 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     payments: new PaymentService(models),
     webhookEvents: new WebhookEventService(models),
     webhookProcessor: new WebhookProcessor(models, createWebhookHandlers(), clock),
+    ledger: new LedgerService(models, activity),
     throttle,
     failedLookups,
     quota,

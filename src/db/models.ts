@@ -7,6 +7,7 @@ import { WebhookEvent } from "../modules/billing/webhook-event.model";
 import { Customer } from "../modules/customers/customer.model";
 import { Activation } from "../modules/licenses/activation.model";
 import { License } from "../modules/licenses/license.model";
+import { PaymentAdjustment } from "../modules/payments/payment-adjustment.model";
 import { Payment } from "../modules/payments/payment.model";
 import { Plan } from "../modules/plans/plan.model";
 import { ApiKey } from "../modules/provider-keys/api-key.model";
@@ -23,6 +24,7 @@ const CLASSES = {
   UsageLog,
   UsageCounter,
   Payment,
+  PaymentAdjustment,
   ApiKey,
   ActivityLog,
   Admin,

@@ -4,6 +4,7 @@ import { byIdLoader, groupLoader, toObjectId } from "../db/loaders";
 import type { Customer } from "../modules/customers/customer.model";
 import type { Activation } from "../modules/licenses/activation.model";
 import type { License } from "../modules/licenses/license.model";
+import type { PaymentAdjustment } from "../modules/payments/payment-adjustment.model";
 import type { Payment } from "../modules/payments/payment.model";
 import type { Plan } from "../modules/plans/plan.model";
 import type { UsageCounter } from "../modules/usage/usage-counter.model";
@@ -17,6 +18,8 @@ export interface Loaders {
   licensesByCustomer: DataLoader<string, License[]>;
   activationsByLicense: DataLoader<string, Activation[]>;
   paymentsByCustomer: DataLoader<string, Payment[]>;
+  payment: DataLoader<string, Payment | null>;
+  adjustmentsByPayment: DataLoader<string, PaymentAdjustment[]>;
   monthCounter: DataLoader<string, UsageCounter | null>;
 }
 
@@ -39,6 +42,8 @@ export function createLoaders(services: Services): Loaders {
     licensesByCustomer: groupLoader<License>(models.License, "customer_id"),
     activationsByLicense: groupLoader<Activation>(models.Activation, "license_id"),
     paymentsByCustomer: groupLoader<Payment>(models.Payment, "customer_id", 100),
+    payment: byIdLoader<Payment>(models.Payment),
+    adjustmentsByPayment: groupLoader<PaymentAdjustment>(models.PaymentAdjustment, "payment_id"),
     monthCounter: new DataLoader<string, UsageCounter | null>(async (ids) => {
       const counters = await services.usage.monthCounters(ids.map(toObjectId));
       return ids.map((id) => counters.get(id) ?? null);

@@ -54,7 +54,18 @@ function listSize(field: FieldNode): number {
   return LIST_FIELDS.has(field.name.value) ? DEFAULT_LIST_SIZE : 1;
 }
 
-const LIST_FIELDS = new Set(["customers", "licenses", "payments", "activity", "activations", "plans", "admins", "usage", "providerKeys"]);
+const LIST_FIELDS = new Set([
+  "customers",
+  "licenses",
+  "payments",
+  "activity",
+  "activations",
+  "plans",
+  "admins",
+  "usage",
+  "providerKeys",
+  "adjustments",
+]);
 
 function tooComplex(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "QUERY_TOO_COMPLEX" } });

@@ -7,7 +7,7 @@ import { AdminResolver } from "../modules/admins/admin.resolver";
 import { CustomerResolver } from "../modules/customers/customer.resolver";
 import { LicenseResolver } from "../modules/licenses/license.resolver";
 import { ValidationResolver } from "../modules/licenses/validation.resolver";
-import { PaymentResolver } from "../modules/payments/payment.resolver";
+import { PaymentAdjustmentResolver, PaymentResolver } from "../modules/payments/payment.resolver";
 import { WebhookEventResolver } from "../modules/billing/webhook-event.resolver";
 import { PlanResolver } from "../modules/plans/plan.resolver";
 import { ProviderKeyResolver } from "../modules/provider-keys/provider-key.resolver";
@@ -24,6 +24,7 @@ const RESOLVERS = [
   UsageResolver,
   PaymentResolver,
   WebhookEventResolver,
+  PaymentAdjustmentResolver,
   ActivityResolver,
   AdminResolver,
   ProviderKeyResolver,

@@ -85,13 +85,20 @@ export type ModelAllowanceInput = {
 
 export type PaymentFilterInput = {
   customerId?: string | number | null | undefined;
+  /** Paid at or after (inclusive) */
+  from?: string | null | undefined;
   licenseId?: string | number | null | undefined;
+  /** paddle, manual, or an imported provider (v1, v2, …) */
+  provider?: string | null | undefined;
   status?: PaymentStatus | null | undefined;
+  /** Paid before (exclusive) */
+  to?: string | null | undefined;
 };
 
 export type PaymentStatus =
   | 'completed'
   | 'failed'
+  | 'partially_refunded'
   | 'pending'
   | 'refunded';
 

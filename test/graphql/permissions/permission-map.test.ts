@@ -96,6 +96,7 @@ const QUERY_TABLE: Record<string, Expectation> = {
     allowed: READERS,
     operation: () => ({ query: `{ webhookEvents(first: 5) { totalCount edges { node { id eventId status attempts lastError } } } }` }),
   },
+  paymentTotals: { allowed: READERS, operation: () => ({ query: `{ paymentTotals { currency count grossCents netCents } }` }) },
   activity: { allowed: READERS, operation: () => ({ query: `{ activity(first: 5) { totalCount edges { node { id action actor } } } }` }) },
   admins: { allowed: OWNER, operation: () => ({ query: `{ admins { id name role } }` }) },
   providerKeys: { allowed: OWNER, operation: () => ({ query: `{ providerKeys { provider keyLast4 } }` }) },
@@ -203,6 +204,13 @@ const MUTATION_TABLE: Record<string, Expectation> = {
     operation: async (fx, who) => ({
       query: `mutation($id: ID!) { removeActivation(licenseId: $id, site: "gone.example") }`,
       variables: { id: await fx.licenseFor(who) },
+    }),
+  },
+  recordManualPayment: {
+    allowed: ADMINS,
+    operation: async (fx, who) => ({
+      query: `mutation($input: RecordManualPaymentInput!) { recordManualPayment(input: $input) { id amountCents provider } }`,
+      variables: { input: { customerId: await fx.customerFor(who), amountCents: 4900, currency: "EUR", note: "walk" } },
     }),
   },
   chat: {
