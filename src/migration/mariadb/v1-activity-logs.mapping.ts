@@ -1,9 +1,10 @@
+import { CANONICAL_FIELDS } from "../target-canonical";
 import type { mongoose } from "@typegoose/typegoose";
 import type { TableSource } from "../migration.pass";
 import { maskRow, pick, RowProblems, v1Id, v1TableSource, type MappedBatch, type V1Context } from "./v1.context";
 import { jsonObject, sourceId } from "./v1.values";
 
-const FIELDS = ["actor", "action", "license_id", "customer_id", "details", "ip_address", "created_at"];
+const FIELDS = CANONICAL_FIELDS.activity_logs;
 
 /** The v1 activity log. v1 did not record who acted, so the actor is "system"; a reference to a gone row is null (v1's ON DELETE SET NULL). */
 export function v1ActivityLogsSource(ctx: V1Context): TableSource {

@@ -1,3 +1,4 @@
+import { CANONICAL_FIELDS, decryptedKeyDigest } from "../target-canonical";
 import { LicenseStatus } from "../../modules/licenses/license.model";
 import { lastFour } from "../../security/secrets";
 import type { TableSource } from "../migration.pass";
@@ -10,19 +11,7 @@ const KEY_FORMAT = /^CHA-[A-F0-9]{8}-[A-F0-9]{8}-[A-F0-9]{8}-[A-F0-9]{8}$/;
 /** v1's four statuses are the platform's too (v1 has no `cancelled`). */
 const STATUSES = new Set<string>([LicenseStatus.active, LicenseStatus.inactive, LicenseStatus.suspended, LicenseStatus.expired]);
 
-const FIELDS = [
-  "key_digest",
-  "key_last4",
-  "customer_id",
-  "plan_id",
-  "domain",
-  "status",
-  "activated_at",
-  "expires_at",
-  "metadata",
-  "created_at",
-  "updated_at",
-];
+const FIELDS = CANONICAL_FIELDS.licenses;
 
 /**
  * Licenses keep their exact key (every installed plugin keeps working): it is stored the platform's way, as the
@@ -39,7 +28,7 @@ export function v1LicensesSource(ctx: V1Context): TableSource {
     canonical: (document) => ({
       ...pick(document, FIELDS),
       plan_id: ctx.planNames.get(String(document.plan_id)) ?? String(document.plan_id),
-      key_check: decryptedDigest(ctx, document.key_encrypted),
+      key_check: decryptedKeyDigest(ctx.secrets, document.key_encrypted),
     }),
     async map(rows): Promise<MappedBatch> {
       const batch: MappedBatch = { records: [], skipped: [], merged: 0 };
@@ -106,12 +95,4 @@ export function v1LicensesSource(ctx: V1Context): TableSource {
       return batch;
     },
   });
-}
-
-function decryptedDigest(ctx: V1Context, encrypted: unknown): string {
-  try {
-    return ctx.secrets.digest(ctx.secrets.decrypt(String(encrypted)));
-  } catch {
-    return "undecryptable";
-  }
 }

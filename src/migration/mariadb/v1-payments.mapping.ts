@@ -1,22 +1,11 @@
+import { CANONICAL_FIELDS } from "../target-canonical";
 import { PaymentStatus } from "../../modules/payments/payment.model";
 import type { TableSource } from "../migration.pass";
 import { maskRow, pick, RowProblems, v1Id, v1TableSource, type MappedBatch, type V1Context } from "./v1.context";
 import { decimalToCents, jsonObject, sourceId } from "./v1.values";
 
 const STATUSES = new Set<string>(Object.values(PaymentStatus));
-const FIELDS = [
-  "customer_id",
-  "license_id",
-  "amount_cents",
-  "currency",
-  "status",
-  "provider",
-  "transaction_id",
-  "payment_method",
-  "metadata",
-  "created_at",
-  "updated_at",
-];
+const FIELDS = CANONICAL_FIELDS.payments;
 
 /**
  * Payments, amounts in integer cents (exactly: the DECIMAL's text, never a float). The platform keys a payment by

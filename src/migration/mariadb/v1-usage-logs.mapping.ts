@@ -1,24 +1,10 @@
+import { CANONICAL_FIELDS } from "../target-canonical";
 import { UsageStatus } from "../../modules/usage/usage-log.model";
 import type { TableSource } from "../migration.pass";
 import { pick, RowProblems, v1Id, v1TableSource, type MappedBatch, type V1Context } from "./v1.context";
 import { intOrNull, sourceId } from "./v1.values";
 
-const FIELDS = [
-  "license_id",
-  "endpoint",
-  "provider",
-  "model",
-  "prompt_tokens",
-  "completion_tokens",
-  "tokens_used",
-  "cost_micros",
-  "response_time_ms",
-  "status",
-  "site",
-  "ip_address",
-  "user_agent",
-  "created_at",
-];
+const FIELDS = CANONICAL_FIELDS.usage_logs;
 
 /**
  * Usage logs, one document per v1 row. v1 recorded no provider, model, token split or cost: those stay null or 0

@@ -120,13 +120,6 @@ export function v1TableSource(ctx: V1Context, spec: V1TableSpec): TableSource {
   };
 }
 
-/** Picks `fields` of a document (missing ones as null), for a canonical form. */
-export function pick(document: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
-  const picked: Record<string, unknown> = {};
-  for (const field of fields) picked[field] = document[field] ?? null;
-  return picked;
-}
-
 /** The platform id of each row (see resolveTargetIds): its deterministic id, or a platform document's of the same natural key. */
 export async function resolveIds(
   ctx: V1Context,
@@ -142,3 +135,5 @@ export async function resolveIds(
     (document) => legacySourceOf(document._id) !== undefined,
   );
 }
+
+export { pick } from "../target-canonical";

@@ -1,9 +1,10 @@
+import { CANONICAL_FIELDS } from "../target-canonical";
 import type { mongoose } from "@typegoose/typegoose";
 import type { TableSource } from "../migration.pass";
 import { DocumentProblems, maskDocument, pick, v2CollectionSource, type MappedBatch, type V2Context } from "./v2.context";
 import { plainObject } from "./v2.values";
 
-const FIELDS = ["actor", "action", "license_id", "customer_id", "details", "ip_address", "created_at"];
+const FIELDS = CANONICAL_FIELDS.activity_logs;
 
 /**
  * The v2 activity log. v2's dashboard wrote `admin_user` (a dashboard login name, not a platform admin) and

@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
+import { CANONICAL_FIELDS, decryptedSecretHash } from "../target-canonical";
 import { PROVIDERS } from "../../ai/providers";
 import { lastFour } from "../../security/secrets";
 import type { TableSource } from "../migration.pass";
 import { DocumentProblems, maskDocument, pick, resolveIds, v2CollectionSource, type MappedBatch, type V2Context } from "./v2.context";
 
-const FIELDS = ["provider", "key_last4", "is_active", "usage_count", "last_used", "created_at", "updated_at"];
+const FIELDS = CANONICAL_FIELDS.api_keys;
 
 /**
  * Provider credentials, re-encrypted with APP_SECRET (AES-256-GCM). v2 declared the collection but never read or
@@ -16,7 +16,7 @@ export function v2ApiKeysSource(ctx: V2Context): TableSource {
     collection: "api_keys",
     into: "api_keys",
     appendOnly: false,
-    canonical: (document) => ({ ...pick(document, FIELDS), key_check: decryptedHash(ctx, document.key_encrypted) }),
+    canonical: (document) => ({ ...pick(document, FIELDS), key_check: decryptedSecretHash(ctx.secrets, document.key_encrypted) }),
     async map(documents): Promise<MappedBatch> {
       const batch: MappedBatch = { records: [], skipped: [], merged: 0 };
       const kept = [];
@@ -57,14 +57,4 @@ export function v2ApiKeysSource(ctx: V2Context): TableSource {
       return batch;
     },
   });
-}
-
-function decryptedHash(ctx: V2Context, encrypted: unknown): string {
-  try {
-    return createHash("sha256")
-      .update(ctx.secrets.decrypt(String(encrypted)), "utf8")
-      .digest("hex");
-  } catch {
-    return "undecryptable";
-  }
 }

@@ -1,3 +1,4 @@
+import { CANONICAL_FIELDS, decryptedKeyDigest } from "../target-canonical";
 import { LicenseStatus } from "../../modules/licenses/license.model";
 import { MAX_KEY_LENGTH } from "../../modules/licenses/license-key";
 import { lastFour } from "../../security/secrets";
@@ -11,19 +12,7 @@ const KEY_FORMAT = /^CHA-[A-F0-9]{8}-[A-F0-9]{8}-[A-F0-9]{8}-[A-F0-9]{8}$/;
 /** v2's statuses are the platform's, `cancelled` included (v2's analytics used it). */
 const STATUSES = new Set<string>(Object.values(LicenseStatus));
 
-const FIELDS = [
-  "key_digest",
-  "key_last4",
-  "customer_id",
-  "plan_id",
-  "domain",
-  "status",
-  "activated_at",
-  "expires_at",
-  "metadata",
-  "created_at",
-  "updated_at",
-];
+const FIELDS = CANONICAL_FIELDS.licenses;
 
 /**
  * Licenses keep their exact key, stored the platform's way (keyed digest + AES-256-GCM), and their ObjectId. A
@@ -40,7 +29,7 @@ export function v2LicensesSource(ctx: V2Context): TableSource {
     canonical: (document) => ({
       ...pick(document, FIELDS),
       plan_id: ctx.planNames.get(String(document.plan_id)) ?? String(document.plan_id),
-      key_check: decryptedDigest(ctx, document.key_encrypted),
+      key_check: decryptedKeyDigest(ctx.secrets, document.key_encrypted),
     }),
     async map(documents): Promise<MappedBatch> {
       const batch: MappedBatch = { records: [], skipped: [], merged: 0 };
@@ -125,12 +114,4 @@ export function v2LicensesSource(ctx: V2Context): TableSource {
       return batch;
     },
   });
-}
-
-function decryptedDigest(ctx: V2Context, encrypted: unknown): string {
-  try {
-    return ctx.secrets.digest(ctx.secrets.decrypt(String(encrypted)));
-  } catch {
-    return "undecryptable";
-  }
 }

@@ -1,22 +1,11 @@
+import { CANONICAL_FIELDS } from "../target-canonical";
 import { PaymentStatus } from "../../modules/payments/payment.model";
 import type { TableSource } from "../migration.pass";
 import { DocumentProblems, maskDocument, pick, v2CollectionSource, type MappedBatch, type V2Context } from "./v2.context";
 import { moneyUnits, plainObject } from "./v2.values";
 
 const STATUSES = new Set<string>(Object.values(PaymentStatus));
-const FIELDS = [
-  "customer_id",
-  "license_id",
-  "amount_cents",
-  "currency",
-  "status",
-  "provider",
-  "transaction_id",
-  "payment_method",
-  "metadata",
-  "created_at",
-  "updated_at",
-];
+const FIELDS = CANONICAL_FIELDS.payments;
 
 /**
  * Payments (v2 declared the collection but its code never wrote it: what is there came from scripts), amounts in

@@ -1,23 +1,9 @@
+import { CANONICAL_FIELDS } from "../target-canonical";
 import { UsageStatus } from "../../modules/usage/usage-log.model";
 import type { TableSource } from "../migration.pass";
 import { DocumentProblems, pick, v2CollectionSource, type MappedBatch, type V2Context } from "./v2.context";
 
-const FIELDS = [
-  "license_id",
-  "endpoint",
-  "provider",
-  "model",
-  "prompt_tokens",
-  "completion_tokens",
-  "tokens_used",
-  "cost_micros",
-  "response_time_ms",
-  "status",
-  "site",
-  "ip_address",
-  "user_agent",
-  "created_at",
-];
+const FIELDS = CANONICAL_FIELDS.usage_logs;
 
 const CHAT_ENDPOINT = /^\/api\/chat\/([a-z0-9_-]+)$/i;
 

@@ -224,13 +224,6 @@ async function oddIds(ctx: V2Context, collection: V2Collection): Promise<string[
   return odd.map((document) => String(document._id));
 }
 
-/** Picks `fields` of a document (missing ones as null), for a canonical form. */
-export function pick(document: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
-  const picked: Record<string, unknown> = {};
-  for (const field of fields) picked[field] = document[field] ?? null;
-  return picked;
-}
-
 /**
  * The platform id of each document: its own when a document already has it (an earlier import), else the id of a
  * document the platform made itself with the same natural key (email, key digest, provider), else its own.
@@ -250,3 +243,5 @@ export async function resolveIds(
     (document) => document[IMPORTED_FROM_FIELD] !== undefined || legacySourceOf(document._id) !== undefined,
   );
 }
+
+export { pick } from "../target-canonical";
