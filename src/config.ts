@@ -44,6 +44,26 @@ export interface Config {
   backup: BackupConfig;
   metrics: MetricsConfig;
   paddle: PaddleConfig;
+  billing: BillingConfig;
+  notifications: NotificationsConfig;
+}
+
+/** How billing states turn into license states. */
+export interface BillingConfig {
+  /** How long a license stays valid after its subscription went past due, before it is suspended (0–90 days). */
+  graceDays: number;
+}
+
+/** Where the notifications outbox delivers (neither set: messages are kept in the outbox, undelivered). */
+export interface NotificationsConfig {
+  /** Each message is POSTed here as JSON, signed with `webhookSecret`. */
+  webhookUrl: string | undefined;
+  /** The HMAC-SHA256 key of the `X-Chatello-Signature` header (required with `webhookUrl`). */
+  webhookSecret: string | undefined;
+  /** smtp:// or smtps:// with credentials: messages for a customer are also e-mailed. */
+  smtpUrl: string | undefined;
+  /** The e-mails' From address. */
+  emailFrom: string;
 }
 
 /** Paddle Billing notifications (`POST /webhooks/paddle`); without a secret the route refuses every event. */
@@ -198,6 +218,25 @@ const envSchema = z
       .optional(),
     PADDLE_WEBHOOK_SECRET: paddleSecret,
     PADDLE_WEBHOOK_SECRET_PREVIOUS: paddleSecret,
+    BILLING_GRACE_DAYS: z
+      .string()
+      .regex(/^\d{1,2}$/)
+      .transform(Number)
+      .pipe(z.number().max(90))
+      .default(7),
+    NOTIFY_WEBHOOK_URL: baseUrl,
+    NOTIFY_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,500}$/)
+      .optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/\S+$/)
+      .optional(),
+    NOTIFY_EMAIL_FROM: z
+      .string()
+      .regex(/^[^\s@<>]+@[^\s@<>]+$|^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/)
+      .default("Chatello <no-reply@chatello.io>"),
   })
   .superRefine((env, ctx) => {
     if (env.PADDLE_WEBHOOK_SECRET_PREVIOUS !== undefined && env.PADDLE_WEBHOOK_SECRET === undefined) {
@@ -206,6 +245,15 @@ const envSchema = z
         path: ["PADDLE_WEBHOOK_SECRET_PREVIOUS"],
         params: { wholeMessage: true },
         message: "PADDLE_WEBHOOK_SECRET_PREVIOUS is set but PADDLE_WEBHOOK_SECRET is not: set the current secret too",
+      });
+    }
+    if (env.NOTIFY_WEBHOOK_URL !== undefined && env.NOTIFY_WEBHOOK_SECRET === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["NOTIFY_WEBHOOK_SECRET"],
+        params: { wholeMessage: true },
+        message:
+          "NOTIFY_WEBHOOK_URL is set but NOTIFY_WEBHOOK_SECRET is not: the receiver needs it to check the signature (e.g. openssl rand -hex 32)",
       });
     }
     if (env.NODE_ENV === "production" && env.APP_SECRET === undefined) {
@@ -253,6 +301,11 @@ const EXPECTED: Record<EnvName, string> = {
   METRICS_TOKEN: "must be 16 to 500 printable ASCII characters without spaces",
   PADDLE_WEBHOOK_SECRET: "must be 8 to 500 printable ASCII characters without spaces (Paddle's pdl_ntfset_… key)",
   PADDLE_WEBHOOK_SECRET_PREVIOUS: "must be 8 to 500 printable ASCII characters without spaces (Paddle's pdl_ntfset_… key)",
+  BILLING_GRACE_DAYS: "must be a whole number of days from 0 to 90",
+  NOTIFY_WEBHOOK_URL: "must be an http:// or https:// URL",
+  NOTIFY_WEBHOOK_SECRET: "must be 16 to 500 printable ASCII characters without spaces",
+  SMTP_URL: "must be an smtp:// or smtps:// URL, e.g. smtps://user:password@mail.example.com:465",
+  NOTIFY_EMAIL_FROM: 'must be an e-mail address, or a name and address like "Chatello <no-reply@example.com>"',
 };
 
 /** Reads and validates the environment. Pure: no files are touched (see resolveAppSecret). */
@@ -299,6 +352,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backup: { dir: vars.BACKUP_DIR, every: vars.BACKUP_EVERY.text, everyMs: vars.BACKUP_EVERY.ms, keep: vars.BACKUP_KEEP },
     metrics: { port: vars.METRICS_PORT, token: vars.METRICS_TOKEN },
     paddle: { webhookSecret: vars.PADDLE_WEBHOOK_SECRET, webhookSecretPrevious: vars.PADDLE_WEBHOOK_SECRET_PREVIOUS },
+    billing: { graceDays: vars.BILLING_GRACE_DAYS },
+    notifications: {
+      webhookUrl: vars.NOTIFY_WEBHOOK_URL,
+      webhookSecret: vars.NOTIFY_WEBHOOK_SECRET,
+      smtpUrl: vars.SMTP_URL,
+      emailFrom: vars.NOTIFY_EMAIL_FROM,
+    },
   };
 }
 
@@ -320,7 +380,7 @@ function pickGivenVariables(env: NodeJS.ProcessEnv): Partial<Record<EnvName, str
 function describeGot(name: EnvName, value: string | undefined): string {
   if (value === undefined) return "(not set)";
   if (name.includes("SECRET") || name === "METRICS_TOKEN" || name.endsWith("_API_KEY")) return `(got ${value.length} characters)`;
-  if (name === "MONGODB_URI") return `(got a value starting with ${JSON.stringify(value.split(/[:/]/)[0] ?? "")})`;
+  if (name === "MONGODB_URI" || name === "SMTP_URL") return `(got a value starting with ${JSON.stringify(value.split(/[:/]/)[0] ?? "")})`;
   const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
   return `(got ${JSON.stringify(shown)})`;
 }

@@ -14,9 +14,11 @@ import { LicenseGate } from "./modules/licenses/license-gate.service";
 import { LicenseService } from "./modules/licenses/license.service";
 import { LedgerService } from "./modules/payments/ledger.service";
 import { PaymentService } from "./modules/payments/payment.service";
+import { BillingCustomerService } from "./modules/billing/billing-customer.service";
 import { WebhookEventService } from "./modules/billing/webhook-event.service";
 import { createWebhookHandlers } from "./modules/billing/webhook-handlers";
 import { WebhookProcessor } from "./modules/billing/webhook-processor.service";
+import { NotificationOutbox } from "./modules/notifications/notification-outbox.service";
 import { PlanService } from "./modules/plans/plan.service";
 import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
 import { UsageQuotaService } from "./modules/usage/usage-quota.service";
@@ -49,8 +51,12 @@ export interface Services {
   /** Received webhook events (stored once) and the processor that applies them through their handlers. */
   webhookEvents: WebhookEventService;
   webhookProcessor: WebhookProcessor;
+  /** Links Paddle customers (ctm_…) to platform customers. */
+  billingCustomers: BillingCustomerService;
   /** The one writer of payments and their adjustments (webhooks, manual payments). */
   ledger: LedgerService;
+  /** Writes messages (license issued, payment failed, …) into the outbox, in the transaction of their cause. */
+  notifications: NotificationOutbox;
   throttle: ThrottleService;
   failedLookups: FailedLookupGuard;
   quota: UsageQuotaService;
@@ -62,7 +68,7 @@ export interface Services {
 }
 
 /** What the services take from the configuration. */
-export type ServiceConfig = Pick<ResolvedConfig, "appSecret" | "licenseCacheTtlMs" | "ai" | "throttle">;
+export type ServiceConfig = Pick<ResolvedConfig, "appSecret" | "licenseCacheTtlMs" | "ai" | "throttle" | "billing" | "notifications">;
 
 export interface ServiceOptions {
   /** The time the throttling windows are counted in (tests pin it; everything else reads the system clock). */
@@ -85,6 +91,7 @@ export function createServices(models: Models, config: ServiceConfig, options: S
   const quota = new UsageQuotaService(models, clock);
   const providers = new ProviderRegistry(models, secrets, config.ai);
   const prices = new PriceList(config.ai.prices);
+  const billingCustomers = new BillingCustomerService(models, activity);
   return {
     clock,
     models,
@@ -103,8 +110,10 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     usageReport: new UsageReportService(models),
     payments: new PaymentService(models),
     webhookEvents: new WebhookEventService(models),
-    webhookProcessor: new WebhookProcessor(models, createWebhookHandlers(), clock),
+    billingCustomers,
+    webhookProcessor: new WebhookProcessor(models, createWebhookHandlers({ billingCustomers }), clock),
     ledger: new LedgerService(models, activity),
+    notifications: new NotificationOutbox(models, secrets, config.notifications),
     throttle,
     failedLookups,
     quota,

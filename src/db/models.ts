@@ -1,6 +1,7 @@
 import { buildSchema, type ReturnModelType } from "@typegoose/typegoose";
 import type { Connection } from "mongoose";
 import { ActivityLog } from "../modules/activity/activity-log.model";
+import { MrrChange } from "../modules/analytics/mrr-change.model";
 import { Admin } from "../modules/admins/admin.model";
 import { BillingSubscription } from "../modules/billing/billing-subscription.model";
 import { WebhookEvent } from "../modules/billing/webhook-event.model";
@@ -9,6 +10,7 @@ import { Activation } from "../modules/licenses/activation.model";
 import { License } from "../modules/licenses/license.model";
 import { PaymentAdjustment } from "../modules/payments/payment-adjustment.model";
 import { Payment } from "../modules/payments/payment.model";
+import { Notification } from "../modules/notifications/notification.model";
 import { Plan } from "../modules/plans/plan.model";
 import { ApiKey } from "../modules/provider-keys/api-key.model";
 import { RateWindow } from "../modules/throttle/rate-window.model";
@@ -30,6 +32,8 @@ const CLASSES = {
   Admin,
   WebhookEvent,
   BillingSubscription,
+  MrrChange,
+  Notification,
   RateWindow,
   Setting,
 };

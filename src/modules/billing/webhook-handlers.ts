@@ -1,3 +1,4 @@
+import type { BillingCustomerService } from "./billing-customer.service";
 import type { WebhookEvent } from "./webhook-event.model";
 
 /**
@@ -21,7 +22,14 @@ export class WebhookHandlerRegistry {
   }
 }
 
-/** The platform's handlers. None yet: the subscription lifecycle (issue 12, item 2) registers its handlers here. */
-export function createWebhookHandlers(): WebhookHandlerRegistry {
-  return new WebhookHandlerRegistry();
+export interface WebhookHandlerDeps {
+  billingCustomers: BillingCustomerService;
+}
+
+/** The platform's handlers: each billing part registers the event types it owns. */
+export function createWebhookHandlers(deps: WebhookHandlerDeps): WebhookHandlerRegistry {
+  const registry = new WebhookHandlerRegistry();
+  const applyCustomer: WebhookHandler = (event) => deps.billingCustomers.applyCustomerEvent(event);
+  registry.register("customer.created", applyCustomer).register("customer.updated", applyCustomer);
+  return registry;
 }

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, Max, Min, ValidateNested, ArrayMaxSize, IsString, MaxLength, IsIn } from "class-validator";
+import { IsInt, IsOptional, Max, Min, ValidateNested, ArrayMaxSize, IsString, MaxLength, IsIn, Matches } from "class-validator";
 import { Field, InputType, Int, ObjectType } from "type-graphql";
 import { SafeInt } from "../../graphql/scalars";
 import { PROVIDERS } from "../../ai/providers";
@@ -79,4 +79,10 @@ export class UpdatePlanInput {
   @Field(() => Boolean, { nullable: true })
   @IsOptional()
   isActive?: boolean;
+
+  @Field(() => [String], { nullable: true, description: "Replaces the plan's Paddle price ids (pri_…); [] removes them all" })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @Matches(/^pri_[a-z0-9]{1,60}$/, { each: true, message: "each paddlePriceIds entry must be a Paddle price id like pri_01h…" })
+  paddlePriceIds?: string[];
 }

@@ -22,6 +22,7 @@ export type AllowedModels = Record<string, string[]>;
   options: { customName: "Plan", allowMixed: Severity.ALLOW },
 })
 @index({ name: 1 }, { unique: true })
+@index({ paddle_price_ids: 1 })
 export class Plan {
   @Field(() => ID, { name: "id" })
   readonly _id!: mongoose.Types.ObjectId;
@@ -80,6 +81,11 @@ export class Plan {
   @Field(() => [String])
   @prop({ type: () => [String], default: [] })
   features!: string[];
+
+  /** Paddle price ids (`pri_…`) sold as this plan: a subscription or purchase of one of them is this plan. */
+  @Field(() => [String], { name: "paddlePriceIds", description: "Paddle prices (pri_…) that sell this plan; a price belongs to one plan" })
+  @prop({ type: () => [String], default: [] })
+  paddle_price_ids!: string[];
 
   @Field({ name: "isActive" })
   @prop({ required: true, type: () => Boolean, default: true })

@@ -30,6 +30,7 @@ export class PlanResolver {
       max_tokens: input.maxTokens,
       lifetime_limit: input.lifetimeLimit,
       is_active: input.isActive,
+      paddle_price_ids: input.paddlePriceIds ? [...new Set(input.paddlePriceIds)] : undefined,
       allowed_models: input.allowedModels
         ? Object.fromEntries(input.allowedModels.map((entry) => [entry.provider, entry.models]))
         : undefined,

@@ -16,6 +16,7 @@ export interface PlanChanges {
   allowed_models?: AllowedModels;
   lifetime_limit?: number | null;
   is_active?: boolean;
+  paddle_price_ids?: string[];
 }
 
 export class PlanService {
@@ -37,6 +38,11 @@ export class PlanService {
     return plan;
   }
 
+  /** The plan a Paddle price sells, or null when no plan lists it. */
+  async byPaddlePrice(priceId: string): Promise<Plan | null> {
+    return this.models.Plan.findOne({ paddle_price_ids: priceId }).lean<Plan>().exec();
+  }
+
   /** Inserts the contract's plans that are missing; existing plans (and admins' edits to them) are left alone. */
   async seed(): Promise<{ inserted: string[] }> {
     const inserted: string[] = [];
@@ -50,6 +56,15 @@ export class PlanService {
   async update(name: string, changes: PlanChanges, actor: Actor): Promise<Plan> {
     const current = await this.byName(name);
     if (changes.max_sites !== undefined && changes.max_sites < -1) throw badInput("maxSites must be -1 (unlimited) or at least 0");
+    if (changes.paddle_price_ids?.length) {
+      const taken = await this.models.Plan.findOne({ _id: { $ne: current._id }, paddle_price_ids: { $in: changes.paddle_price_ids } })
+        .lean<Plan>()
+        .exec();
+      if (taken) {
+        const shared = changes.paddle_price_ids.filter((id) => taken.paddle_price_ids.includes(id));
+        throw badInput(`Paddle price ${shared.join(", ")} already sells plan "${taken.name}": remove it there first`);
+      }
+    }
     const limit = changes.lifetime_limit;
     // Guarded by what is sold at the moment of the write, not when it was read: a sale racing this change
     // either lands first (and the new limit is refused) or finds the new limit in place.
