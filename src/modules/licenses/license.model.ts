@@ -26,6 +26,8 @@ registerEnumType(LicenseStatus, { name: "LicenseStatus", description: "Only acti
 @index({ status: 1, _id: -1 })
 @index({ key_last4: 1 })
 @index({ paddle_subscription_id: 1 }, { sparse: true })
+// One license per one-time purchase: a replayed or concurrent transaction.completed cannot issue a second.
+@index({ paddle_transaction_id: 1 }, { unique: true, sparse: true })
 export class License {
   @Field(() => ID, { name: "id" })
   readonly _id!: mongoose.Types.ObjectId;
@@ -73,8 +75,17 @@ export class License {
   @prop({ type: () => mongoose.Schema.Types.Mixed, default: {} })
   metadata!: Record<string, unknown>;
 
+  @Field(() => String, { name: "paddleSubscriptionId", nullable: true, description: "The Paddle subscription (sub_…) that sells it" })
   @prop({ type: () => String, default: undefined })
   paddle_subscription_id?: string;
+
+  @Field(() => String, {
+    name: "paddleTransactionId",
+    nullable: true,
+    description: "The Paddle one-time purchase (txn_…) it was bought with",
+  })
+  @prop({ type: () => String, default: undefined })
+  paddle_transaction_id?: string;
 
   @Field(() => Int, { name: "activeSites", description: "Sites using a seat (development sites are free)" })
   @prop({ required: true, type: () => Number, default: 0 })

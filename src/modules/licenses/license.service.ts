@@ -16,6 +16,18 @@ export interface IssueLicense {
   domain?: string | null;
   expiresAt?: Date | null;
   metadata?: Record<string, unknown>;
+  /** The Paddle subscription (`sub_…`) the license is sold by. */
+  paddleSubscriptionId?: string | null;
+  /** The Paddle one-time purchase (`txn_…`) the license was bought with (Founders); unique. */
+  paddleTransactionId?: string | null;
+}
+
+/** What a caller adds to a license change (billing webhooks: the event that caused it, and their own writes). */
+export interface ChangeOptions<Extra extends unknown[] = []> {
+  /** Why: a webhook event id (`evt_…`); kept as `details.cause` in the activity log. */
+  cause?: string;
+  /** Writes that must happen with the change or not at all (an outbox message, billing state), in its transaction. */
+  alsoInTransaction?: (session: Session, license: License, ...extra: Extra) => Promise<void>;
 }
 
 export interface LicenseFilter {
@@ -79,7 +91,7 @@ export class LicenseService {
    * Issues a license and returns its key, which is shown only here. A lifetime plan's seat is taken in the same
    * transaction that writes the license, so a seat is never held without its license (nor the reverse).
    */
-  async issue(input: IssueLicense, actor: Actor): Promise<{ key: string; license: License }> {
+  async issue(input: IssueLicense, actor: Actor, options: ChangeOptions<[key: string]> = {}): Promise<{ key: string; license: License }> {
     const customer = await this.models.Customer.findById(input.customerId).lean().exec();
     if (!customer) throw notFound("Customer");
     const plan = await this.plans.byName(input.plan);
@@ -93,9 +105,15 @@ export class LicenseService {
           const license = await this.insert(key, input, plan, session);
           await this.activity.record(
             actor,
-            { action: "license.issued", licenseId: license._id, customerId: customer._id, details: { plan: plan.name } },
+            {
+              action: "license.issued",
+              licenseId: license._id,
+              customerId: customer._id,
+              details: withCause({ plan: plan.name }, options),
+            },
             session,
           );
+          await options.alsoInTransaction?.(session, license, key);
           return { key, license };
         });
       } catch (error) {
@@ -120,6 +138,8 @@ export class LicenseService {
           // Lifetime licenses never expire; monthly ones are kept alive by billing.
           expires_at: plan.is_lifetime ? null : (input.expiresAt ?? null),
           metadata: input.metadata ?? {},
+          ...(input.paddleSubscriptionId ? { paddle_subscription_id: input.paddleSubscriptionId } : {}),
+          ...(input.paddleTransactionId ? { paddle_transaction_id: input.paddleTransactionId } : {}),
         },
       ],
       { session },
@@ -127,15 +147,15 @@ export class LicenseService {
     return created.toObject() as License;
   }
 
-  async suspend(id: mongoose.Types.ObjectId, reason: string, actor: Actor): Promise<License> {
-    return this.transition(id, actor, "license.suspended", (license) => {
+  async suspend(id: mongoose.Types.ObjectId, reason: string, actor: Actor, options: ChangeOptions = {}): Promise<License> {
+    return this.transition(id, actor, "license.suspended", options, (license) => {
       if (license.status === LicenseStatus.cancelled) throw badInput("A cancelled license cannot be suspended");
       return { status: LicenseStatus.suspended, status_reason: reason };
     });
   }
 
-  async reactivate(id: mongoose.Types.ObjectId, actor: Actor): Promise<License> {
-    return this.transition(id, actor, "license.reactivated", (license) => {
+  async reactivate(id: mongoose.Types.ObjectId, actor: Actor, options: ChangeOptions = {}): Promise<License> {
+    return this.transition(id, actor, "license.reactivated", options, (license) => {
       if (license.status === LicenseStatus.cancelled) throw badInput("A cancelled license cannot be reactivated; issue a new one");
       if (license.expires_at && license.expires_at.getTime() <= Date.now()) throw badInput("The license has expired: extend it first");
       return { status: LicenseStatus.active, status_reason: null };
@@ -143,20 +163,21 @@ export class LicenseService {
   }
 
   /** Cancels a license; a lifetime license gives its seat back (in the same transaction). A reason, if given, is kept. */
-  async cancel(id: mongoose.Types.ObjectId, actor: Actor, reason?: string): Promise<License> {
-    return this.transition(id, actor, "license.cancelled", (license) => {
+  async cancel(id: mongoose.Types.ObjectId, actor: Actor, reason?: string, options: ChangeOptions = {}): Promise<License> {
+    return this.transition(id, actor, "license.cancelled", options, (license) => {
       if (license.status === LicenseStatus.cancelled) throw badInput("The license is already cancelled");
       return reason === undefined ? { status: LicenseStatus.cancelled } : { status: LicenseStatus.cancelled, status_reason: reason };
     });
   }
 
   /** Moves a license to another plan: onto a lifetime plan takes one of its seats, off one gives it back. */
-  async changePlan(id: mongoose.Types.ObjectId, planName: string, actor: Actor): Promise<License> {
+  async changePlan(id: mongoose.Types.ObjectId, planName: string, actor: Actor, options: ChangeOptions = {}): Promise<License> {
     const to = await this.plans.byName(planName);
     return this.transition(
       id,
       actor,
       "license.plan_changed",
+      options,
       (license) => {
         if (license.status === LicenseStatus.cancelled) throw badInput("A cancelled license cannot change plan; issue a new one");
         if (license.plan_id.equals(to._id)) throw badInput(`The license is already on plan "${to.name}"`);
@@ -166,9 +187,9 @@ export class LicenseService {
     );
   }
 
-  async extend(id: mongoose.Types.ObjectId, expiresAt: Date | null, actor: Actor): Promise<License> {
+  async extend(id: mongoose.Types.ObjectId, expiresAt: Date | null, actor: Actor, options: ChangeOptions = {}): Promise<License> {
     if (expiresAt && expiresAt.getTime() <= Date.now()) throw badInput("expiresAt must be in the future (or null for no expiry)");
-    return this.transition(id, actor, "license.extended", (license) => ({
+    return this.transition(id, actor, "license.extended", options, (license) => ({
       expires_at: expiresAt,
       // A license that had only run out comes back to life when extended.
       ...(license.status === LicenseStatus.expired ? { status: LicenseStatus.active } : {}),
@@ -219,6 +240,7 @@ export class LicenseService {
     id: mongoose.Types.ObjectId,
     actor: Actor,
     action: string,
+    options: ChangeOptions,
     decide: (license: License) => Record<string, unknown>,
     describe?: (plans: { fromPlan: Plan | null }) => Record<string, unknown>,
   ): Promise<License> {
@@ -239,8 +261,9 @@ export class LicenseService {
         ? fromPlan
         : await this.models.Plan.findById(updated.plan_id).session(session).lean<Plan>().exec();
       await this.moveLifetimeSeats({ license, plan: fromPlan }, { license: updated, plan: toPlan }, session);
-      const details = describe ? describe({ fromPlan }) : { from: license.status, ...changes };
+      const details = withCause(describe ? describe({ fromPlan }) : { from: license.status, ...changes }, options);
       await this.activity.record(actor, { action, licenseId: id, customerId: license.customer_id, details }, session);
+      await options.alsoInTransaction?.(session, updated);
       return updated;
     });
   }
@@ -253,6 +276,10 @@ export class LicenseService {
     if (heldAfter) await this.plans.takeLifetimeSeat(heldAfter, session);
     if (heldBefore) await this.plans.releaseLifetimeSeat(heldBefore._id, session);
   }
+}
+
+function withCause(details: Record<string, unknown>, options: { cause?: string }): Record<string, unknown> {
+  return options.cause === undefined ? details : { ...details, cause: options.cause };
 }
 
 interface LicenseOnPlan {
