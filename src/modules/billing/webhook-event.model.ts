@@ -28,6 +28,7 @@ registerEnumType(WebhookEventStatus, { name: "WebhookEventStatus" });
 @index({ status: 1, next_attempt_at: 1 })
 @index({ status: 1, _id: -1 })
 @index({ event_type: 1, _id: -1 })
+@index({ attention: 1, _id: -1 }, { sparse: true })
 export class WebhookEvent {
   @Field(() => ID, { name: "id" })
   readonly _id!: mongoose.Types.ObjectId;
@@ -70,6 +71,17 @@ export class WebhookEvent {
   @Field(() => String, { nullable: true })
   @prop({ type: () => String, default: null })
   note?: string | null;
+
+  /**
+   * Set by a handler when the event needs a person: `unknown_price` (no plan sells its price: no license was issued),
+   * `refund_needed` (a Founders sale over the cap: recorded, no license, refund it in Paddle), … Null otherwise.
+   */
+  @Field(() => String, {
+    nullable: true,
+    description: "Why this event needs an operator (unknown_price, refund_needed, …); null when it does not",
+  })
+  @prop({ type: () => String, default: null })
+  attention?: string | null;
 
   @Field(() => Int, { description: "How many times processing was started" })
   @prop({ required: true, type: () => Number, default: 0 })

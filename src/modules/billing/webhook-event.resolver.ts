@@ -15,6 +15,9 @@ export class WebhookEventFilterInput {
   @Field(() => String, { nullable: true, description: "A Paddle event type, e.g. subscription.updated" })
   @MaxLength(200)
   eventType?: string;
+
+  @Field(() => Boolean, { nullable: true, description: "true: only events that need an operator (attention set)" })
+  needsAttention?: boolean;
 }
 
 @Resolver(() => WebhookEvent)
@@ -25,7 +28,12 @@ export class WebhookEventResolver {
     @Args() page: PageArgs,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ConnectionShape<WebhookEvent>> {
-    return toConnection(await ctx.services.webhookEvents.list({ status: filter?.status, eventType: filter?.eventType }, page));
+    return toConnection(
+      await ctx.services.webhookEvents.list(
+        { status: filter?.status, eventType: filter?.eventType, needsAttention: filter?.needsAttention },
+        page,
+      ),
+    );
   }
 
   // Left to the worker's next pass (within 5 s), so the mutation's answer is the whole of its effect.

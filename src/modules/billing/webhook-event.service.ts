@@ -17,6 +17,7 @@ export interface IncomingWebhookEvent {
 
 export interface WebhookEventFilter {
   status?: WebhookEventStatus;
+  needsAttention?: boolean;
   eventType?: string;
 }
 
@@ -51,6 +52,7 @@ export class WebhookEventService {
     const query: Record<string, unknown> = {};
     if (filter.status !== undefined) query["status"] = filter.status;
     if (filter.eventType !== undefined) query["event_type"] = filter.eventType;
+    if (filter.needsAttention !== undefined) query["attention"] = filter.needsAttention ? { $ne: null } : null;
     return paginate<WebhookEvent>(this.models.WebhookEvent, query, page);
   }
 

@@ -6,7 +6,15 @@ import type { WebhookEvent } from "./webhook-event.model";
  * its subscription; it may be called again after a failure (so it must be idempotent), and a throw marks the event
  * `failed` to be retried with backoff.
  */
-export type WebhookHandler = (event: WebhookEvent) => Promise<void>;
+export type WebhookHandler = (event: WebhookEvent) => Promise<HandlerOutcome | void>;
+
+/** What a handler may say about an event it applied: kept on the event (GraphQL `webhookEvents`). */
+export interface HandlerOutcome {
+  /** What was done or not done, for people (e.g. "no plan sells price pri_…"). */
+  note?: string;
+  /** Set when an operator must act (`unknown_price`, `refund_needed`); filterable in `webhookEvents`. */
+  attention?: string;
+}
 
 /** The handlers by Paddle event type (`subscription.created`, …). An event whose type has none is stored and ignored. */
 export class WebhookHandlerRegistry {

@@ -4,7 +4,7 @@ import type { Clock } from "../../clock";
 import type { Models } from "../../db/models";
 import { isDuplicateKey } from "../../errors";
 import { WebhookEventStatus, type WebhookEvent } from "./webhook-event.model";
-import type { WebhookHandlerRegistry } from "./webhook-handlers";
+import type { HandlerOutcome, WebhookHandlerRegistry } from "./webhook-handlers";
 
 /** Long enough for any handler; an instance that dies mid-event leaves it to be claimed again after this. */
 const LEASE_MS = 60_000;
@@ -95,12 +95,13 @@ export class WebhookProcessor {
     if (event.group_key && event.occurred_at && !(await this.takeTurn(event.group_key, event.occurred_at, event.event_id))) {
       return this.finish(event, WebhookEventStatus.ignored, `superseded: a newer event for ${event.group_key} was already applied`);
     }
+    let outcome: HandlerOutcome | void;
     try {
-      await handler(event);
+      outcome = await handler(event);
     } catch (error) {
       return this.fail(event, error);
     }
-    return this.finish(event, WebhookEventStatus.processed, null);
+    return this.finish(event, WebhookEventStatus.processed, outcome?.note ?? null, outcome?.attention ?? null);
   }
 
   /**
@@ -126,13 +127,20 @@ export class WebhookProcessor {
     }
   }
 
-  private async finish(event: WebhookEvent, status: WebhookEventStatus, note: string | null): Promise<void> {
+  private async finish(
+    event: WebhookEvent,
+    status: WebhookEventStatus,
+    note: string | null,
+    attention: string | null = null,
+  ): Promise<void> {
     await this.models.WebhookEvent.updateOne(
       { _id: event._id, lease_owner: this.owner },
       {
         $set: {
           status,
           note,
+          attention,
+          last_error: null,
           processed_at: new Date(this.clock()),
           next_attempt_at: null,
           lease_owner: null,
