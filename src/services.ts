@@ -19,6 +19,8 @@ import { WebhookEventService } from "./modules/billing/webhook-event.service";
 import { createWebhookHandlers } from "./modules/billing/webhook-handlers";
 import { WebhookProcessor } from "./modules/billing/webhook-processor.service";
 import { NotificationOutbox } from "./modules/notifications/notification-outbox.service";
+import { NotificationDeliveryService } from "./modules/notifications/notification-delivery.service";
+import { notificationSenders } from "./modules/notifications/notification-senders";
 import { PlanService } from "./modules/plans/plan.service";
 import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
 import { UsageQuotaService } from "./modules/usage/usage-quota.service";
@@ -57,6 +59,8 @@ export interface Services {
   ledger: LedgerService;
   /** Writes messages (license issued, payment failed, …) into the outbox, in the transaction of their cause. */
   notifications: NotificationOutbox;
+  /** Sends the outbox to NOTIFY_WEBHOOK_URL and by e-mail (the worker in app.ts runs it on every instance). */
+  notificationDelivery: NotificationDeliveryService;
   throttle: ThrottleService;
   failedLookups: FailedLookupGuard;
   quota: UsageQuotaService;
@@ -92,6 +96,7 @@ export function createServices(models: Models, config: ServiceConfig, options: S
   const providers = new ProviderRegistry(models, secrets, config.ai);
   const prices = new PriceList(config.ai.prices);
   const billingCustomers = new BillingCustomerService(models, activity);
+  const notifications = new NotificationOutbox(models, secrets, config.notifications);
   return {
     clock,
     models,
@@ -113,7 +118,8 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     billingCustomers,
     webhookProcessor: new WebhookProcessor(models, createWebhookHandlers({ billingCustomers }), clock),
     ledger: new LedgerService(models, activity),
-    notifications: new NotificationOutbox(models, secrets, config.notifications),
+    notifications,
+    notificationDelivery: new NotificationDeliveryService(models, notifications, notificationSenders(config.notifications, clock), clock),
     throttle,
     failedLookups,
     quota,
