@@ -24,6 +24,7 @@ import { notificationSenders } from "./modules/notifications/notification-sender
 import { PlanService } from "./modules/plans/plan.service";
 import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
 import { UsageQuotaService } from "./modules/usage/usage-quota.service";
+import { UsageThresholdNotifier } from "./modules/usage/usage-threshold.notifier";
 import { UsageReportService } from "./modules/usage/usage-report.service";
 import { UsageService } from "./modules/usage/usage.service";
 import { FailedLookupGuard } from "./modules/throttle/failed-lookup-guard";
@@ -86,17 +87,17 @@ export function createServices(models: Models, config: ServiceConfig, options: S
   const metrics = options.metrics ?? createMetrics();
   const secrets = new Secrets(config.appSecret);
   const activity = new ActivityService(models);
-  const plans = new PlanService(models, activity);
+  const notifications = new NotificationOutbox(models, secrets, config.notifications);
+  const plans = new PlanService(models, activity, notifications);
   const licenses = new LicenseService(models, secrets, plans, activity);
   const throttle = new ThrottleService(models, clock);
   const licenseCheck = new LicenseCheckService(models, licenses, activity, config.licenseCacheTtlMs);
   const failedLookups = new FailedLookupGuard(models, clock);
   const activations = new ActivationService(models, activity);
-  const quota = new UsageQuotaService(models, clock);
+  const quota = new UsageQuotaService(models, clock, new UsageThresholdNotifier(models, notifications));
   const providers = new ProviderRegistry(models, secrets, config.ai);
   const prices = new PriceList(config.ai.prices);
   const billingCustomers = new BillingCustomerService(models, activity);
-  const notifications = new NotificationOutbox(models, secrets, config.notifications);
   return {
     clock,
     models,
