@@ -1,9 +1,12 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createConnection } from "mongoose";
 import { createModels } from "../../src/db/models";
 import { AdminRole } from "../../src/modules/admins/admin.model";
 import { DeliveryStatus } from "../../src/modules/notifications/notification.model";
 import { messageIdFor } from "../../src/modules/notifications/notification-email.sender";
 import { runNotificationPass } from "../../src/modules/notifications/notification-worker";
+import { WebhookSender } from "../../src/modules/notifications/notification-webhook.sender";
 import { createServices } from "../../src/services";
 import { newLicense } from "../support/fixtures";
 import { freePort, startMailServer, startWebhookReceiver, type MailServer, type WebhookReceiver } from "../support/notify-receivers";
@@ -328,5 +331,28 @@ describe("notification delivery by two platform instances sharing one database",
     expect(states.map((state) => [state.webhook.status, state.webhook.attempts, state.email.status, state.email.attempts])).toEqual(
       messages.map(() => [DeliveryStatus.delivered, 1, DeliveryStatus.delivered, 1]),
     );
+  });
+});
+
+describe("the webhook sender's timeout", () => {
+  it("counts a receiver that does not answer in time as a failure, with a readable error", async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+      const sender = new WebhookSender(url, WEBHOOK_SECRET, Date.now, 100);
+      const platform = await startTestPlatform({ seed: false });
+      try {
+        const message = licenseIssued();
+        await platform.services.notifications.enqueue(message);
+        const stored = await storedNotification(platform, message.idempotencyKey);
+        await expect(sender.send(stored, {})).rejects.toThrow("no answer within 0.1 s");
+      } finally {
+        await platform.stop();
+      }
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

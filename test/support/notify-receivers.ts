@@ -16,6 +16,8 @@ export interface WebhookReceiver {
   received: ReceivedWebhook[];
   /** Statuses to answer the next requests with, in order; when empty, 200. */
   answers: number[];
+  /** Idempotency keys always answered with 500 (whatever order messages arrive in). */
+  failing: Set<string>;
   close(): Promise<void>;
 }
 
@@ -31,12 +33,13 @@ export async function freePort(): Promise<number> {
 export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const answers: number[] = [];
+  const failing = new Set<string>();
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       received.push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
-      const status = answers.shift() ?? 200;
+      const status = failing.has(String(request.headers["idempotency-key"])) ? 500 : (answers.shift() ?? 200);
       response.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : "not now");
     });
   });
@@ -47,6 +50,7 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
     port: actual,
     received,
     answers,
+    failing,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
