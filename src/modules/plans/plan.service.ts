@@ -90,15 +90,17 @@ export class PlanService {
    * The sale that brings a capped plan to 90 % of its limit also writes the operators' message, in that transaction.
    */
   async takeLifetimeSeat(plan: Pick<Plan, "_id" | "name">, session: Session): Promise<void> {
-    const after = await this.models.Plan.findOneAndUpdate(
+    const result = await this.models.Plan.updateOne(
       { _id: plan._id, $or: [{ lifetime_limit: null }, { $expr: { $lt: ["$lifetime_sold", "$lifetime_limit"] } }] },
       { $inc: { lifetime_sold: 1 } },
-      { session, returnDocument: "after", projection: { name: 1, lifetime_sold: 1, lifetime_limit: 1 } },
-    )
+      { session },
+    ).exec();
+    if (result.modifiedCount === 0) throw conflict(`${plan.name === "founders" ? "Founders Deal" : `Plan ${plan.name}`} sold out`);
+    // Read in the same transaction: it sees this sale's own increment, and a concurrent sale conflicts with it.
+    const after = await this.models.Plan.findById(plan._id, { name: 1, lifetime_sold: 1, lifetime_limit: 1 }, { session })
       .lean<Pick<Plan, "_id" | "name" | "lifetime_sold" | "lifetime_limit">>()
       .exec();
-    if (!after) throw conflict(`${plan.name === "founders" ? "Founders Deal" : `Plan ${plan.name}`} sold out`);
-    if (after.lifetime_limit && after.lifetime_sold * 10 >= after.lifetime_limit * 9) await this.noteAlmostSoldOut(after, session);
+    if (after?.lifetime_limit && after.lifetime_sold * 10 >= after.lifetime_limit * 9) await this.noteAlmostSoldOut(after, session);
   }
 
   /** Once per plan (the idempotency key): every later sale finds the message written and writes nothing. */
