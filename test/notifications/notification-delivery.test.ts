@@ -317,6 +317,18 @@ describe("notification delivery by two platform instances sharing one database",
     await Promise.all([receiver.close(), mail.close()]);
   });
 
+  it("writes one message when both instances enqueue the same key at once", async () => {
+    const message = licenseIssued();
+    const written = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        (n % 2 === 0 ? first : second).services.notifications.enqueue({ ...message, subject: `try ${n}` }),
+      ),
+    );
+    expect(written.filter(Boolean)).toHaveLength(1);
+    expect(await first.services.models.Notification.countDocuments({ idempotency_key: message.idempotencyKey })).toBe(1);
+    await first.services.models.Notification.deleteOne({ idempotency_key: message.idempotencyKey });
+  });
+
   it("delivers each of 30 messages once per channel when both drain at the same time", async () => {
     const messages = Array.from({ length: 30 }, () => licenseIssued());
     await Promise.all(messages.map((message, n) => (n % 2 === 0 ? first : second).services.notifications.enqueue(message)));
