@@ -19,9 +19,12 @@ import { WebhookEventService } from "./modules/billing/webhook-event.service";
 import { createWebhookHandlers } from "./modules/billing/webhook-handlers";
 import { WebhookProcessor } from "./modules/billing/webhook-processor.service";
 import { NotificationOutbox } from "./modules/notifications/notification-outbox.service";
+import { NotificationDeliveryService } from "./modules/notifications/notification-delivery.service";
+import { notificationSenders } from "./modules/notifications/notification-senders";
 import { PlanService } from "./modules/plans/plan.service";
 import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
 import { UsageQuotaService } from "./modules/usage/usage-quota.service";
+import { UsageThresholdNotifier } from "./modules/usage/usage-threshold.notifier";
 import { UsageReportService } from "./modules/usage/usage-report.service";
 import { UsageService } from "./modules/usage/usage.service";
 import { FailedLookupGuard } from "./modules/throttle/failed-lookup-guard";
@@ -57,6 +60,8 @@ export interface Services {
   ledger: LedgerService;
   /** Writes messages (license issued, payment failed, …) into the outbox, in the transaction of their cause. */
   notifications: NotificationOutbox;
+  /** Sends the outbox to NOTIFY_WEBHOOK_URL and by e-mail (the worker in app.ts runs it on every instance). */
+  notificationDelivery: NotificationDeliveryService;
   throttle: ThrottleService;
   failedLookups: FailedLookupGuard;
   quota: UsageQuotaService;
@@ -82,13 +87,14 @@ export function createServices(models: Models, config: ServiceConfig, options: S
   const metrics = options.metrics ?? createMetrics();
   const secrets = new Secrets(config.appSecret);
   const activity = new ActivityService(models);
-  const plans = new PlanService(models, activity);
+  const notifications = new NotificationOutbox(models, secrets, config.notifications);
+  const plans = new PlanService(models, activity, notifications);
   const licenses = new LicenseService(models, secrets, plans, activity);
   const throttle = new ThrottleService(models, clock);
   const licenseCheck = new LicenseCheckService(models, licenses, activity, config.licenseCacheTtlMs);
   const failedLookups = new FailedLookupGuard(models, clock);
   const activations = new ActivationService(models, activity);
-  const quota = new UsageQuotaService(models, clock);
+  const quota = new UsageQuotaService(models, clock, new UsageThresholdNotifier(models, notifications));
   const providers = new ProviderRegistry(models, secrets, config.ai);
   const prices = new PriceList(config.ai.prices);
   const billingCustomers = new BillingCustomerService(models, activity);
@@ -113,7 +119,8 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     billingCustomers,
     webhookProcessor: new WebhookProcessor(models, createWebhookHandlers({ billingCustomers }), clock),
     ledger: new LedgerService(models, activity),
-    notifications: new NotificationOutbox(models, secrets, config.notifications),
+    notifications,
+    notificationDelivery: new NotificationDeliveryService(models, notifications, notificationSenders(config.notifications, clock), clock),
     throttle,
     failedLookups,
     quota,

@@ -96,6 +96,8 @@ export const permissionMap = {
     usage: or(isReader, isOwnLicenseArg),
     payments: isReader,
     webhookEvents: isReader,
+    // Messages name customers and their addresses: owners and admins only.
+    notifications: isAdmin,
     paymentTotals: isReader,
     activity: isReader,
     admins: isOwner,
@@ -120,6 +122,7 @@ export const permissionMap = {
     setProviderKey: isOwner,
     removeActivation: isAdmin,
     retryWebhookEvent: isAdmin,
+    retryNotification: isAdmin,
     recordManualPayment: isAdmin,
     chat: chain(isLicenseHolder, planIncludesAi, modelAllowed),
   },
@@ -135,6 +138,8 @@ export const permissionMap = {
   // The raw body names customers and their addresses: owners and admins only.
   WebhookEvent: { "*": isReader, payload: isAdmin },
   PaymentAdjustment: { "*": isReader },
+  Notification: { "*": isAdmin },
+  NotificationDelivery: { "*": isAdmin },
   PaymentTotals: { "*": isReader },
   ActivityEntry: { "*": isReader },
   AdminToken: { "*": or(isOwner, isSelf) },
@@ -157,6 +162,8 @@ export const permissionMap = {
   PaymentEdge: { "*": isReader },
   WebhookEventConnection: { "*": isReader },
   WebhookEventEdge: { "*": isReader },
+  NotificationConnection: { "*": isAdmin },
+  NotificationEdge: { "*": isAdmin },
   ActivityConnection: { "*": isReader },
   ActivityEdge: { "*": isReader },
 };

@@ -2,8 +2,18 @@ import type { mongoose } from "@typegoose/typegoose";
 import type { NotificationsConfig } from "../../config";
 import type { Models } from "../../db/models";
 import type { Session } from "../../db/transaction";
+import { paginate, type Page, type PageRequest } from "../../db/pagination";
+import { isDuplicateKey } from "../../errors";
 import type { Secrets } from "../../security/secrets";
 import { DeliveryStatus, type Notification, type NotificationKind } from "./notification.model";
+
+/** What admins filter the outbox by; `status` matches a message when either channel's delivery has it. */
+export interface NotificationFilter {
+  kind?: NotificationKind;
+  customerId?: mongoose.Types.ObjectId;
+  licenseId?: mongoose.Types.ObjectId;
+  status?: DeliveryStatus;
+}
 
 export interface NewNotification {
   kind: NotificationKind;
@@ -36,6 +46,28 @@ export class NotificationOutbox {
   /** Returns false when a message with this idempotency key already exists (nothing is written). */
   async enqueue(message: NewNotification, session?: Session): Promise<boolean> {
     const wantsEmail = this.config.smtpUrl !== undefined && Boolean(message.recipientEmail);
+    try {
+      return await this.insertOnce(message, wantsEmail, session);
+    } catch (error) {
+      // Two writers of one key at once (e.g. two instances seeing a usage threshold): the upserts meet at the
+      // unique index and one fails; the message exists, which is all this asks. Inside a transaction the error
+      // must reach the caller, whose transaction the server has aborted.
+      if (session === undefined && isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The outbox, newest first, paginated like every admin list. */
+  list(filter: NotificationFilter, page: PageRequest): Promise<Page<Notification>> {
+    const query: Record<string, unknown> = {};
+    if (filter.kind !== undefined) query["kind"] = filter.kind;
+    if (filter.customerId !== undefined) query["customer_id"] = filter.customerId;
+    if (filter.licenseId !== undefined) query["license_id"] = filter.licenseId;
+    if (filter.status !== undefined) query["$or"] = [{ "webhook.status": filter.status }, { "email.status": filter.status }];
+    return paginate<Notification>(this.models.Notification, query, page);
+  }
+
+  private async insertOnce(message: NewNotification, wantsEmail: boolean, session: Session | undefined): Promise<boolean> {
     const result = await this.models.Notification.updateOne(
       { idempotency_key: message.idempotencyKey },
       {

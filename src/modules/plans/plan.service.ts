@@ -3,6 +3,8 @@ import type { Models } from "../../db/models";
 import type { Session } from "../../db/transaction";
 import { badInput, conflict, notFound } from "../../errors";
 import type { ActivityService, Actor } from "../activity/activity.service";
+import { NotificationKind } from "../notifications/notification.model";
+import type { NotificationOutbox } from "../notifications/notification-outbox.service";
 import type { AllowedModels, Plan } from "./plan.model";
 import { PLAN_SEED } from "./plan.seed";
 
@@ -23,6 +25,7 @@ export class PlanService {
   constructor(
     private readonly models: Models,
     private readonly activity: ActivityService,
+    private readonly notifications: NotificationOutbox,
   ) {}
 
   list(includeInactive: boolean): Promise<Plan[]> {
@@ -84,6 +87,7 @@ export class PlanService {
    * Takes one seat of a lifetime plan with one guarded increment, so the cap can never be oversold, whoever
    * sells (admin, CLI, webhook) and however many at once. Plans without a limit always succeed. Called inside the
    * transaction that creates or moves the license, so the seat and the license exist together or not at all.
+   * The sale that brings a capped plan to 90 % of its limit also writes the operators' message, in that transaction.
    */
   async takeLifetimeSeat(plan: Pick<Plan, "_id" | "name">, session: Session): Promise<void> {
     const result = await this.models.Plan.updateOne(
@@ -92,6 +96,27 @@ export class PlanService {
       { session },
     ).exec();
     if (result.modifiedCount === 0) throw conflict(`${plan.name === "founders" ? "Founders Deal" : `Plan ${plan.name}`} sold out`);
+    // Read in the same transaction: it sees this sale's own increment, and a concurrent sale conflicts with it.
+    const after = await this.models.Plan.findById(plan._id, { name: 1, lifetime_sold: 1, lifetime_limit: 1 }, { session })
+      .lean<Pick<Plan, "_id" | "name" | "lifetime_sold" | "lifetime_limit">>()
+      .exec();
+    if (after?.lifetime_limit && after.lifetime_sold * 10 >= after.lifetime_limit * 9) await this.noteAlmostSoldOut(after, session);
+  }
+
+  /** Once per plan (the idempotency key): every later sale finds the message written and writes nothing. */
+  private async noteAlmostSoldOut(plan: Pick<Plan, "_id" | "name" | "lifetime_sold" | "lifetime_limit">, session: Session): Promise<void> {
+    const limit = plan.lifetime_limit ?? 0;
+    const title = plan.name === "founders" ? "Founders Deal" : `Plan ${plan.name}`;
+    await this.notifications.enqueue(
+      {
+        kind: NotificationKind.founders_almost_sold_out,
+        idempotencyKey: `founders_almost_sold_out:${plan._id.toHexString()}:90`,
+        subject: `${title}: 90 % sold (${plan.lifetime_sold} of ${limit})`,
+        data: { planId: plan._id.toHexString(), plan: plan.name, sold: plan.lifetime_sold, limit, remaining: limit - plan.lifetime_sold },
+        cause: "system",
+      },
+      session,
+    );
   }
 
   async releaseLifetimeSeat(planId: mongoose.Types.ObjectId, session: Session): Promise<void> {

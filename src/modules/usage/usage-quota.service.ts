@@ -4,7 +4,7 @@ import type { mongo } from "mongoose";
 import { systemClock, type Clock } from "../../clock";
 import type { Models } from "../../db/models";
 import type { Plan } from "../plans/plan.model";
-import { evaluateLimits, limitResetsAt, type LimitFactor } from "./usage-limits";
+import { evaluateLimits, limitResetsAt, type LimitFactor, type WindowUsage } from "./usage-limits";
 import {
   counterExpiry,
   endOfHour,
@@ -17,6 +17,7 @@ import {
   startOfNextMonth,
 } from "./usage-windows";
 import type { UsageCounter } from "./usage-counter.model";
+import type { UsageMetric, UsageReading, UsageThresholdNotifier } from "./usage-threshold.notifier";
 import { type UsageStatus } from "./usage-log.model";
 
 /** What one admitted call holds until it is settled or released (DOMAIN.md: reserve, call, settle). */
@@ -27,6 +28,9 @@ export interface Reservation {
   /** The windows the call was admitted in: it is charged there even if it ends in the next one (B7). */
   windows: { month: string; hour: string; minute: string };
   estimateMicros: number;
+  /** The plan's monthly limits at admission (0: unlimited), for the usage thresholds at settlement. */
+  monthlyRequests: number;
+  monthlyBudgetMicros: number;
 }
 
 /** A refusal names the limit, when it lifts, and the whole seconds until then (by the service's clock). */
@@ -63,6 +67,8 @@ export class UsageQuotaService {
   constructor(
     private readonly models: Models,
     private readonly clock: Clock = systemClock,
+    /** Told the month's figures after each write that changes them (80 % / 100 % messages). */
+    private readonly thresholds?: UsageThresholdNotifier,
   ) {}
 
   private now(): Date {
@@ -81,19 +87,29 @@ export class UsageQuotaService {
       licenseId,
       windows: { month: monthWindow(now), hour: hourWindow(now), minute: minuteWindow(now) },
       estimateMicros,
+      monthlyRequests: plan.monthly_requests,
+      monthlyBudgetMicros: plan.monthly_budget_micros,
     };
-    if (!(await this.takeMonth(reservation, plan, now))) {
+    const month = await this.takeMonth(reservation, plan, now);
+    if (!month) {
       // Which limit refused is read afterwards, in the contract's order (§4.3): the minute and the hour come before
       // the budget. Should a concurrent release have made room meanwhile, the month's own guard is the answer.
       const limit = plan.monthly_budget_micros > 0 ? "monthly_budget" : "monthly_requests";
-      return (await this.wouldRefuse(licenseId, plan, estimateMicros, now)) ?? refusal(limit, now);
+      const used = await this.usedIn(licenseId, now);
+      const [blocking] = evaluateLimits(plan, used, estimateMicros).blocking;
+      await this.noteMonthRefusal(reservation, blocking, used);
+      return refusal(blocking ?? limit, now);
     }
     // The minute and the hour are taken together (one round trip less); the minute's refusal comes first (§4.3).
     const [minute, hour] = await Promise.all([
       this.takeRequest(licenseId, reservation.windows.minute, plan.requests_per_minute, endOfMinute(now)),
       this.takeRequest(licenseId, reservation.windows.hour, plan.requests_per_hour, endOfHour(now)),
     ]);
-    if (minute && hour) return { ok: true, reservation };
+    if (minute && hour) {
+      // Only for an admitted call: a call the minute or hour refuses gives its month request back.
+      await this.thresholds?.afterCount(this.reading(reservation, "requests", month.requests));
+      return { ok: true, reservation };
+    }
     await Promise.all([
       this.releaseMonth(reservation),
       minute ? this.giveBack(licenseId, reservation.windows.minute) : undefined,
@@ -113,6 +129,12 @@ export class UsageQuotaService {
     estimateMicros: number,
     now = this.now(),
   ): Promise<Exclude<ReserveOutcome, { ok: true }> | undefined> {
+    const [limit] = evaluateLimits(plan, await this.usedIn(licenseId, now), estimateMicros).blocking;
+    return limit === undefined ? undefined : refusal(limit, now);
+  }
+
+  /** What the license has used in the windows that hold `now`. */
+  private async usedIn(licenseId: mongoose.Types.ObjectId, now: Date): Promise<WindowUsage> {
     const windows = { month: monthWindow(now), hour: hourWindow(now), minute: minuteWindow(now) };
     const found = await this.counters
       .find(
@@ -122,14 +144,36 @@ export class UsageQuotaService {
       .toArray();
     const counter = (window: string) => found.find((entry) => entry.window === window);
     const month = counter(windows.month);
-    const used = {
+    return {
       monthRequests: month?.requests ?? 0,
       committedMicros: (month?.cost_micros ?? 0) + (month?.reserved_micros ?? 0),
       hourRequests: counter(windows.hour)?.requests ?? 0,
       minuteRequests: counter(windows.minute)?.requests ?? 0,
     };
-    const [limit] = evaluateLimits(plan, used, estimateMicros).blocking;
-    return limit === undefined ? undefined : refusal(limit, now);
+  }
+
+  /**
+   * A call the month refused: its limit is reached for the customer (told once; this also writes the message
+   * should the write after the counter's have failed, since every later call is refused here).
+   */
+  private async noteMonthRefusal(reservation: Reservation, blocking: LimitFactor | undefined, used: WindowUsage): Promise<void> {
+    if (blocking === "monthly_requests") {
+      await this.thresholds?.limitReached(this.reading(reservation, "requests", used.monthRequests));
+    } else if (blocking === "monthly_budget") {
+      await this.thresholds?.limitReached(this.reading(reservation, "budget", used.committedMicros));
+    }
+  }
+
+  private reading(reservation: Reservation, metric: UsageMetric, used: number): UsageReading {
+    const month = reservation.windows.month.slice(2);
+    return {
+      licenseId: reservation.licenseId,
+      month,
+      metric,
+      used,
+      limit: metric === "requests" ? reservation.monthlyRequests : reservation.monthlyBudgetMicros,
+      resetsAt: startOfNextMonth(new Date(`${month}-01T00:00:00.000Z`)),
+    };
   }
 
   /** A call that never got a provider response: it counts toward no limit (§4.1). */
@@ -146,9 +190,10 @@ export class UsageQuotaService {
     const tokens = settlement.promptTokens + settlement.completionTokens;
     const figures = { cost_micros: settlement.costMicros, tokens, calls: 1, response_time_ms: settlement.responseTimeMs };
     const [settled] = await Promise.all([
-      this.counters.updateOne(
+      this.counters.findOneAndUpdate(
         { license_id: reservation.licenseId, window: reservation.windows.month, "pending.id": reservation.id },
         { $inc: { ...figures, reserved_micros: -reservation.estimateMicros }, $pull: { pending: { id: reservation.id } } },
+        { returnDocument: "after", projection: { cost_micros: 1 } },
       ),
       // Every field of the UsageLog model is given, so its defaults are not needed.
       this.models.UsageLog.collection.insertOne({
@@ -169,16 +214,17 @@ export class UsageQuotaService {
       }),
     ]);
     // The sweep released this reservation already (the call outlived the sweep's patience): charge it anew.
-    if (settled.matchedCount === 0) {
-      await this.counters.updateOne(
+    const month =
+      settled ??
+      (await this.counters.findOneAndUpdate(
         { license_id: reservation.licenseId, window: reservation.windows.month },
         {
           $inc: { ...figures, requests: 1 },
           $setOnInsert: { reserved_micros: 0, pending: [], expires_at: monthCounterExpiry(reservation.windows.month) },
         },
-        { upsert: true },
-      );
-    }
+        { upsert: true, returnDocument: "after", projection: { cost_micros: 1 } },
+      ));
+    if (month) await this.thresholds?.afterCount(this.reading(reservation, "budget", month.cost_micros));
   }
 
   /**
@@ -205,8 +251,8 @@ export class UsageQuotaService {
     return released;
   }
 
-  /** The month's request and worst-case cost, in one guarded write. */
-  private takeMonth(reservation: Reservation, plan: Plan, now: Date): Promise<boolean> {
+  /** The month's request and worst-case cost, in one guarded write; the month's request count after it, or null. */
+  private takeMonth(reservation: Reservation, plan: Plan, now: Date): Promise<Pick<CounterDocument, "requests"> | null> {
     const guard: Record<string, unknown> = {};
     if (plan.monthly_requests > 0) guard.requests = { $lt: plan.monthly_requests };
     if (plan.monthly_budget_micros > 0) {
@@ -222,26 +268,32 @@ export class UsageQuotaService {
       $inc: { requests: 1, reserved_micros: reservation.estimateMicros },
       $push: { pending: { id: reservation.id, micros: reservation.estimateMicros, at: now } },
     };
-    return this.guardedUpdate(filter, guard, update, startOfNextMonth(now));
+    // The count comes back from the same write (one round trip, as an updateOne): the thresholds need no read.
+    return this.guardedUpdate(
+      filter,
+      () => this.counters.findOneAndUpdate({ ...filter, ...guard }, update, { returnDocument: "after", projection: { requests: 1 } }),
+      startOfNextMonth(now),
+    );
   }
 
-  private takeRequest(licenseId: mongoose.Types.ObjectId, window: string, limit: number, end: Date): Promise<boolean> {
+  private async takeRequest(licenseId: mongoose.Types.ObjectId, window: string, limit: number, end: Date): Promise<boolean> {
     const guard = limit > 0 ? { requests: { $lt: limit } } : {};
-    return this.guardedUpdate({ license_id: licenseId, window }, guard, { $inc: { requests: 1 } }, end);
+    const filter = { license_id: licenseId, window };
+    const taken = await this.guardedUpdate(
+      filter,
+      async () => ((await this.counters.updateOne({ ...filter, ...guard }, { $inc: { requests: 1 } })).matchedCount > 0 ? true : null),
+      end,
+    );
+    return taken !== null;
   }
 
   /**
    * One guarded update of a window's counter. The counter is created on first use by an upsert without the guard
    * (two racing creators meet at the unique index), and the guarded update is then tried once more.
    */
-  private async guardedUpdate(
-    filter: Record<string, unknown>,
-    guard: Record<string, unknown>,
-    update: Record<string, unknown>,
-    windowEnds: Date,
-  ): Promise<boolean> {
-    const first = await this.counters.updateOne({ ...filter, ...guard }, update);
-    if (first.matchedCount > 0) return true;
+  private async guardedUpdate<T>(filter: Record<string, unknown>, write: () => Promise<T | null>, windowEnds: Date): Promise<T | null> {
+    const first = await write();
+    if (first !== null) return first;
     try {
       await this.counters.updateOne(
         filter,
@@ -263,8 +315,7 @@ export class UsageQuotaService {
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
     }
-    const second = await this.counters.updateOne({ ...filter, ...guard }, update);
-    return second.matchedCount > 0;
+    return write();
   }
 
   private async releaseMonth(reservation: Reservation): Promise<void> {

@@ -1,4 +1,5 @@
 import { WebhookEventStatus } from "../../../src/modules/billing/webhook-event.model";
+import { DeliveryStatus, NotificationKind } from "../../../src/modules/notifications/notification.model";
 import { execute, extendSchema, isIntrospectionType, isObjectType, parse, type GraphQLFieldResolver } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { permissionMap, permissions } from "../../../src/graphql/permissions";
@@ -95,6 +96,10 @@ const QUERY_TABLE: Record<string, Expectation> = {
   webhookEvents: {
     allowed: READERS,
     operation: () => ({ query: `{ webhookEvents(first: 5) { totalCount edges { node { id eventId status attempts lastError } } } }` }),
+  },
+  notifications: {
+    allowed: ADMINS,
+    operation: () => ({ query: `{ notifications(first: 5) { totalCount edges { node { id kind webhook { status attempts } } } } }` }),
   },
   paymentTotals: { allowed: READERS, operation: () => ({ query: `{ paymentTotals { currency count grossCents netCents } }` }) },
   activity: { allowed: READERS, operation: () => ({ query: `{ activity(first: 5) { totalCount edges { node { id action actor } } } }` }) },
@@ -224,6 +229,27 @@ const MUTATION_TABLE: Record<string, Expectation> = {
     operation: () => ({
       query: `mutation { setProviderKey(provider: "deepseek", apiKey: "sk-walk-0000000000000000") { provider keyLast4 } }`,
     }),
+  },
+  // This platform has no notification channel configured, so no worker sends what an allowed retry makes due.
+  retryNotification: {
+    allowed: ADMINS,
+    operation: async (fx) => {
+      const key = unique("walk");
+      await fx.platform.services.models.Notification.create({
+        kind: NotificationKind.payment_failed,
+        idempotency_key: key,
+        subject: "prepared",
+        data: {},
+        cause: "test",
+        webhook: { status: DeliveryStatus.pending, attempts: 1, next_attempt_at: new Date(FUTURE), last_error: "prepared" },
+        email: { status: DeliveryStatus.skipped, attempts: 0 },
+      });
+      const notification = await fx.platform.services.models.Notification.findOne({ idempotency_key: key }).lean().exec();
+      return {
+        query: `mutation($id: ID!) { retryNotification(id: $id) { id webhook { status } } }`,
+        variables: { id: notification?._id.toHexString() },
+      };
+    },
   },
   // Last: an allowed retry leaves a pending event that the worker's timer processes later, after every snapshot.
   retryWebhookEvent: {
