@@ -37,6 +37,13 @@ export interface RecordFailedPayment extends Omit<RecordPayment, "invoiceNumber"
   failureReason?: string | null;
   /** When the attempt failed (default: now). */
   paidAt?: Date;
+  /**
+   * The provider's id of the failed attempt (Paddle: payments[].payment_attempt_id), kept as `metadata.attempt_id`. A
+   * later failed attempt of a transaction still failed updates its reason; the same attempt again changes nothing.
+   */
+  attemptId?: string | null;
+  /** Writes made with the failure, in its transaction, only when this call recorded it (the payment_failed message). */
+  alsoInTransaction?: (session: Session, payment: Payment) => Promise<void>;
 }
 
 export interface ApplyAdjustment {
@@ -57,8 +64,13 @@ export interface ApplyAdjustment {
 
 export interface RecordedPayment {
   payment: Payment;
-  /** False when the transaction id was already recorded: nothing was changed. */
+  /** False when the transaction id was already recorded (then only missing fields may have been filled). */
   created: boolean;
+  /**
+   * For a repeat: the fields that were still empty and are now filled (a later event of the same transaction knows
+   * more, e.g. Paddle's invoice number comes with transaction.completed, after transaction.paid). Empty otherwise.
+   */
+  filled: string[];
 }
 
 export interface AppliedAdjustment {
@@ -90,6 +102,13 @@ const STATUS_RANK: Record<AdjustmentStatus, number> = { pending_approval: 0, app
 
 const CURRENCY = /^[A-Z]{3}$/;
 
+/** Fields a repeat of a completed payment may fill when they are still empty (never overwrite). */
+const FILLABLE = ["subtotal_cents", "tax_cents", "fee_cents", "invoice_number", "license_id"] as const;
+
+function isEmpty(value: unknown): boolean {
+  return value === null || value === undefined;
+}
+
 /**
  * The payments ledger: the one place that writes payments and their adjustments. Every write is idempotent by the
  * provider's ids (unique indexes), atomic with its activity-log entry (one transaction), and records its cause.
@@ -116,7 +135,7 @@ export class LedgerService {
       return await inTransaction(this.models, async (session) => {
         const payment = await this.insertPayment(fields, session);
         await this.audit(input, "payment.recorded", payment, {}, session);
-        return { payment, created: true };
+        return { payment, created: true, filled: [] };
       });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -130,33 +149,89 @@ export class LedgerService {
       )
         .lean()
         .exec();
-      if (!before) return { payment: await this.existing(input.provider, input.transactionId, session), created: false };
-      const completed = { ...(before as Payment), ...fields } as Payment;
-      await this.audit(input, "payment.recorded", completed, { previous_status: before.status }, session);
-      return { payment: completed, created: true };
+      if (before) {
+        const completed = { ...(before as Payment), ...fields } as Payment;
+        await this.audit(input, "payment.recorded", completed, { previous_status: before.status }, session);
+        return { payment: completed, created: true, filled: [] };
+      }
+      return this.fillMissing(input, fields, session);
     });
   }
 
-  /** A failed payment attempt. A repeat, or a failure after the payment was completed, changes nothing. */
+  /**
+   * A repeat of a completed payment: amounts, status and dates stay as first recorded, but fields still empty are
+   * filled from what this call knows (invoice number, fee, tax, the license once it exists, metadata keys).
+   */
+  private async fillMissing(input: RecordPayment, fields: Record<string, unknown>, session: Session): Promise<RecordedPayment> {
+    const current = await this.existing(input.provider, input.transactionId, session);
+    const missing: Record<string, unknown> = {};
+    for (const name of FILLABLE) {
+      if (isEmpty((current as unknown as Record<string, unknown>)[name]) && !isEmpty(fields[name])) missing[name] = fields[name];
+    }
+    for (const [key, value] of Object.entries(input.metadata ?? {})) {
+      if (isEmpty(current.metadata?.[key]) && !isEmpty(value)) missing[`metadata.${key}`] = value;
+    }
+    const filled = Object.keys(missing);
+    if (filled.length === 0) return { payment: current, created: false, filled };
+    const payment = (await this.models.Payment.findOneAndUpdate(
+      { _id: current._id },
+      { $set: missing },
+      { returnDocument: "after", session },
+    )
+      .lean()
+      .exec()) as Payment;
+    await this.audit(input, "payment.completed_fields", payment, { filled }, session);
+    return { payment, created: false, filled };
+  }
+
+  /**
+   * A failed payment attempt. A repeat, or a failure after the payment was completed, changes nothing; a later failed
+   * attempt (another attemptId) of a payment still failed updates its reason and date.
+   */
   async recordFailedPayment(input: RecordFailedPayment): Promise<RecordedPayment> {
     this.checkAmounts(input);
     await this.checkOwner(input.customerId, input.licenseId);
+    const attemptId = input.attemptId ?? null;
     const fields = {
       ...this.paymentFields(input),
       status: PaymentStatus.failed,
       paid_at: input.paidAt ?? new Date(),
       failure_reason: input.failureReason ?? null,
+      metadata: attemptId === null ? (input.metadata ?? {}) : { ...input.metadata, attempt_id: attemptId },
     };
+    const details = { failure_reason: fields.failure_reason, attempt_id: attemptId };
     try {
       return await inTransaction(this.models, async (session) => {
         const payment = await this.insertPayment(fields, session);
-        await this.audit(input, "payment.failed", payment, { failure_reason: fields.failure_reason }, session);
-        return { payment, created: true };
+        await this.audit(input, "payment.failed", payment, details, session);
+        await input.alsoInTransaction?.(session, payment);
+        return { payment, created: true, filled: [] };
       });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      return { payment: await this.existing(input.provider, input.transactionId), created: false };
     }
+    // Known: the same attempt again (nothing), a later failed attempt (its reason), or already paid (nothing).
+    return inTransaction(this.models, async (session) => {
+      const later =
+        attemptId === null
+          ? null
+          : await this.models.Payment.findOneAndUpdate(
+              {
+                provider: input.provider,
+                transaction_id: input.transactionId,
+                status: PaymentStatus.failed,
+                "metadata.attempt_id": { $ne: attemptId },
+              },
+              { $set: { failure_reason: fields.failure_reason, paid_at: fields.paid_at, "metadata.attempt_id": attemptId } },
+              { returnDocument: "after", session },
+            )
+              .lean()
+              .exec();
+      if (!later) return { payment: await this.existing(input.provider, input.transactionId, session), created: false, filled: [] };
+      await this.audit(input, "payment.failed", later as Payment, details, session);
+      await input.alsoInTransaction?.(session, later as Payment);
+      return { payment: later as Payment, created: true, filled: [] };
+    });
   }
 
   /** A payment recorded by an admin for a sale outside Paddle (provider "manual", a generated transaction id). */
