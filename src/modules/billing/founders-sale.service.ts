@@ -92,13 +92,23 @@ export class FoundersSaleService {
       },
       session,
     );
-    if (sale.payment) {
-      await this.models.Payment.updateOne(
-        { _id: sale.payment._id, license_id: null },
-        { $set: { license_id: license._id } },
-        { session },
-      ).exec();
-    }
+    if (!sale.payment) return;
+    const linked = await this.models.Payment.updateOne(
+      { _id: sale.payment._id, license_id: null },
+      { $set: { license_id: license._id } },
+      { session },
+    ).exec();
+    if (linked.modifiedCount === 0) return;
+    await this.activity.record(
+      PADDLE_ACTOR,
+      {
+        action: "payment.license_linked",
+        customerId: sale.customer._id,
+        licenseId: license._id,
+        details: { cause, payment_id: sale.payment._id.toHexString(), transaction_id: sale.transaction.id },
+      },
+      session,
+    );
   }
 
   private issuedFor(transactionId: string): Promise<License | null> {
