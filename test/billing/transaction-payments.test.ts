@@ -173,6 +173,28 @@ describe("transaction.paid and transaction.completed", () => {
     expect((await harness.payment(txn)).metadata).toMatchObject({ plan_id: null, plan: null, one_time: false });
   });
 
+  it("does not link, nor wait for, a subscription's license that belongs to another customer: the event is flagged", async () => {
+    const owner = await knownCustomer();
+    const payer = await knownCustomer();
+    const sub = paddleId("sub");
+    const license = await subscriptionLicense(owner.email, sub);
+    const txn = paddleId("txn");
+    const completed = transactionEvent("transaction.completed", {
+      transactionId: txn,
+      customerId: payer.ctm,
+      subscriptionId: sub,
+      priceId: PRICES.proMonthly,
+    });
+    await harness.deliver(completed);
+    expect(await harness.event(completed.event_id)).toMatchObject({
+      status: WebhookEventStatus.processed,
+      attempts: 1,
+      attention: "license_mismatch",
+      note: `payment ${txn} recorded; ${sub}'s license ${license._id.toHexString()} belongs to another customer: not linked`,
+    });
+    expect((await harness.payment(txn)).license_id).toBeNull();
+  });
+
   it("records nothing for a zero-total transaction (a trial or a 100 % discount)", async () => {
     const { ctm, email } = await knownCustomer();
     const sub = paddleId("sub");

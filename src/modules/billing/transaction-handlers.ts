@@ -61,6 +61,13 @@ async function onPaid(services: TransactionServices, event: WebhookEvent, comple
 function subscriptionOutcome(sale: RecordedTransaction, event: WebhookEvent, recorded: string, unknown: string[]): HandlerOutcome {
   const subscriptionId = sale.transaction.subscriptionId as string;
   if (sale.license) return { note: `${recorded} for license ${sale.license._id.toHexString()} (${subscriptionId})` };
+  if (sale.licenseOfAnotherCustomer) {
+    const other = sale.licenseOfAnotherCustomer._id.toHexString();
+    return {
+      attention: "license_mismatch",
+      note: `${recorded}; ${subscriptionId}'s license ${other} belongs to another customer: not linked`,
+    };
+  }
   if (!sale.plan) {
     // No plan sells its price: the subscription will never have a license; nothing to wait for.
     return { attention: "unknown_price", note: `${recorded}; no plan sells price ${unknown.join(", ") || "(none)"}: no license to link` };

@@ -28,6 +28,8 @@ export interface RecordedTransaction {
   payment: Payment | null;
   /** The license paid for, when it exists (a subscription's; a Founders license is linked when issued). */
   license: License | null;
+  /** The subscription's license belongs to another platform customer than the payer: not linked (the data disagree). */
+  licenseOfAnotherCustomer: License | null;
 }
 
 /**
@@ -51,7 +53,9 @@ export class TransactionPaymentService {
     // A subscription's license belongs to the subscription's customer; another customer's would be refused by the
     // ledger (and means the data disagree): then the payment is recorded without it.
     const license = subscriptionLicense?.customer_id.equals(customer._id) ? subscriptionLicense : null;
-    if (transaction.totalCents === 0) return { transaction, customer, items, plan, payment: null, license };
+    const licenseOfAnotherCustomer = subscriptionLicense && !license ? subscriptionLicense : null;
+    const found = { transaction, customer, items, plan, license, licenseOfAnotherCustomer };
+    if (transaction.totalCents === 0) return { ...found, payment: null };
     const { payment } = await this.ledger.recordPayment({
       provider: PADDLE_PROVIDER,
       transactionId: transaction.id,
@@ -68,7 +72,7 @@ export class TransactionPaymentService {
       actor: PADDLE_ACTOR,
       metadata: paymentMetadata(transaction, plan),
     });
-    return { transaction, customer, items, plan, payment, license };
+    return { ...found, payment };
   }
 
   private async priceItems(items: TransactionItem[]): Promise<PricedItem[]> {
