@@ -17,6 +17,7 @@ import { PaymentService } from "./modules/payments/payment.service";
 import { BillingCustomerService } from "./modules/billing/billing-customer.service";
 import { WebhookEventService } from "./modules/billing/webhook-event.service";
 import { createWebhookHandlers } from "./modules/billing/webhook-handlers";
+import { createTransactionServices } from "./modules/billing/transaction-services";
 import { WebhookProcessor } from "./modules/billing/webhook-processor.service";
 import { NotificationOutbox } from "./modules/notifications/notification-outbox.service";
 import { NotificationDeliveryService } from "./modules/notifications/notification-delivery.service";
@@ -98,6 +99,8 @@ export function createServices(models: Models, config: ServiceConfig, options: S
   const providers = new ProviderRegistry(models, secrets, config.ai);
   const prices = new PriceList(config.ai.prices);
   const billingCustomers = new BillingCustomerService(models, activity);
+  const ledger = new LedgerService(models, activity);
+  const transactions = createTransactionServices({ models, ledger, plans, licenses, notifications, activity, billingCustomers });
   return {
     clock,
     models,
@@ -117,8 +120,8 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     payments: new PaymentService(models),
     webhookEvents: new WebhookEventService(models),
     billingCustomers,
-    webhookProcessor: new WebhookProcessor(models, createWebhookHandlers({ billingCustomers }), clock),
-    ledger: new LedgerService(models, activity),
+    webhookProcessor: new WebhookProcessor(models, createWebhookHandlers({ billingCustomers, transactions }), clock),
+    ledger,
     notifications,
     notificationDelivery: new NotificationDeliveryService(models, notifications, notificationSenders(config.notifications, clock), clock),
     throttle,

@@ -1,4 +1,5 @@
 import type { BillingCustomerService } from "./billing-customer.service";
+import { registerTransactionHandlers, type TransactionServices } from "./transaction-handlers";
 import type { WebhookEvent } from "./webhook-event.model";
 
 /**
@@ -32,6 +33,8 @@ export class WebhookHandlerRegistry {
 
 export interface WebhookHandlerDeps {
   billingCustomers: BillingCustomerService;
+  /** transaction.* and adjustment.* (payments ledger, Founders sales). */
+  transactions: TransactionServices;
 }
 
 /** The platform's handlers: each billing part registers the event types it owns. */
@@ -39,5 +42,6 @@ export function createWebhookHandlers(deps: WebhookHandlerDeps): WebhookHandlerR
   const registry = new WebhookHandlerRegistry();
   const applyCustomer: WebhookHandler = (event) => deps.billingCustomers.applyCustomerEvent(event);
   registry.register("customer.created", applyCustomer).register("customer.updated", applyCustomer);
+  registerTransactionHandlers(registry, deps.transactions);
   return registry;
 }

@@ -130,6 +130,58 @@ describe("recordPayment", () => {
     expect((await ledger().recordFailedPayment({ ...input, failureReason: "late" })).payment.status).toBe(PaymentStatus.completed);
   });
 
+  test("a repeat fills the fields still empty (invoice number, fee, license, metadata keys) and never overwrites the others", async () => {
+    const issued = await newLicense(platform, "pro");
+    const input = paddlePayment(issued, {
+      licenseId: null,
+      invoiceNumber: null,
+      feeCents: null,
+      metadata: { plan: null, one_time: false, origin: "web" },
+    });
+    await ledger().recordPayment(input);
+    const repeat = { ...input, cause: unique("evt-completed"), licenseId: issued.license._id, invoiceNumber: "325-1", feeCents: 3311 };
+    const filled = await ledger().recordPayment({
+      ...repeat,
+      amountCents: 1,
+      taxCents: 1,
+      metadata: { plan: "pro", one_time: true, origin: "api", discount_cents: 0 },
+    });
+
+    expect(filled.created).toBe(false);
+    expect([...filled.filled].sort()).toEqual(["fee_cents", "invoice_number", "license_id", "metadata.discount_cents", "metadata.plan"]);
+    const { payment } = await stored(input.transactionId);
+    expect(payment).toMatchObject({ amount_cents: 65215, tax_cents: 5315, fee_cents: 3311, invoice_number: "325-1" });
+    expect(payment.license_id?.equals(issued.license._id)).toBe(true);
+    expect(payment.metadata).toEqual({ plan: "pro", one_time: false, origin: "web", discount_cents: 0 });
+    expect((await entriesCausedBy(repeat.cause)).map((entry) => [entry.action, entry.details.filled])).toEqual([
+      ["payment.completed_fields", filled.filled],
+    ]);
+    const before = await snapshotDatabase(platform.db);
+    expect((await ledger().recordPayment(repeat)).filled).toEqual([]);
+    expect(await snapshotDatabase(platform.db)).toEqual(before);
+  });
+
+  test("a failed payment runs its extra write once per attempt: a repeat of the attempt writes nothing, a new attempt updates", async () => {
+    const issued = await newLicense(platform, "pro");
+    const input = paddlePayment(issued);
+    const attempts: string[] = [];
+    const fail = (attemptId: string, failureReason: string) =>
+      ledger().recordFailedPayment({
+        ...input,
+        attemptId,
+        failureReason,
+        alsoInTransaction: async (_session, payment) => {
+          attempts.push(`${attemptId}:${payment.failure_reason}`);
+        },
+      });
+    expect((await fail("a1", "declined")).created).toBe(true);
+    expect((await fail("a1", "declined")).created).toBe(false);
+    expect((await fail("a2", "expired_card")).created).toBe(true);
+    expect(attempts).toEqual(["a1:declined", "a2:expired_card"]);
+    const { payment } = await stored(input.transactionId);
+    expect(payment).toMatchObject({ status: PaymentStatus.failed, failure_reason: "expired_card", metadata: { attempt_id: "a2" } });
+  });
+
   test("bad amounts, a bad currency, a license of another customer and unknown ids are refused", async () => {
     const issued = await newLicense(platform, "pro");
     const other = await newLicense(platform, "pro");
