@@ -117,8 +117,9 @@ export class LicenseService {
           return { key, license };
         });
       } catch (error) {
-        // 128 random bits colliding with a stored key: never seen, but a retry with another key is cheap.
-        if (!isDuplicateKey(error) || attempt >= KEY_ATTEMPTS) throw error;
+        // 128 random bits colliding with a stored key: never seen, but a retry with another key is cheap. A second
+        // license for one purchase (the unique paddle_transaction_id) is no collision: another key would not help.
+        if (!isDuplicateKey(error) || isDuplicatePurchase(error) || attempt >= KEY_ATTEMPTS) throw error;
       }
     }
   }
@@ -276,6 +277,10 @@ export class LicenseService {
     if (heldAfter) await this.plans.takeLifetimeSeat(heldAfter, session);
     if (heldBefore) await this.plans.releaseLifetimeSeat(heldBefore._id, session);
   }
+}
+
+function isDuplicatePurchase(error: Error & { keyPattern?: Record<string, unknown> }): boolean {
+  return error.keyPattern?.["paddle_transaction_id"] !== undefined || error.message.includes("paddle_transaction_id");
 }
 
 function withCause(details: Record<string, unknown>, options: { cause?: string }): Record<string, unknown> {
