@@ -22,6 +22,7 @@ import { APP_VERSION } from "./version";
 import { registerMetrics } from "./observability/metrics.route";
 import { paddleWebhookRoute } from "./modules/billing/paddle-webhook.route";
 import { startWebhookWorker } from "./modules/billing/webhook-worker";
+import { startGraceSweeper } from "./modules/billing/grace-sweeper";
 
 export interface AppDependencies {
   config: ResolvedConfig;
@@ -87,6 +88,8 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   app.addHook("onClose", async () => stopSweeper());
   const stopWebhookWorker = startWebhookWorker(services.webhookProcessor, app.log.child({ component: "webhooks" }));
   app.addHook("onClose", async () => stopWebhookWorker());
+  const stopGraceSweeper = startGraceSweeper(services.graceSweeper, app.log.child({ component: "billing" }));
+  app.addHook("onClose", async () => stopGraceSweeper());
   if (backups) {
     // Started once the app is ready (an app that is built but never started takes no backups); stopped before the
     // database closes, so a backup in progress is cut short cleanly.

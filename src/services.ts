@@ -15,6 +15,10 @@ import { LicenseService } from "./modules/licenses/license.service";
 import { LedgerService } from "./modules/payments/ledger.service";
 import { PaymentService } from "./modules/payments/payment.service";
 import { BillingCustomerService } from "./modules/billing/billing-customer.service";
+import { GraceSweeper } from "./modules/billing/grace-sweeper.service";
+import { SubscriptionLifecycleService } from "./modules/billing/subscription-lifecycle.service";
+import { SubscriptionMrrService } from "./modules/billing/subscription-mrr.service";
+import { SubscriptionStateService } from "./modules/billing/subscription-state.service";
 import { WebhookEventService } from "./modules/billing/webhook-event.service";
 import { createWebhookHandlers } from "./modules/billing/webhook-handlers";
 import { WebhookProcessor } from "./modules/billing/webhook-processor.service";
@@ -53,6 +57,12 @@ export interface Services {
   webhookProcessor: WebhookProcessor;
   /** Links Paddle customers (ctm_…) to platform customers. */
   billingCustomers: BillingCustomerService;
+  /** subscription.* events → licenses, billing state and MRR rows. */
+  subscriptions: SubscriptionLifecycleService;
+  /** Subscriptions' mrr_changes rows; `applyRecurringCharge` takes each recurring charge's discount. */
+  subscriptionMrr: SubscriptionMrrService;
+  /** Suspends licenses whose past-due grace period has ended (run every minute by the app). */
+  graceSweeper: GraceSweeper;
   /** The one writer of payments and their adjustments (webhooks, manual payments). */
   ledger: LedgerService;
   /** Writes messages (license issued, payment failed, …) into the outbox, in the transaction of their cause. */
@@ -92,6 +102,18 @@ export function createServices(models: Models, config: ServiceConfig, options: S
   const providers = new ProviderRegistry(models, secrets, config.ai);
   const prices = new PriceList(config.ai.prices);
   const billingCustomers = new BillingCustomerService(models, activity);
+  const notifications = new NotificationOutbox(models, secrets, config.notifications);
+  const subscriptionMrr = new SubscriptionMrrService(models);
+  const subscriptionState = new SubscriptionStateService(models, activity, notifications, subscriptionMrr, config.billing.graceDays, clock);
+  const subscriptions = new SubscriptionLifecycleService(
+    models,
+    licenses,
+    plans,
+    billingCustomers,
+    subscriptionState,
+    notifications,
+    clock,
+  );
   return {
     clock,
     models,
@@ -111,9 +133,12 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     payments: new PaymentService(models),
     webhookEvents: new WebhookEventService(models),
     billingCustomers,
-    webhookProcessor: new WebhookProcessor(models, createWebhookHandlers({ billingCustomers }), clock),
+    webhookProcessor: new WebhookProcessor(models, createWebhookHandlers({ billingCustomers, subscriptions }), clock),
+    subscriptions,
+    subscriptionMrr,
+    graceSweeper: new GraceSweeper(models, licenses, subscriptionState, notifications, clock),
     ledger: new LedgerService(models, activity),
-    notifications: new NotificationOutbox(models, secrets, config.notifications),
+    notifications,
     throttle,
     failedLookups,
     quota,

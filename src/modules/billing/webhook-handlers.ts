@@ -1,4 +1,6 @@
 import type { BillingCustomerService } from "./billing-customer.service";
+import { registerSubscriptionHandlers } from "./subscription-handlers";
+import type { SubscriptionLifecycleService } from "./subscription-lifecycle.service";
 import type { WebhookEvent } from "./webhook-event.model";
 
 /**
@@ -32,6 +34,8 @@ export class WebhookHandlerRegistry {
 
 export interface WebhookHandlerDeps {
   billingCustomers: BillingCustomerService;
+  /** Applies subscription.* snapshots to licenses. */
+  subscriptions: SubscriptionLifecycleService;
 }
 
 /** The platform's handlers: each billing part registers the event types it owns. */
@@ -39,5 +43,6 @@ export function createWebhookHandlers(deps: WebhookHandlerDeps): WebhookHandlerR
   const registry = new WebhookHandlerRegistry();
   const applyCustomer: WebhookHandler = (event) => deps.billingCustomers.applyCustomerEvent(event);
   registry.register("customer.created", applyCustomer).register("customer.updated", applyCustomer);
+  registerSubscriptionHandlers(registry, deps);
   return registry;
 }
