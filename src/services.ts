@@ -61,6 +61,8 @@ export interface Services {
   subscriptions: SubscriptionLifecycleService;
   /** Subscriptions' mrr_changes rows; `applyRecurringCharge` takes each recurring charge's discount. */
   subscriptionMrr: SubscriptionMrrService;
+  /** Subscriptions' billing state (status, grace, MRR), as the lifecycle records it. */
+  subscriptionState: SubscriptionStateService;
   /** Suspends licenses whose past-due grace period has ended (run every minute by the app). */
   graceSweeper: GraceSweeper;
   /** The one writer of payments and their adjustments (webhooks, manual payments). */
@@ -136,6 +138,7 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     webhookProcessor: new WebhookProcessor(models, createWebhookHandlers({ billingCustomers, subscriptions }), clock),
     subscriptions,
     subscriptionMrr,
+    subscriptionState,
     graceSweeper: new GraceSweeper(models, licenses, subscriptionState, notifications, clock),
     ledger: new LedgerService(models, activity),
     notifications,

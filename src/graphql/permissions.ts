@@ -96,6 +96,7 @@ export const permissionMap = {
     usage: or(isReader, isOwnLicenseArg),
     payments: isReader,
     webhookEvents: isReader,
+    billingSubscriptions: isReader,
     paymentTotals: isReader,
     activity: isReader,
     admins: isOwner,
@@ -126,7 +127,8 @@ export const permissionMap = {
   Plan: { "*": or(isReader, isLicenseHolder) },
   ModelAllowance: { "*": or(isReader, isLicenseHolder) },
   Customer: { "*": isReader },
-  License: { "*": or(isReader, isOwnLicense), customer: isReader },
+  // billing shows revenue (MRR) and the Paddle ids: staff only, not the license holder.
+  License: { "*": or(isReader, isOwnLicense), customer: isReader, billing: isReader },
   Activation: { "*": or(isReader, isOwnActivation) },
   // Reached only through License.usageSummary / Query.usage, which are gated above.
   UsageSummary: { "*": allow },
@@ -135,6 +137,7 @@ export const permissionMap = {
   // The raw body names customers and their addresses: owners and admins only.
   WebhookEvent: { "*": isReader, payload: isAdmin },
   PaymentAdjustment: { "*": isReader },
+  BillingSubscription: { "*": isReader },
   PaymentTotals: { "*": isReader },
   ActivityEntry: { "*": isReader },
   AdminToken: { "*": or(isOwner, isSelf) },
@@ -156,6 +159,8 @@ export const permissionMap = {
   PaymentConnection: { "*": isReader },
   PaymentEdge: { "*": isReader },
   WebhookEventConnection: { "*": isReader },
+  BillingSubscriptionConnection: { "*": isReader },
+  BillingSubscriptionEdge: { "*": isReader },
   WebhookEventEdge: { "*": isReader },
   ActivityConnection: { "*": isReader },
   ActivityEdge: { "*": isReader },

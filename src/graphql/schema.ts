@@ -9,6 +9,7 @@ import { LicenseResolver } from "../modules/licenses/license.resolver";
 import { ValidationResolver } from "../modules/licenses/validation.resolver";
 import { PaymentAdjustmentResolver, PaymentResolver } from "../modules/payments/payment.resolver";
 import { WebhookEventResolver } from "../modules/billing/webhook-event.resolver";
+import { BillingSubscriptionResolver, LicenseBillingResolver } from "../modules/billing/billing-subscription.resolver";
 import { PlanResolver } from "../modules/plans/plan.resolver";
 import { ProviderKeyResolver } from "../modules/provider-keys/provider-key.resolver";
 import { UsageResolver } from "../modules/usage/usage.resolver";
@@ -24,6 +25,8 @@ const RESOLVERS = [
   UsageResolver,
   PaymentResolver,
   WebhookEventResolver,
+  BillingSubscriptionResolver,
+  LicenseBillingResolver,
   PaymentAdjustmentResolver,
   ActivityResolver,
   AdminResolver,

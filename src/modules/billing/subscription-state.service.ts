@@ -2,6 +2,7 @@ import type { mongoose } from "@typegoose/typegoose";
 import type { Clock } from "../../clock";
 import type { Models } from "../../db/models";
 import type { Session } from "../../db/transaction";
+import { paginate, type Page, type PageRequest } from "../../db/pagination";
 import type { ActivityService } from "../activity/activity.service";
 import type { Customer } from "../customers/customer.model";
 import { LicenseStatus, type License } from "../licenses/license.model";
@@ -46,6 +47,24 @@ export class SubscriptionStateService {
       .session(session ?? null)
       .lean<BillingSubscription>()
       .exec();
+  }
+
+  /** Subscriptions with a billing state (not other entities' ordering rows), newest first. */
+  list(
+    filter: { status?: string | null; customerId?: mongoose.Types.ObjectId | null },
+    page: PageRequest,
+  ): Promise<Page<BillingSubscription>> {
+    const query: Record<string, unknown> = { status: filter.status ?? { $exists: true } };
+    if (filter.customerId) query.customer_id = filter.customerId;
+    return paginate<BillingSubscription>(this.models.BillingSubscription, query, page);
+  }
+
+  /** The states of these subscriptions (sub_… ids), in one query. */
+  async findMany(subscriptionIds: readonly string[]): Promise<Map<string, BillingSubscription>> {
+    const rows = await this.models.BillingSubscription.find({ key: { $in: [...subscriptionIds] } })
+      .lean<BillingSubscription[]>()
+      .exec();
+    return new Map(rows.map((row) => [row.key, row]));
   }
 
   /**
