@@ -10,15 +10,17 @@ import { customerCreated, subscriptionEvent } from "./paddle-subscription-events
 import { ENV, PRICES, SECRET } from "./subscription-harness";
 
 const paddle = new PaddleSimulator(SECRET);
+// No grace: a past-due license is due for suspension at once, so both instances' sweepers race for it.
+const CONCURRENT_ENV = { ...ENV, BILLING_GRACE_DAYS: "0" };
 
 describe("subscription events delivered to two platform instances at once", () => {
   let first: TestPlatform;
   let second: TestPlatform;
 
   beforeAll(async () => {
-    first = await startTestPlatform({ env: ENV });
+    first = await startTestPlatform({ env: CONCURRENT_ENV });
     const connection = await createConnection(first.db.uri, { dbName: first.db.connection.name, bufferCommands: false }).asPromise();
-    const config = testConfig(ENV);
+    const config = testConfig(CONCURRENT_ENV);
     second = await servePlatform(
       config,
       { type: "mongodb", uri: first.db.uri, connection, close: () => connection.close() },
@@ -71,11 +73,13 @@ describe("subscription events delivered to two platform instances at once", () =
     await drainBoth();
 
     const models = first.services.models;
-    for (const { subscriptionId } of subscriptions) {
+    for (const [index, { subscriptionId }] of subscriptions.entries()) {
       const licenses = await models.License.find({ paddle_subscription_id: subscriptionId }).lean().exec();
       expect(licenses).toHaveLength(1);
       const state = await models.BillingSubscription.findOne({ key: subscriptionId }).lean().exec();
       expect(state?.license_id).toEqual(licenses[0]!._id);
+      // The newer snapshot's state stands, whichever transaction committed last.
+      expect(state?.snapshot_at).toEqual(new Date(now + index * 10 + 1));
       expect(await models.Notification.countDocuments({ license_id: licenses[0]!._id, kind: NotificationKind.license_issued }).exec()).toBe(
         1,
       );
@@ -86,6 +90,41 @@ describe("subscription events delivered to two platform instances at once", () =
       .exec();
     expect(rows.every((row) => row.status === WebhookEventStatus.processed || row.status === WebhookEventStatus.ignored)).toBe(true);
     expect(await models.License.countDocuments({}).exec()).toBe(subscriptions.length);
+    await expectLicensingInvariants(models);
+  });
+
+  it("suspends a license whose grace period ended once, when both instances sweep at the same time", async () => {
+    const now = Date.now();
+    const models = first.services.models;
+    const base = { subscriptionId: "sub_sweep_race", customerId: "ctm_sweep_race", items: [{ priceId: PRICES.pro, amount: 799 }] };
+    await paddle.deliver(
+      first.baseUrl,
+      customerCreated({ customerId: base.customerId, email: "sweep@example.com", occurredAt: new Date(now - 60_000).toISOString() }),
+    );
+    await paddle.deliver(
+      first.baseUrl,
+      subscriptionEvent({ ...base, type: "subscription.created", status: "active", occurredAt: new Date(now - 2000).toISOString() }),
+    );
+    await paddle.deliver(
+      first.baseUrl,
+      subscriptionEvent({ ...base, type: "subscription.past_due", status: "past_due", occurredAt: new Date(now - 1000).toISOString() }),
+    );
+    await drainBoth();
+    const license = await models.License.findOne({ paddle_subscription_id: base.subscriptionId }).lean().exec();
+    expect(license?.grace_until).toEqual(new Date(now - 1000));
+
+    const suspended = await Promise.all([
+      first.services.graceSweeper.sweep(),
+      second.services.graceSweeper.sweep(),
+      first.services.graceSweeper.sweep(),
+    ]);
+    expect(suspended.reduce((sum, count) => sum + count, 0)).toBe(1);
+    expect(await models.License.findById(license!._id).lean().exec()).toMatchObject({
+      status: "suspended",
+      status_reason: "billing:past_due",
+    });
+    expect(await models.ActivityLog.countDocuments({ license_id: license!._id, action: "license.suspended" }).exec()).toBe(1);
+    expect(await models.Notification.countDocuments({ license_id: license!._id, kind: NotificationKind.license_suspended }).exec()).toBe(1);
     await expectLicensingInvariants(models);
   });
 });

@@ -23,6 +23,7 @@ describe("GraphQL: the billing state of subscriptions and their licenses", () =>
     );
   });
   afterAll(() => h.stop());
+  afterEach(() => h.expectInvariants());
 
   const BILLING =
     "billing { paddleSubscriptionId status graceUntil pastDueSince currentPeriodEndsAt scheduledCancelAt mrrCents listMrrCents currency discountRatio priceId plan { name } }";

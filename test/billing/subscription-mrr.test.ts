@@ -39,6 +39,7 @@ describe("SubscriptionMrrService.applyRecurringCharge (called by the transaction
     h = await SubscriptionHarness.start();
   });
   afterAll(() => h.stop());
+  afterEach(() => h.expectInvariants());
 
   it("re-writes MRR with the charge's discount ratio, and sets it back on a later charge without one", async () => {
     await h.customer("ctm_discount", "discount@example.com");

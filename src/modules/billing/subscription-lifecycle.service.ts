@@ -27,6 +27,7 @@ const RACE_ATTEMPTS = 3;
 class Outcome {
   readonly notes: string[] = [];
   attention: string | undefined;
+  /** A committed license change recorded the snapshot with it. */
   recorded = false;
 
   flag(attention: string, note: string): void {
@@ -81,10 +82,10 @@ export class SubscriptionLifecycleService {
     const plan = priceId ? await this.plans.byPaddlePrice(priceId) : null;
     if (!priceId) outcome.flag("unknown_price", "the subscription has no recurring item");
     else if (!plan) outcome.flag("unknown_price", `no plan sells price ${priceId}: add it to a plan's paddlePriceIds (updatePlan)`);
-    const record = async (session: Session, license: License | null): Promise<void> => {
-      await this.state.record(session, snapshot, customer, license?._id ?? null);
-      outcome.recorded = true;
-    };
+    // Every license change below records the snapshot in its own transaction; `outcome.recorded` is set only once
+    // such a change has committed (a transaction attempt that aborts and is retried must not count).
+    const record = (session: Session, license: License | null): Promise<void> =>
+      this.state.record(session, snapshot, customer, license?._id ?? null);
 
     let license = await this.findLicense(snapshot.subscriptionId);
     if (!license && plan) {
@@ -150,6 +151,7 @@ export class SubscriptionLifecycleService {
           },
         },
       );
+      outcome.recorded = true;
       return issued.license;
     } catch (error) {
       if (error instanceof AlreadyIssued) return this.findLicense(snapshot.subscriptionId);
@@ -266,7 +268,9 @@ export class SubscriptionLifecycleService {
     options: ChangeOptions,
   ): Promise<License> {
     try {
-      return await run(options);
+      const changed = await run(options);
+      outcome.recorded = true;
+      return changed;
     } catch (error) {
       if (!(error instanceof DomainError) || isRace(error)) throw error;
       if (error.details["precondition"] === true) throw error;
