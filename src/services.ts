@@ -107,15 +107,7 @@ export function createServices(models: Models, config: ServiceConfig, options: S
   const notifications = new NotificationOutbox(models, secrets, config.notifications);
   const subscriptionMrr = new SubscriptionMrrService(models);
   const subscriptionState = new SubscriptionStateService(models, activity, notifications, subscriptionMrr, config.billing.graceDays, clock);
-  const subscriptions = new SubscriptionLifecycleService(
-    models,
-    licenses,
-    plans,
-    billingCustomers,
-    subscriptionState,
-    notifications,
-    clock,
-  );
+  const subscriptions = new SubscriptionLifecycleService(models, licenses, plans, billingCustomers, subscriptionState, notifications);
   return {
     clock,
     models,

@@ -6,7 +6,7 @@ import type { Customer } from "../customers/customer.model";
 import { LicenseStatus, type License } from "../licenses/license.model";
 import type { LicenseService } from "../licenses/license.service";
 import type { NotificationOutbox } from "../notifications/notification-outbox.service";
-import { NotificationKind } from "../notifications/notification.model";
+import { licenseSuspendedMessage } from "./billing-messages";
 import type { BillingSubscription } from "./billing-subscription.model";
 import type { SubscriptionStateService } from "./subscription-state.service";
 
@@ -66,26 +66,17 @@ export class GraceSweeper {
           ).exec();
           await this.models.License.updateOne({ _id: suspended._id }, { $unset: { grace_until: 1 } }, { session }).exec();
           const customer = await this.models.Customer.findById(suspended.customer_id).session(session).lean<Customer>().exec();
-          await this.notifications.enqueue(
+          const message = licenseSuspendedMessage(
+            suspended,
             {
-              kind: NotificationKind.license_suspended,
-              idempotencyKey: `license_suspended:${suspended._id.toHexString()}:past_due:${since.toISOString()}`,
-              subject: "Your Chatello license is suspended: payment past due",
-              data: {
-                licenseId: suspended._id.toHexString(),
-                keyLast4: suspended.key_last4,
-                reason: "billing:past_due",
-                subscriptionId,
-                pastDueSince: since.toISOString(),
-                graceUntil: (fresh.grace_until as Date).toISOString(),
-              },
-              customerId: suspended.customer_id,
-              licenseId: suspended._id,
-              recipientEmail: customer?.email ?? null,
-              cause: fresh.past_due_event_id ?? "grace_period_ended",
+              reason: "billing:past_due",
+              occurrence: `past_due:${since.toISOString()}`,
+              details: { subscriptionId, pastDueSince: since.toISOString(), graceUntil: (fresh.grace_until as Date).toISOString() },
             },
-            session,
+            { customerId: suspended.customer_id, email: customer?.email ?? null },
+            fresh.past_due_event_id ?? "grace_period_ended",
           );
+          await this.notifications.enqueue(message, session);
         },
       });
       return true;

@@ -1,4 +1,3 @@
-import type { Clock } from "../../clock";
 import type { Models } from "../../db/models";
 import { inTransaction, type Session } from "../../db/transaction";
 import { DomainError } from "../../errors";
@@ -6,10 +5,10 @@ import type { Customer } from "../customers/customer.model";
 import { LicenseStatus, type License } from "../licenses/license.model";
 import type { ChangeOptions, LicenseService } from "../licenses/license.service";
 import type { NotificationOutbox } from "../notifications/notification-outbox.service";
-import { NotificationKind } from "../notifications/notification.model";
 import type { Plan } from "../plans/plan.model";
 import type { PlanService } from "../plans/plan.service";
 import type { BillingCustomerService } from "./billing-customer.service";
+import { licenseIssuedMessage, licenseSuspendedMessage } from "./billing-messages";
 import { PADDLE_ACTOR } from "./paddle-actor";
 import { readSubscriptionSnapshot, type SubscriptionSnapshot } from "./subscription-snapshot";
 import { SupersededSnapshot, type SubscriptionStateService } from "./subscription-state.service";
@@ -54,7 +53,6 @@ export class SubscriptionLifecycleService {
     private readonly billingCustomers: BillingCustomerService,
     private readonly state: SubscriptionStateService,
     private readonly notifications: NotificationOutbox,
-    private readonly clock: Clock,
   ) {}
 
   /** The webhook handler of every subscription.* event. Throws (to be retried) only when it cannot apply yet. */
@@ -66,7 +64,10 @@ export class SubscriptionLifecycleService {
     const customer = await this.billingCustomers.resolve(snapshot.paddleCustomerId, snapshot.customData, snapshot.eventId);
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.applySnapshot(snapshot, customer)).toHandlerOutcome();
+        const outcome = await this.applySnapshot(snapshot, customer);
+        // The grace sweeper may have suspended the license between our read and our write: decide once more.
+        if (attempt < RACE_ATTEMPTS && (await this.leftSuspended(snapshot))) continue;
+        return outcome.toHandlerOutcome();
       } catch (error) {
         if (error instanceof SupersededSnapshot) return { note: `superseded: ${error.message}` };
         // Another change of the same license won a race: decide again from what is there now.
@@ -106,6 +107,13 @@ export class SubscriptionLifecycleService {
     return outcome;
   }
 
+  /** The subscription is paying again but its license is still suspended by billing (a race with the sweeper). */
+  private async leftSuspended(snapshot: SubscriptionSnapshot): Promise<boolean> {
+    if (snapshot.status !== "active" && snapshot.status !== "trialing") return false;
+    const license = await this.findLicense(snapshot.subscriptionId);
+    return license !== null && suspendedByBilling(license);
+  }
+
   private async findLicense(subscriptionId: string): Promise<License | null> {
     const state = await this.state.find(subscriptionId);
     if (!state?.license_id) return null;
@@ -128,23 +136,9 @@ export class SubscriptionLifecycleService {
           cause: snapshot.eventId,
           alsoInTransaction: async (session, license, key) => {
             if (!(await this.state.claimLicense(session, snapshot.subscriptionId, license._id))) throw new AlreadyIssued();
+            const to = { customerId: customer._id, email: customer.email };
             await this.notifications.enqueue(
-              {
-                kind: NotificationKind.license_issued,
-                idempotencyKey: `license_issued:${license._id.toHexString()}`,
-                subject: `Your Chatello license (${plan.display_name})`,
-                data: {
-                  licenseId: license._id.toHexString(),
-                  keyLast4: license.key_last4,
-                  plan: plan.name,
-                  subscriptionId: snapshot.subscriptionId,
-                },
-                secret: { licenseKey: key },
-                customerId: customer._id,
-                licenseId: license._id,
-                recipientEmail: customer.email,
-                cause: snapshot.eventId,
-              },
+              licenseIssuedMessage(license, key, plan, snapshot.subscriptionId, to, snapshot.eventId),
               session,
             );
             await record(session, license);
@@ -198,14 +192,13 @@ export class SubscriptionLifecycleService {
           cause,
           onlyIf: (current) => current.status === LicenseStatus.active,
           alsoInTransaction: async (session, suspended) => {
-            await this.enqueueSuspended(
-              session,
+            const message = licenseSuspendedMessage(
               suspended,
-              customer,
-              "paused",
-              `license_suspended:${suspended._id.toHexString()}:${cause}`,
+              { reason: "billing:paused", occurrence: cause },
+              { customerId: customer._id, email: customer.email },
               cause,
             );
+            await this.notifications.enqueue(message, session);
             await record(session, suspended);
           },
         });
@@ -277,37 +270,6 @@ export class SubscriptionLifecycleService {
       outcome.flag(error.code === "CONFLICT" ? "sold_out" : "license_change_refused", error.message);
       return license;
     }
-  }
-
-  private async enqueueSuspended(
-    session: Session,
-    license: License,
-    customer: Customer,
-    why: "paused" | "past_due",
-    idempotencyKey: string,
-    cause: string,
-  ): Promise<void> {
-    await this.notifications.enqueue(
-      {
-        kind: NotificationKind.license_suspended,
-        idempotencyKey,
-        subject:
-          why === "paused"
-            ? "Your Chatello license is suspended: subscription paused"
-            : "Your Chatello license is suspended: payment past due",
-        data: {
-          licenseId: license._id.toHexString(),
-          keyLast4: license.key_last4,
-          reason: license.status_reason,
-          at: new Date(this.clock()).toISOString(),
-        },
-        customerId: customer._id,
-        licenseId: license._id,
-        recipientEmail: customer.email,
-        cause,
-      },
-      session,
-    );
   }
 }
 

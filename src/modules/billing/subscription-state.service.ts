@@ -7,8 +7,8 @@ import type { ActivityService } from "../activity/activity.service";
 import type { Customer } from "../customers/customer.model";
 import { LicenseStatus, type License } from "../licenses/license.model";
 import type { NotificationOutbox } from "../notifications/notification-outbox.service";
-import { NotificationKind } from "../notifications/notification.model";
 import type { BillingSubscription } from "./billing-subscription.model";
+import { gracePeriodMessage } from "./billing-messages";
 import { PADDLE_ACTOR } from "./paddle-actor";
 import { effectiveMrrCents, listMrrCents } from "./subscription-mrr";
 import type { MrrSubject, SubscriptionMrrService } from "./subscription-mrr.service";
@@ -169,24 +169,7 @@ export class SubscriptionStateService {
     );
     if (!wanted) return;
     const since = new Date(wanted.getTime() - this.graceDays * DAY_MS);
-    await this.notifications.enqueue(
-      {
-        kind: NotificationKind.grace_period_ending,
-        idempotencyKey: `grace_period_ending:${snapshot.subscriptionId}:${since.toISOString()}`,
-        subject: `Payment past due: your Chatello license stays valid until ${wanted.toISOString().slice(0, 10)}`,
-        data: {
-          licenseId: license._id.toHexString(),
-          keyLast4: license.key_last4,
-          subscriptionId: snapshot.subscriptionId,
-          pastDueSince: since.toISOString(),
-          graceUntil: wanted.toISOString(),
-        },
-        customerId: customer._id,
-        licenseId: license._id,
-        recipientEmail: customer.email,
-        cause: snapshot.eventId,
-      },
-      session,
-    );
+    const to = { customerId: customer._id, email: customer.email };
+    await this.notifications.enqueue(gracePeriodMessage(license, snapshot.subscriptionId, since, wanted, to, snapshot.eventId), session);
   }
 }
