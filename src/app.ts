@@ -23,6 +23,7 @@ import { registerMetrics } from "./observability/metrics.route";
 import { paddleWebhookRoute } from "./modules/billing/paddle-webhook.route";
 import { startWebhookWorker } from "./modules/billing/webhook-worker";
 import { startNotificationWorker } from "./modules/notifications/notification-worker";
+import { startGraceSweeper } from "./modules/billing/grace-sweeper";
 
 export interface AppDependencies {
   config: ResolvedConfig;
@@ -90,6 +91,8 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   app.addHook("onClose", async () => stopWebhookWorker());
   const stopNotificationWorker = startNotificationWorker(services.notificationDelivery, app.log.child({ component: "notifications" }));
   app.addHook("onClose", async () => stopNotificationWorker());
+  const stopGraceSweeper = startGraceSweeper(services.graceSweeper, app.log.child({ component: "billing" }));
+  app.addHook("onClose", async () => stopGraceSweeper());
   if (backups) {
     // Started once the app is ready (an app that is built but never started takes no backups); stopped before the
     // database closes, so a backup in progress is cut short cleanly.

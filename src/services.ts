@@ -15,6 +15,10 @@ import { LicenseService } from "./modules/licenses/license.service";
 import { LedgerService } from "./modules/payments/ledger.service";
 import { PaymentService } from "./modules/payments/payment.service";
 import { BillingCustomerService } from "./modules/billing/billing-customer.service";
+import { GraceSweeper } from "./modules/billing/grace-sweeper.service";
+import { SubscriptionLifecycleService } from "./modules/billing/subscription-lifecycle.service";
+import { SubscriptionMrrService } from "./modules/billing/subscription-mrr.service";
+import { SubscriptionStateService } from "./modules/billing/subscription-state.service";
 import { WebhookEventService } from "./modules/billing/webhook-event.service";
 import { createWebhookHandlers } from "./modules/billing/webhook-handlers";
 import { createTransactionServices } from "./modules/billing/transaction-services";
@@ -57,6 +61,14 @@ export interface Services {
   webhookProcessor: WebhookProcessor;
   /** Links Paddle customers (ctm_…) to platform customers. */
   billingCustomers: BillingCustomerService;
+  /** subscription.* events → licenses, billing state and MRR rows. */
+  subscriptions: SubscriptionLifecycleService;
+  /** Subscriptions' mrr_changes rows; `applyRecurringCharge` takes each recurring charge's discount. */
+  subscriptionMrr: SubscriptionMrrService;
+  /** Subscriptions' billing state (status, grace, MRR), as the lifecycle records it. */
+  subscriptionState: SubscriptionStateService;
+  /** Suspends licenses whose past-due grace period has ended (run every minute by the app). */
+  graceSweeper: GraceSweeper;
   /** The one writer of payments and their adjustments (webhooks, manual payments). */
   ledger: LedgerService;
   /** Writes messages (license issued, payment failed, …) into the outbox, in the transaction of their cause. */
@@ -100,7 +112,19 @@ export function createServices(models: Models, config: ServiceConfig, options: S
   const prices = new PriceList(config.ai.prices);
   const billingCustomers = new BillingCustomerService(models, activity);
   const ledger = new LedgerService(models, activity);
-  const transactions = createTransactionServices({ models, ledger, plans, licenses, notifications, activity, billingCustomers });
+  const subscriptionMrr = new SubscriptionMrrService(models);
+  const transactions = createTransactionServices({
+    models,
+    ledger,
+    plans,
+    licenses,
+    notifications,
+    activity,
+    billingCustomers,
+    subscriptionMrr,
+  });
+  const subscriptionState = new SubscriptionStateService(models, activity, notifications, subscriptionMrr, config.billing.graceDays, clock);
+  const subscriptions = new SubscriptionLifecycleService(models, licenses, plans, billingCustomers, subscriptionState, notifications);
   return {
     clock,
     models,
@@ -120,10 +144,14 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     payments: new PaymentService(models),
     webhookEvents: new WebhookEventService(models),
     billingCustomers,
-    webhookProcessor: new WebhookProcessor(models, createWebhookHandlers({ billingCustomers, transactions }), clock),
+    webhookProcessor: new WebhookProcessor(models, createWebhookHandlers({ billingCustomers, transactions, subscriptions }), clock),
     ledger,
     notifications,
     notificationDelivery: new NotificationDeliveryService(models, notifications, notificationSenders(config.notifications, clock), clock),
+    subscriptions,
+    subscriptionMrr,
+    subscriptionState,
+    graceSweeper: new GraceSweeper(models, licenses, subscriptionState, notifications, clock),
     throttle,
     failedLookups,
     quota,

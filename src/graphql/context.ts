@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import type { FastifyBaseLogger } from "fastify";
 import { byIdLoader, groupLoader, toObjectId } from "../db/loaders";
+import type { BillingSubscription } from "../modules/billing/billing-subscription.model";
 import type { Customer } from "../modules/customers/customer.model";
 import type { Activation } from "../modules/licenses/activation.model";
 import type { License } from "../modules/licenses/license.model";
@@ -21,6 +22,8 @@ export interface Loaders {
   payment: DataLoader<string, Payment | null>;
   adjustmentsByPayment: DataLoader<string, PaymentAdjustment[]>;
   monthCounter: DataLoader<string, UsageCounter | null>;
+  /** Billing state by Paddle subscription id (sub_…). */
+  billingSubscription: DataLoader<string, BillingSubscription | null>;
 }
 
 /** Everything a resolver gets; a new one for every request (graphql-shield caches decisions on it). */
@@ -47,6 +50,10 @@ export function createLoaders(services: Services): Loaders {
     monthCounter: new DataLoader<string, UsageCounter | null>(async (ids) => {
       const counters = await services.usage.monthCounters(ids.map(toObjectId));
       return ids.map((id) => counters.get(id) ?? null);
+    }),
+    billingSubscription: new DataLoader<string, BillingSubscription | null>(async (ids) => {
+      const states = await services.subscriptionState.findMany(ids);
+      return ids.map((id) => states.get(id) ?? null);
     }),
   };
 }

@@ -98,6 +98,7 @@ export const permissionMap = {
     webhookEvents: isReader,
     // Messages name customers and their addresses: owners and admins only.
     notifications: isAdmin,
+    billingSubscriptions: isReader,
     paymentTotals: isReader,
     activity: isReader,
     admins: isOwner,
@@ -129,7 +130,8 @@ export const permissionMap = {
   Plan: { "*": or(isReader, isLicenseHolder) },
   ModelAllowance: { "*": or(isReader, isLicenseHolder) },
   Customer: { "*": isReader },
-  License: { "*": or(isReader, isOwnLicense), customer: isReader },
+  // billing shows revenue (MRR) and the Paddle ids: staff only, not the license holder.
+  License: { "*": or(isReader, isOwnLicense), customer: isReader, billing: isReader },
   Activation: { "*": or(isReader, isOwnActivation) },
   // Reached only through License.usageSummary / Query.usage, which are gated above.
   UsageSummary: { "*": allow },
@@ -140,6 +142,7 @@ export const permissionMap = {
   PaymentAdjustment: { "*": isReader },
   Notification: { "*": isAdmin },
   NotificationDelivery: { "*": isAdmin },
+  BillingSubscription: { "*": isReader },
   PaymentTotals: { "*": isReader },
   ActivityEntry: { "*": isReader },
   AdminToken: { "*": or(isOwner, isSelf) },
@@ -161,6 +164,8 @@ export const permissionMap = {
   PaymentConnection: { "*": isReader },
   PaymentEdge: { "*": isReader },
   WebhookEventConnection: { "*": isReader },
+  BillingSubscriptionConnection: { "*": isReader },
+  BillingSubscriptionEdge: { "*": isReader },
   WebhookEventEdge: { "*": isReader },
   NotificationConnection: { "*": isAdmin },
   NotificationEdge: { "*": isAdmin },

@@ -10,6 +10,7 @@ import { ValidationResolver } from "../modules/licenses/validation.resolver";
 import { PaymentAdjustmentResolver, PaymentResolver } from "../modules/payments/payment.resolver";
 import { WebhookEventResolver } from "../modules/billing/webhook-event.resolver";
 import { NotificationResolver } from "../modules/notifications/notification.resolver";
+import { BillingSubscriptionResolver, LicenseBillingResolver } from "../modules/billing/billing-subscription.resolver";
 import { PlanResolver } from "../modules/plans/plan.resolver";
 import { ProviderKeyResolver } from "../modules/provider-keys/provider-key.resolver";
 import { UsageResolver } from "../modules/usage/usage.resolver";
@@ -26,6 +27,8 @@ const RESOLVERS = [
   PaymentResolver,
   WebhookEventResolver,
   NotificationResolver,
+  BillingSubscriptionResolver,
+  LicenseBillingResolver,
   PaymentAdjustmentResolver,
   ActivityResolver,
   AdminResolver,

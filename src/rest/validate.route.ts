@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { licenseActor } from "../modules/activity/activity.service";
+import type { License } from "../modules/licenses/license.model";
 import { lenientSiteUrl, licenseKeyOf, siteHeaderOf } from "./body";
 import { activationRefusalJson, customerJson, foundersDealJson, iso, licenseJson, planJson, seatsJson } from "./serializers";
 import { ROUTE_LIMITS, sendRateLimited, type ThrottleDeps } from "./throttle";
@@ -54,5 +55,19 @@ async function validate(request: FastifyRequest, reply: FastifyReply, { services
     domain: license.domain ?? null,
     expires_at: iso(license.expires_at),
     ...(site ? { site } : {}),
+    ...graceJson(license, now),
+  };
+}
+
+/**
+ * New fields (contract §6.3 adds, never changes): while the license's subscription is past due and the license is
+ * in its grace period, the answer says until when it stays valid. Read from the license itself: no extra query.
+ */
+function graceJson(license: License, now: Date): Record<string, unknown> {
+  const until = license.grace_until;
+  if (!until || until.getTime() <= now.getTime()) return {};
+  return {
+    billing: { status: "past_due", grace_until: until.toISOString() },
+    warnings: [`Payment past due: this license stays valid until ${until.toISOString()}`],
   };
 }

@@ -4,6 +4,7 @@ import type { PaddleAdjustmentService } from "./paddle-adjustment.service";
 import { readAdjustment } from "./paddle-adjustment";
 import { readTransaction } from "./paddle-transaction";
 import type { PaymentFailureService } from "./payment-failure.service";
+import type { SubscriptionMrrService } from "./subscription-mrr.service";
 import type { RecordedTransaction, TransactionPaymentService } from "./transaction-payment.service";
 import type { WebhookEvent } from "./webhook-event.model";
 import type { HandlerOutcome, WebhookHandlerRegistry } from "./webhook-handlers";
@@ -20,7 +21,12 @@ export interface TransactionServices {
   foundersSales: FoundersSaleService;
   paymentFailures: PaymentFailureService;
   paddleAdjustments: PaddleAdjustmentService;
+  /** Keeps a subscription's MRR net of the discount of its latest recurring charge. */
+  subscriptionMrr: SubscriptionMrrService;
 }
+
+/** Charges at the subscription's price (its first and its renewals); prorations and one-off charges say nothing of it. */
+const RECURRING_ORIGINS = new Set(["web", "subscription_recurring"]);
 
 /** The transaction half of billing: `transaction.paid|completed|payment_failed` and `adjustment.created|updated`. */
 export function registerTransactionHandlers(registry: WebhookHandlerRegistry, services: TransactionServices): void {
@@ -55,7 +61,25 @@ async function onPaid(services: TransactionServices, event: WebhookEvent, comple
     }
     return { note: `${recorded}; one-time purchase of plan "${sale.plan?.name}", which is not lifetime: no license issued` };
   }
+  if (completed) await applyDiscountOfCharge(services, sale, event);
   return subscriptionOutcome(sale, event, recorded, unknown);
+}
+
+/**
+ * Paddle's subscription events name a discount but not its amount; the recurring charge carries it. MRR is the list
+ * price less that charge's discount ratio, until a later recurring charge says otherwise (subscription-mrr.service.ts).
+ */
+async function applyDiscountOfCharge(services: TransactionServices, sale: RecordedTransaction, event: WebhookEvent): Promise<void> {
+  const { subscriptionId, origin, subtotalCents, discountCents, currency, paidAt } = sale.transaction;
+  if (subscriptionId === null || origin === null || !RECURRING_ORIGINS.has(origin) || subtotalCents === null || subtotalCents <= 0) return;
+  await services.subscriptionMrr.applyRecurringCharge({
+    subscriptionId,
+    subtotalCents,
+    discountCents,
+    currency,
+    at: event.occurred_at ?? paidAt,
+    cause: event.event_id,
+  });
 }
 
 function subscriptionOutcome(sale: RecordedTransaction, event: WebhookEvent, recorded: string, unknown: string[]): HandlerOutcome {

@@ -8,6 +8,7 @@ import type { BillingCustomerService } from "./billing-customer.service";
 import { FoundersSaleService } from "./founders-sale.service";
 import { PaddleAdjustmentService } from "./paddle-adjustment.service";
 import { PaymentFailureService } from "./payment-failure.service";
+import type { SubscriptionMrrService } from "./subscription-mrr.service";
 import type { TransactionServices } from "./transaction-handlers";
 import { TransactionPaymentService } from "./transaction-payment.service";
 
@@ -19,6 +20,7 @@ export interface TransactionServiceDeps {
   notifications: NotificationOutbox;
   activity: ActivityService;
   billingCustomers: BillingCustomerService;
+  subscriptionMrr: SubscriptionMrrService;
 }
 
 /** Wires the services behind the transaction and adjustment webhooks. */
@@ -28,5 +30,6 @@ export function createTransactionServices(deps: TransactionServiceDeps): Transac
     foundersSales: new FoundersSaleService(deps.models, deps.licenses, deps.notifications, deps.activity),
     paymentFailures: new PaymentFailureService(deps.models, deps.ledger, deps.plans, deps.billingCustomers, deps.notifications),
     paddleAdjustments: new PaddleAdjustmentService(deps.models, deps.ledger, deps.licenses),
+    subscriptionMrr: deps.subscriptionMrr,
   };
 }

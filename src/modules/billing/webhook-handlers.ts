@@ -1,5 +1,7 @@
 import type { BillingCustomerService } from "./billing-customer.service";
 import { registerTransactionHandlers, type TransactionServices } from "./transaction-handlers";
+import { registerSubscriptionHandlers } from "./subscription-handlers";
+import type { SubscriptionLifecycleService } from "./subscription-lifecycle.service";
 import type { WebhookEvent } from "./webhook-event.model";
 
 /**
@@ -35,6 +37,8 @@ export interface WebhookHandlerDeps {
   billingCustomers: BillingCustomerService;
   /** transaction.* and adjustment.* (payments ledger, Founders sales). */
   transactions: TransactionServices;
+  /** Applies subscription.* snapshots to licenses. */
+  subscriptions: SubscriptionLifecycleService;
 }
 
 /** The platform's handlers: each billing part registers the event types it owns. */
@@ -43,5 +47,6 @@ export function createWebhookHandlers(deps: WebhookHandlerDeps): WebhookHandlerR
   const applyCustomer: WebhookHandler = (event) => deps.billingCustomers.applyCustomerEvent(event);
   registry.register("customer.created", applyCustomer).register("customer.updated", applyCustomer);
   registerTransactionHandlers(registry, deps.transactions);
+  registerSubscriptionHandlers(registry, deps);
   return registry;
 }

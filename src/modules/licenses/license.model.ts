@@ -26,6 +26,8 @@ registerEnumType(LicenseStatus, { name: "LicenseStatus", description: "Only acti
 @index({ status: 1, _id: -1 })
 @index({ key_last4: 1 })
 @index({ paddle_subscription_id: 1 }, { sparse: true })
+// Only licenses in a billing grace period have it: the grace sweeper's query reads this small index.
+@index({ grace_until: 1 }, { sparse: true })
 // One license per one-time purchase: a replayed or concurrent transaction.completed cannot issue a second.
 @index({ paddle_transaction_id: 1 }, { unique: true, sparse: true })
 export class License {
@@ -86,6 +88,14 @@ export class License {
   })
   @prop({ type: () => String, default: undefined })
   paddle_transaction_id?: string;
+
+  /**
+   * Set while its subscription is past due and the license still valid (billing lifecycle); unset otherwise. Kept on
+   * the license so that /api/validate can show the grace period without reading the billing state.
+   */
+  @Field(() => DateTimeISO, { name: "graceUntil", nullable: true, description: "Payment past due: valid until then, then suspended" })
+  @prop({ type: () => Date, default: undefined })
+  grace_until?: Date | null;
 
   @Field(() => Int, { name: "activeSites", description: "Sites using a seat (development sites are free)" })
   @prop({ required: true, type: () => Number, default: 0 })

@@ -2,7 +2,7 @@ import { type mongoose } from "@typegoose/typegoose";
 import type { Models } from "../../db/models";
 import { inTransaction, type Session } from "../../db/transaction";
 import { containsText, paginate, type Page, type PageRequest } from "../../db/pagination";
-import { badInput, DomainError, isDuplicateKey, notFound } from "../../errors";
+import { badInput, conflict, DomainError, isDuplicateKey, notFound } from "../../errors";
 import { lastFour, type Secrets } from "../../security/secrets";
 import type { ActivityService, Actor } from "../activity/activity.service";
 import type { Plan } from "../plans/plan.model";
@@ -28,6 +28,12 @@ export interface ChangeOptions<Extra extends unknown[] = []> {
   cause?: string;
   /** Writes that must happen with the change or not at all (an outbox message, billing state), in its transaction. */
   alsoInTransaction?: (session: Session, license: License, ...extra: Extra) => Promise<void>;
+  /**
+   * Checked on the license as read inside the transaction (transitions only): false refuses the change with a
+   * CONFLICT whose details say `precondition: true`. Billing uses it so that it never overrides a change someone
+   * else made after it decided (e.g. reactivating a license an admin has just suspended).
+   */
+  onlyIf?: (license: License) => boolean;
 }
 
 export interface LicenseFilter {
@@ -248,6 +254,9 @@ export class LicenseService {
     return inTransaction(this.models, async (session) => {
       const license = await this.models.License.findById(id).session(session).lean<License>().exec();
       if (!license) throw notFound("License");
+      if (options.onlyIf && !options.onlyIf(license)) {
+        throw conflict("The license is no longer in the state this change was decided on", { precondition: true });
+      }
       const changes = decide(license);
       const updated = await this.models.License.findOneAndUpdate(
         { _id: id, status: license.status, plan_id: license.plan_id },

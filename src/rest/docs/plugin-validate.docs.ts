@@ -77,6 +77,14 @@ const VALIDATED = object(
       }),
       description: "only when a site URL was sent",
     },
+    billing: {
+      ...object({ status: { enum: ["past_due"] }, grace_until: TIMESTAMP }),
+      description: "only while the subscription is past due and the license in its grace period (valid until grace_until)",
+    },
+    warnings: {
+      ...STRING_LIST,
+      description: 'only with `billing`: e.g. "Payment past due: this license stays valid until 2025-09-01T10:00:00.000Z"',
+    },
   },
   ["valid", "license", "plan", "customer", "features", "usage", "domain", "expires_at"],
 );

@@ -101,6 +101,12 @@ const QUERY_TABLE: Record<string, Expectation> = {
     allowed: ADMINS,
     operation: () => ({ query: `{ notifications(first: 5) { totalCount edges { node { id kind webhook { status attempts } } } } }` }),
   },
+  billingSubscriptions: {
+    allowed: READERS,
+    operation: () => ({
+      query: `{ billingSubscriptions(first: 5) { totalCount edges { node { id paddleSubscriptionId status mrrCents } } } }`,
+    }),
+  },
   paymentTotals: { allowed: READERS, operation: () => ({ query: `{ paymentTotals { currency count grossCents netCents } }` }) },
   activity: { allowed: READERS, operation: () => ({ query: `{ activity(first: 5) { totalCount edges { node { id action actor } } } }` }) },
   admins: { allowed: OWNER, operation: () => ({ query: `{ admins { id name role } }` }) },
