@@ -136,9 +136,11 @@ export class PaddleAccount {
     at: Date,
     charge: Partial<Charge> = {},
     origin: "web" | "subscription_recurring" | "subscription_update" = "subscription_recurring",
+    /** A collection retried under the transaction that failed before (Paddle keeps its id). */
+    transactionId?: string,
   ): { transactionId: string; event: PaddleEvent; totals: Charge & { total: number } } {
     const state = this.subscription(subscriptionId);
-    return this.transaction(state.customerId, state.price, state.quantity, at, charge, { subscriptionId, origin });
+    return this.transaction(state.customerId, state.price, state.quantity, at, charge, { subscriptionId, origin, transactionId });
   }
 
   /** A one-time purchase (`subscription_id: null`), e.g. the Founders Deal. */
@@ -231,9 +233,9 @@ export class PaddleAccount {
     quantity: number,
     at: Date,
     charge: Partial<Charge>,
-    link: { subscriptionId: string | null; origin: string },
+    link: { subscriptionId: string | null; origin: string; transactionId?: string },
   ): { transactionId: string; event: PaddleEvent; totals: Charge & { total: number } } {
-    const transactionId = this.nextId("txn");
+    const transactionId = link.transactionId ?? this.nextId("txn");
     const totals = {
       subtotal: charge.subtotal ?? price.amount * quantity,
       discount: charge.discount ?? 0,

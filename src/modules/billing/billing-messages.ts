@@ -60,22 +60,25 @@ export function gracePeriodMessage(
 /** Billing suspended the license: its subscription was paused, or its grace period ended unpaid. */
 export function licenseSuspendedMessage(
   license: License,
-  why: { reason: "billing:paused" | "billing:past_due"; occurrence: string; details?: Record<string, unknown> },
+  why: { reason: "billing:paused" | "billing:past_due" | "billing:chargeback"; occurrence: string; details?: Record<string, unknown> },
   to: Recipient,
   cause: string,
 ): NewNotification {
   return {
     kind: NotificationKind.license_suspended,
     idempotencyKey: `license_suspended:${license._id.toHexString()}:${why.occurrence}`,
-    subject:
-      why.reason === "billing:paused"
-        ? "Your Chatello license is suspended: subscription paused"
-        : "Your Chatello license is suspended: payment past due",
+    subject: SUSPENDED_SUBJECTS[why.reason],
     data: { licenseId: license._id.toHexString(), keyLast4: license.key_last4, reason: why.reason, ...why.details },
     ...addressed(license, to),
     cause,
   };
 }
+
+const SUSPENDED_SUBJECTS = {
+  "billing:paused": "Your Chatello license is suspended: subscription paused",
+  "billing:past_due": "Your Chatello license is suspended: payment past due",
+  "billing:chargeback": "Your Chatello license is suspended: the payment was disputed",
+} as const;
 
 function addressed(license: License, to: Recipient): Pick<NewNotification, "customerId" | "licenseId" | "recipientEmail"> {
   return { customerId: to.customerId, licenseId: license._id, recipientEmail: to.email };

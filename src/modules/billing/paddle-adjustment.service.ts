@@ -1,4 +1,8 @@
 import type { Models } from "../../db/models";
+import type { Session } from "../../db/transaction";
+import type { Customer } from "../customers/customer.model";
+import type { NotificationOutbox } from "../notifications/notification-outbox.service";
+import { licenseSuspendedMessage } from "./billing-messages";
 import { DomainError } from "../../errors";
 import { LicenseStatus, type License } from "../licenses/license.model";
 import type { LicenseService } from "../licenses/license.service";
@@ -33,6 +37,7 @@ export class PaddleAdjustmentService {
     private readonly models: Models,
     private readonly ledger: LedgerService,
     private readonly licenses: LicenseService,
+    private readonly notifications: NotificationOutbox,
   ) {}
 
   async apply(event: WebhookEvent, adjustment: PaddleAdjustment): Promise<HandlerOutcome | void> {
@@ -71,7 +76,10 @@ export class PaddleAdjustmentService {
     switch (stored.action) {
       case AdjustmentAction.chargeback:
         if (license.status === LicenseStatus.cancelled || isChargedBack(license)) break;
-        await this.licenses.suspend(license._id, CHARGEBACK_REASON, PADDLE_ACTOR, options);
+        await this.licenses.suspend(license._id, CHARGEBACK_REASON, PADDLE_ACTOR, {
+          ...options,
+          alsoInTransaction: (session, suspended) => this.tellSuspended(session, suspended, adjustment.id, event.event_id),
+        });
         return { note: `chargeback of ${adjustment.transactionId}: license ${license._id.toHexString()} suspended` };
       case AdjustmentAction.chargeback_reverse:
         if (!isChargedBack(license)) break;
@@ -88,6 +96,14 @@ export class PaddleAdjustmentService {
         break;
     }
     return { note: `${stored.action} of ${adjustment.transactionId} applied (${stored.applied_cents} cents)` };
+  }
+
+  /** The customer learns of the suspension (one message per chargeback), in the suspension's transaction. */
+  private async tellSuspended(session: Session, license: License, adjustmentId: string, cause: string): Promise<void> {
+    const customer = await this.models.Customer.findById(license.customer_id).session(session).lean<Customer>().exec();
+    const to = { customerId: license.customer_id, email: customer?.email ?? null };
+    const why = { reason: CHARGEBACK_REASON, occurrence: adjustmentId, details: { adjustmentId } } as const;
+    await this.notifications.enqueue(licenseSuspendedMessage(license, why, to, cause), session);
   }
 
   private async isLifetimePurchase(license: License, transactionId: string): Promise<boolean> {

@@ -107,6 +107,18 @@ export class SubscriptionLifecycleService {
     return outcome;
   }
 
+  /**
+   * A subscription's first charge often arrives before the subscription event: its payment was recorded without a
+   * license (transaction-payment.service.ts). The license, once issued, takes those payments of the same customer.
+   */
+  private async linkEarlierPayments(session: Session, subscriptionId: string, license: License): Promise<void> {
+    await this.models.Payment.updateMany(
+      { "metadata.subscription_id": subscriptionId, customer_id: license.customer_id, license_id: null },
+      { $set: { license_id: license._id } },
+      { session },
+    ).exec();
+  }
+
   /** The subscription is paying again but its license is still suspended by billing (a race with the sweeper). */
   private async leftSuspended(snapshot: SubscriptionSnapshot): Promise<boolean> {
     if (snapshot.status !== "active" && snapshot.status !== "trialing") return false;
@@ -142,6 +154,7 @@ export class SubscriptionLifecycleService {
               session,
             );
             await record(session, license);
+            await this.linkEarlierPayments(session, snapshot.subscriptionId, license);
           },
         },
       );

@@ -29,7 +29,7 @@ export function createTransactionServices(deps: TransactionServiceDeps): Transac
     transactionPayments: new TransactionPaymentService(deps.models, deps.ledger, deps.plans, deps.billingCustomers),
     foundersSales: new FoundersSaleService(deps.models, deps.licenses, deps.notifications, deps.activity),
     paymentFailures: new PaymentFailureService(deps.models, deps.ledger, deps.plans, deps.billingCustomers, deps.notifications),
-    paddleAdjustments: new PaddleAdjustmentService(deps.models, deps.ledger, deps.licenses),
+    paddleAdjustments: new PaddleAdjustmentService(deps.models, deps.ledger, deps.licenses, deps.notifications),
     subscriptionMrr: deps.subscriptionMrr,
   };
 }
