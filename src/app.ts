@@ -22,6 +22,8 @@ import { APP_VERSION } from "./version";
 import { registerMetrics } from "./observability/metrics.route";
 import { paddleWebhookRoute } from "./modules/billing/paddle-webhook.route";
 import { startWebhookWorker } from "./modules/billing/webhook-worker";
+import { SnapshotScheduler } from "./modules/analytics/snapshot.scheduler";
+import { analyticsCsvRoute } from "./modules/analytics/analytics-csv.route";
 
 export interface AppDependencies {
   config: ResolvedConfig;
@@ -79,6 +81,7 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
     processor: services.webhookProcessor,
   });
   refuseOtherMethods(app, "/webhooks/paddle", ["POST"]);
+  await app.register(analyticsCsvRoute, { services });
   await registerGraphQL(app, { schema: await buildApiSchema(), services, config });
   refuseOtherMethods(app, "/graphql", ["GET", "POST"]);
   for (const url of ["/api/health", "/admin/health"]) refuseOtherMethods(app, url, ["GET"]);
@@ -87,6 +90,10 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   app.addHook("onClose", async () => stopSweeper());
   const stopWebhookWorker = startWebhookWorker(services.webhookProcessor, app.log.child({ component: "webhooks" }));
   app.addHook("onClose", async () => stopWebhookWorker());
+  // Like backups: an app that is built but never started writes no snapshots.
+  const snapshots = new SnapshotScheduler(services.snapshots, services.clock, app.log.child({ component: "analytics" }));
+  app.addHook("onReady", async () => snapshots.start());
+  app.addHook("onClose", async () => snapshots.stop());
   if (backups) {
     // Started once the app is ready (an app that is built but never started takes no backups); stopped before the
     // database closes, so a backup in progress is cut short cleanly.

@@ -20,6 +20,8 @@ import { createWebhookHandlers } from "./modules/billing/webhook-handlers";
 import { WebhookProcessor } from "./modules/billing/webhook-processor.service";
 import { NotificationOutbox } from "./modules/notifications/notification-outbox.service";
 import { PlanService } from "./modules/plans/plan.service";
+import { AnalyticsService } from "./modules/analytics/analytics.service";
+import { DailySnapshotService } from "./modules/analytics/daily-snapshot.service";
 import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
 import { UsageQuotaService } from "./modules/usage/usage-quota.service";
 import { UsageReportService } from "./modules/usage/usage-report.service";
@@ -57,6 +59,9 @@ export interface Services {
   ledger: LedgerService;
   /** Writes messages (license issued, payment failed, …) into the outbox, in the transaction of their cause. */
   notifications: NotificationOutbox;
+  /** Revenue analytics computed from the records for any instant or period; the daily snapshots and history. */
+  analytics: AnalyticsService;
+  snapshots: DailySnapshotService;
   throttle: ThrottleService;
   failedLookups: FailedLookupGuard;
   quota: UsageQuotaService;
@@ -92,6 +97,7 @@ export function createServices(models: Models, config: ServiceConfig, options: S
   const providers = new ProviderRegistry(models, secrets, config.ai);
   const prices = new PriceList(config.ai.prices);
   const billingCustomers = new BillingCustomerService(models, activity);
+  const analytics = new AnalyticsService(models, clock);
   return {
     clock,
     models,
@@ -114,6 +120,8 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     webhookProcessor: new WebhookProcessor(models, createWebhookHandlers({ billingCustomers }), clock),
     ledger: new LedgerService(models, activity),
     notifications: new NotificationOutbox(models, secrets, config.notifications),
+    analytics,
+    snapshots: new DailySnapshotService(models, analytics, clock),
     throttle,
     failedLookups,
     quota,
