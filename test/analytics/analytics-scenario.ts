@@ -212,3 +212,33 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/**
+ * The history of Nov 9 and Nov 10 as CSV, worked out by hand from the scenario.
+ * Nov 9: at the start (end of Nov 8) A 2900, B 6583, C 2900, D 2900, E 2320, F 2900, G 2900 = 23403, 7 customers;
+ *   G churns 2900 → 20503, 6 customers; ARPA 20503 ÷ 6 = 3417.17 → 34.17; 1 of 7 churned; gross = net = 2900 ÷ 23403.
+ *   No payment that day; one-time all time: M, K, L = 3 × 29.00 = 87.00 (L's refund comes on Nov 18).
+ * Nov 10: start 20503, 6; A expands by 5000 → 25503; ARPA 25503 ÷ 6 = 4250.5 → 42.51; nobody churned (rate 0);
+ *   gross 0; net = −5000 ÷ 20503; A's 61.00 collected.
+ * USD (I's 35.00 MRR) is named in excluded_currencies; no AI usage those days.
+ */
+export function novemberCsv(source: "snapshot" | "computed"): string {
+  const header =
+    "date,complete,source,currency,mrr,arr,active_subscribers,arpa,new_mrr,new_count,expansion_mrr,expansion_count," +
+    "contraction_mrr,contraction_count,churn_mrr,churn_count,reactivation_mrr,reactivation_count,customers_at_start," +
+    "mrr_at_start,churned_customers,customer_churn_rate,gross_mrr_churn_rate,net_mrr_churn_rate,cash_collected,refunds," +
+    "refunds_count,one_time_sales,one_time_revenue,one_time_revenue_all_time,ai_requests,ai_tokens,ai_cost_eur,excluded_currencies";
+  const nov9 = [
+    ...["2026-11-09", "true", source, "EUR", "205.03", "2460.36" /* 20503 × 12 = 246036 */, "6", "34.17"],
+    ...["0.00", "0", "0.00", "0", "0.00", "0", "29.00", "1", "0.00", "0"],
+    ...["7", "234.03", "1", (1 / 7).toFixed(6), (2900 / 23403).toFixed(6), (2900 / 23403).toFixed(6)],
+    ...["0.00", "0.00", "0", "0", "0.00", "87.00", "0", "0", "0.000000", "USD"],
+  ];
+  const nov10 = [
+    ...["2026-11-10", "true", source, "EUR", "255.03", "3060.36" /* 25503 × 12 */, "6", "42.51"],
+    ...["0.00", "0", "50.00", "1", "0.00", "0", "0.00", "0", "0.00", "0"],
+    ...["6", "205.03", "0", "0.000000", "0.000000", (-5000 / 20503).toFixed(6)],
+    ...["61.00", "0.00", "0", "0", "0.00", "87.00", "0", "0", "0.000000", "USD"],
+  ];
+  return `${header}\n${nov9.join(",")}\n${nov10.join(",")}\n`;
+}
