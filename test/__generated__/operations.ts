@@ -125,6 +125,8 @@ export type UpdatePlanInput = {
   /** Monthly AI budget in micro-euros (1 EUR = 1,000,000); 0 = unlimited */
   monthlyBudgetMicros?: number | null | undefined;
   monthlyRequests?: number | null | undefined;
+  /** Replaces the plan's Paddle price ids (pri_…); [] removes them all */
+  paddlePriceIds?: Array<string> | null | undefined;
   requestsPerHour?: number | null | undefined;
   requestsPerMinute?: number | null | undefined;
 };

@@ -21,7 +21,6 @@ const MAX_SLEEP_MS = 60 * 60_000;
  */
 export class SnapshotScheduler {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<SnapshotRun | undefined> | undefined;
   private stopped = false;
   readonly owner: string;
 
@@ -39,11 +38,14 @@ export class SnapshotScheduler {
     this.wakeIn(0, true);
   }
 
-  /** Stops the timer and waits for a run in progress. */
+  /**
+   * Stops the timer. A run in progress is not waited for: it may be queued behind a database that is not reachable
+   * (closing would then wait for the driver's timeout), and cutting it short loses nothing, since every write is a
+   * whole day's idempotent upsert that the next start writes if it is missing.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
   }
 
   /** Writes every missed snapshot now; never throws (undefined after a failure, which is logged). */
@@ -65,9 +67,7 @@ export class SnapshotScheduler {
 
   private wakeIn(delayMs: number, atStart = false): void {
     this.timer = setTimeout(() => {
-      this.running = this.tick(atStart);
-      void this.running.finally(() => {
-        this.running = undefined;
+      void this.tick(atStart).finally(() => {
         if (!this.stopped) this.wakeIn(this.untilNextRun());
       });
     }, delayMs);
