@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { GraphQLError } from "graphql";
 import { DomainError } from "../../errors";
 import { principalFromHeaders } from "../../graphql/auth";
+import { refuseOtherMethods } from "../../rest/method-not-allowed";
 import type { Services } from "../../services";
 import { AdminRole } from "../admins/admin.model";
 import { parseDayRange } from "./analytics.dates";
@@ -38,6 +39,7 @@ export async function analyticsCsvRoute(app: FastifyInstance, options: { service
       throw error;
     }
   });
+  refuseOtherMethods(app, HISTORY_CSV_URL, ["GET"]);
 }
 
 async function checkAdmin(request: FastifyRequest, services: Services): Promise<void> {
