@@ -93,10 +93,9 @@ export class AnalyticsService {
 
   /**
    * The figures of every UTC day from `fromDay` to `toDay` (day starts), computed in one pass over the records.
-   * A day that is not over yet is computed up to now.
+   * A day that is not over yet is computed up to `now` (default: the clock).
    */
-  async days(fromDay: Date, toDay: Date): Promise<DayFigures[]> {
-    const now = this.clock();
+  async days(fromDay: Date, toDay: Date, now: number = this.clock()): Promise<DayFigures[]> {
     const days = daysFrom(fromDay, toDay).filter((day) => day.getTime() <= now);
     if (days.length === 0) return [];
     const last = Math.min(endOfDay(toDay).getTime(), now);

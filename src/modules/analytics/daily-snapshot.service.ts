@@ -42,10 +42,11 @@ export class DailySnapshotService {
   /**
    * Writes the snapshot of every finished day without one, from yesterday back to BACKFILL_DAYS days ago (never before
    * the first recorded data). Each day is computed for its own date from the records; the upsert on the unique
-   * `date` makes sure one instance's snapshot stands when several do this at once.
+   * `date` makes sure one instance's snapshot stands when several do this at once. `now` (default: the clock) says
+   * which day is today, for callers that replay time (the end-to-end billing scenario).
    */
-  async writeMissing(owner: string): Promise<SnapshotRun> {
-    const today = startOfDay(this.clock());
+  async writeMissing(owner: string, now: number = this.clock()): Promise<SnapshotRun> {
+    const today = startOfDay(now);
     const yesterday = addDays(today, -1);
     const first = await this.firstDataDay();
     const run: SnapshotRun = { written: [], existing: [] };
@@ -56,7 +57,7 @@ export class DailySnapshotService {
     const missing = daysBetween(from, yesterday).filter((date) => !stored.has(date));
     run.existing.push(...stored);
     if (missing.length === 0) return run;
-    const days = await this.analytics.days(startOfDay(Date.parse(missing[0] as string)), yesterday);
+    const days = await this.analytics.days(startOfDay(Date.parse(missing[0] as string)), yesterday, now);
     for (const day of days) {
       if (stored.has(day.date)) continue;
       if (await this.insert(day, owner)) run.written.push(day.date);
