@@ -2,7 +2,8 @@ import { GraphQLDate } from "graphql-scalars";
 import { Arg, Ctx, Query, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../../graphql/context";
 import { DateTimeISO } from "../../graphql/scalars";
-import { Analytics, AnalyticsDay, toAnalytics, toAnalyticsDay } from "./analytics.types";
+import { Analytics, AnalyticsDay } from "./analytics.types";
+import { toAnalytics, toAnalyticsDay } from "./analytics.view";
 
 @Resolver()
 export class AnalyticsResolver {

@@ -1,10 +1,7 @@
 import { GraphQLDate } from "graphql-scalars";
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { DateTimeISO, SafeInt } from "../../graphql/scalars";
-import type { AiUsage as AiUsageFigures } from "./ai-usage";
-import type { CurrencyFigures } from "./analytics.figures";
-import type { AnalyticsFigures } from "./analytics.service";
-import type { HistoryRow } from "./daily-snapshot.service";
+import { AiUsage } from "./ai-usage.types";
 
 /**
  * The GraphQL shapes of the analytics. Amounts are integer minor units of `currency` (cents; SafeInt), AI cost is
@@ -128,57 +125,6 @@ export class PlanRevenue {
   refundedCents!: number;
 }
 
-@ObjectType("AiProviderUsage")
-export class AiProviderUsage {
-  @Field()
-  provider!: string;
-
-  @Field(() => Int)
-  requests!: number;
-
-  @Field(() => SafeInt)
-  tokens!: number;
-
-  @Field(() => SafeInt, { description: "Micro-euros" })
-  costMicros!: number;
-}
-
-@ObjectType("AiDayUsage")
-export class AiDayUsage {
-  @Field(() => GraphQLDate)
-  date!: string;
-
-  @Field(() => Int)
-  requests!: number;
-
-  @Field(() => SafeInt)
-  tokens!: number;
-
-  @Field(() => SafeInt)
-  costMicros!: number;
-
-  @Field(() => [AiProviderUsage])
-  byProvider!: AiProviderUsage[];
-}
-
-@ObjectType("AiUsage", { description: "AI calls in the period (usage_logs); cost in micro-euros, whatever the currency asked" })
-export class AiUsage {
-  @Field(() => Int)
-  requests!: number;
-
-  @Field(() => SafeInt)
-  tokens!: number;
-
-  @Field(() => SafeInt)
-  costMicros!: number;
-
-  @Field(() => [AiProviderUsage])
-  byProvider!: AiProviderUsage[];
-
-  @Field(() => [AiDayUsage], { description: "Days with usage, oldest first" })
-  byDay!: AiDayUsage[];
-}
-
 @ObjectType("CurrencyAnalytics", { description: "The figures in one currency (shared by Analytics and AnalyticsDay)" })
 export class CurrencyAnalytics {
   @Field({ description: "ISO 4217: every amount here is in it" })
@@ -261,72 +207,4 @@ export class AnalyticsDay extends CurrencyAnalytics {
 
   @Field({ description: "snapshot (stored after the day ended) or computed (from the records, now)" })
   source!: string;
-}
-
-/** The figures of one currency in the GraphQL shape. */
-export function toCurrencyAnalytics(figures: CurrencyFigures, excludedCurrencies: string[], ai: AiUsageFigures): CurrencyAnalytics {
-  const { movements, cash } = figures;
-  const plans = new Map<string, PlanRevenue>();
-  const plan = (planId: string | null, name: string): PlanRevenue => {
-    const key = planId ?? `name:${name}`;
-    let found = plans.get(key);
-    if (!found) plans.set(key, (found = { planId, plan: name, mrrCents: 0, subscribers: 0, collectedCents: 0, refundedCents: 0 }));
-    return found;
-  };
-  for (const row of figures.mrrByPlan) Object.assign(plan(row.planId, row.plan), { mrrCents: row.mrrCents, subscribers: row.subscribers });
-  for (const row of cash.byPlan)
-    Object.assign(plan(row.planId, row.plan), { collectedCents: row.collectedCents, refundedCents: row.refundedCents });
-  return {
-    currency: figures.currency,
-    mrrCents: figures.mrrCents,
-    arrCents: figures.arrCents,
-    activeSubscribers: figures.activeSubscribers,
-    arpaCents: figures.arpaCents,
-    start: figures.start,
-    movements: {
-      ...movements,
-      netCents:
-        movements.new.amountCents +
-        movements.expansion.amountCents +
-        movements.reactivation.amountCents -
-        movements.contraction.amountCents -
-        movements.churn.amountCents,
-    },
-    churnedCustomers: figures.churnedCustomers,
-    customerChurnRate: figures.customerChurnRate,
-    grossMrrChurnRate: figures.grossMrrChurnRate,
-    netMrrChurnRate: figures.netMrrChurnRate,
-    oneTime: cash.oneTime,
-    refunds: cash.refunds,
-    cash: {
-      collectedCents: cash.collectedCents,
-      payments: cash.payments,
-      refundedCents: cash.refundedCents,
-      netCents: cash.collectedCents - cash.refundedCents,
-    },
-    revenueByPlan: [...plans.values()].sort(
-      (a, b) => b.mrrCents - a.mrrCents || b.collectedCents - a.collectedCents || a.plan.localeCompare(b.plan),
-    ),
-    excludedCurrencies,
-    ai,
-  };
-}
-
-export function toAnalytics(figures: AnalyticsFigures): Analytics {
-  return {
-    ...toCurrencyAnalytics(figures, figures.excludedCurrencies, figures.ai),
-    at: figures.at,
-    from: figures.from,
-    to: figures.to,
-    founders: figures.founders,
-  };
-}
-
-export function toAnalyticsDay(row: HistoryRow): AnalyticsDay {
-  return {
-    ...toCurrencyAnalytics(row.figures, row.excludedCurrencies, row.ai),
-    date: row.date,
-    complete: row.complete,
-    source: row.source,
-  };
 }
