@@ -1,5 +1,6 @@
 import { parseDay, parseDayRange } from "../../src/modules/analytics/analytics.dates";
 import { diffCustomers, MrrTimeline, type MrrRow } from "../../src/modules/analytics/mrr-timeline";
+import { untilNextSnapshot } from "../../src/modules/analytics/snapshot.scheduler";
 
 const row = (id: string, sub: string, customer: string, mrrCents: number, iso: string, currency = "EUR"): MrrRow => ({
   id,
@@ -69,5 +70,16 @@ describe("analytics days", () => {
     expect(() => parseDayRange("2026-01-01", "2029-01-03")).toThrow("The range is 1099 days; at most 1098 days (3 years) at once");
     expect(() => parseDayRange("2026-01-02", "2026-01-01")).toThrow("from (2026-01-02) is after to (2026-01-01)");
     expect(() => parseDayRange(undefined, "2026-01-01")).toThrow("from is required, as a UTC day YYYY-MM-DD");
+  });
+});
+
+describe("the snapshot schedule", () => {
+  it("runs at 00:05 UTC each day", () => {
+    const minutes = (iso: string): number => untilNextSnapshot(Date.parse(iso)) / 60_000;
+    expect(minutes("2026-11-20T00:00:00Z")).toBe(5);
+    expect(minutes("2026-11-20T00:04:00Z")).toBe(1);
+    expect(minutes("2026-11-20T00:05:00Z")).toBe(24 * 60);
+    expect(minutes("2026-11-20T23:59:00Z")).toBe(6);
+    expect(minutes("2026-11-20T12:00:00Z")).toBe(12 * 60 + 5);
   });
 });

@@ -75,9 +75,12 @@ export class SnapshotScheduler {
   }
 
   private untilNextRun(): number {
-    const now = this.clock();
-    const sinceMidnight = ((now % DAY_MS) + DAY_MS) % DAY_MS;
-    const next = sinceMidnight < SNAPSHOT_DELAY_MS ? SNAPSHOT_DELAY_MS - sinceMidnight : DAY_MS - sinceMidnight + SNAPSHOT_DELAY_MS;
-    return Math.min(MAX_SLEEP_MS, next);
+    return Math.min(MAX_SLEEP_MS, untilNextSnapshot(this.clock()));
   }
+}
+
+/** Milliseconds from `now` to the next 00:05 UTC (a whole day when it is 00:05 exactly). */
+export function untilNextSnapshot(now: number): number {
+  const sinceMidnight = ((now % DAY_MS) + DAY_MS) % DAY_MS;
+  return sinceMidnight < SNAPSHOT_DELAY_MS ? SNAPSHOT_DELAY_MS - sinceMidnight : DAY_MS - sinceMidnight + SNAPSHOT_DELAY_MS;
 }
