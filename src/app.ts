@@ -24,6 +24,8 @@ import { paddleWebhookRoute } from "./modules/billing/paddle-webhook.route";
 import { startWebhookWorker } from "./modules/billing/webhook-worker";
 import { startNotificationWorker } from "./modules/notifications/notification-worker";
 import { startGraceSweeper } from "./modules/billing/grace-sweeper";
+import { SnapshotScheduler } from "./modules/analytics/snapshot.scheduler";
+import { analyticsCsvRoute } from "./modules/analytics/analytics-csv.route";
 
 export interface AppDependencies {
   config: ResolvedConfig;
@@ -81,6 +83,7 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
     processor: services.webhookProcessor,
   });
   refuseOtherMethods(app, "/webhooks/paddle", ["POST"]);
+  await app.register(analyticsCsvRoute, { services });
   await registerGraphQL(app, { schema: await buildApiSchema(), services, config });
   refuseOtherMethods(app, "/graphql", ["GET", "POST"]);
   for (const url of ["/api/health", "/admin/health"]) refuseOtherMethods(app, url, ["GET"]);
@@ -93,6 +96,10 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   app.addHook("onClose", async () => stopNotificationWorker());
   const stopGraceSweeper = startGraceSweeper(services.graceSweeper, app.log.child({ component: "billing" }));
   app.addHook("onClose", async () => stopGraceSweeper());
+  // Like backups: an app that is built but never started writes no snapshots.
+  const snapshots = new SnapshotScheduler(services.snapshots, services.clock, app.log.child({ component: "analytics" }));
+  app.addHook("onReady", async () => snapshots.start());
+  app.addHook("onClose", async () => snapshots.stop());
   if (backups) {
     // Started once the app is ready (an app that is built but never started takes no backups); stopped before the
     // database closes, so a backup in progress is cut short cleanly.

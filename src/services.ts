@@ -27,6 +27,8 @@ import { NotificationOutbox } from "./modules/notifications/notification-outbox.
 import { NotificationDeliveryService } from "./modules/notifications/notification-delivery.service";
 import { notificationSenders } from "./modules/notifications/notification-senders";
 import { PlanService } from "./modules/plans/plan.service";
+import { AnalyticsService } from "./modules/analytics/analytics.service";
+import { DailySnapshotService } from "./modules/analytics/daily-snapshot.service";
 import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
 import { UsageQuotaService } from "./modules/usage/usage-quota.service";
 import { UsageThresholdNotifier } from "./modules/usage/usage-threshold.notifier";
@@ -75,6 +77,9 @@ export interface Services {
   notifications: NotificationOutbox;
   /** Sends the outbox to NOTIFY_WEBHOOK_URL and by e-mail (the worker in app.ts runs it on every instance). */
   notificationDelivery: NotificationDeliveryService;
+  /** Revenue analytics computed from the records for any instant or period; the daily snapshots and history. */
+  analytics: AnalyticsService;
+  snapshots: DailySnapshotService;
   throttle: ThrottleService;
   failedLookups: FailedLookupGuard;
   quota: UsageQuotaService;
@@ -125,6 +130,7 @@ export function createServices(models: Models, config: ServiceConfig, options: S
   });
   const subscriptionState = new SubscriptionStateService(models, activity, notifications, subscriptionMrr, config.billing.graceDays, clock);
   const subscriptions = new SubscriptionLifecycleService(models, licenses, plans, billingCustomers, subscriptionState, notifications);
+  const analytics = new AnalyticsService(models, clock);
   return {
     clock,
     models,
@@ -152,6 +158,8 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     subscriptionMrr,
     subscriptionState,
     graceSweeper: new GraceSweeper(models, licenses, subscriptionState, notifications, clock),
+    analytics,
+    snapshots: new DailySnapshotService(models, analytics, clock),
     throttle,
     failedLookups,
     quota,

@@ -7,6 +7,7 @@ import { DomainError } from "../errors";
 import { AppSecretMismatchError } from "../modules/setup/app-secret.check";
 import { APP_VERSION } from "../version";
 import { registerAdminCommands } from "./admin.commands";
+import { registerAnalyticsCommands } from "./analytics.commands";
 import { registerBackupCommands } from "./backup.commands";
 import { registerCustomerCommands } from "./customer.commands";
 import { registerLicenseCommands } from "./license.commands";
@@ -55,6 +56,7 @@ registerLicenseStatusCommands(program);
 registerCustomerCommands(program);
 registerMigrateCommands(program);
 registerBackupCommands(program);
+registerAnalyticsCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

@@ -1,6 +1,7 @@
 import { buildSchema, type ReturnModelType } from "@typegoose/typegoose";
 import type { Connection } from "mongoose";
 import { ActivityLog } from "../modules/activity/activity-log.model";
+import { DailySnapshot } from "../modules/analytics/daily-snapshot.model";
 import { MrrChange } from "../modules/analytics/mrr-change.model";
 import { Admin } from "../modules/admins/admin.model";
 import { BillingSubscription } from "../modules/billing/billing-subscription.model";
@@ -33,6 +34,7 @@ const CLASSES = {
   WebhookEvent,
   BillingSubscription,
   MrrChange,
+  DailySnapshot,
   Notification,
   RateWindow,
   Setting,

@@ -3,6 +3,7 @@ import { applyMiddleware } from "graphql-middleware";
 import { GraphQLDateTimeISO } from "graphql-scalars";
 import { buildSchema } from "type-graphql";
 import { ActivityResolver } from "../modules/activity/activity.resolver";
+import { AnalyticsResolver } from "../modules/analytics/analytics.resolver";
 import { AdminResolver } from "../modules/admins/admin.resolver";
 import { CustomerResolver } from "../modules/customers/customer.resolver";
 import { LicenseResolver } from "../modules/licenses/license.resolver";
@@ -34,6 +35,7 @@ const RESOLVERS = [
   AdminResolver,
   ProviderKeyResolver,
   ChatResolver,
+  AnalyticsResolver,
 ] as const;
 
 /** The schema as type-graphql builds it from the resolvers and model classes (no permissions applied). */

@@ -52,6 +52,7 @@ export class PaddleAdjustmentService {
         currency: adjustment.currency,
         status: adjustment.status,
         reason: adjustment.reason,
+        effectiveAt: event.occurred_at ?? undefined,
         cause: event.event_id,
         actor: PADDLE_ACTOR,
       });

@@ -18,6 +18,8 @@ export interface ApplyAdjustment {
   currency?: string;
   status: AdjustmentStatus;
   reason?: string | null;
+  /** When this status took effect (Paddle: the event's occurred_at); default now. */
+  effectiveAt?: Date;
   cause: Cause;
   actor?: Actor;
 }
@@ -111,6 +113,7 @@ export class AdjustmentLedger {
       status: input.status,
       applied_cents: wanted,
       reason: input.reason ?? null,
+      effective_at: input.effectiveAt ?? new Date(),
       cause: input.cause,
     };
     const adjustment = stored

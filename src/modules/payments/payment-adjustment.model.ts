@@ -78,6 +78,14 @@ export class PaymentAdjustment {
   @prop({ required: true, type: () => String })
   cause!: string;
 
+  /**
+   * When its current status took effect (Paddle: the event's `occurred_at`): the business date analytics use for a
+   * refund. Missing on adjustments written before it: `updated_at` stands in.
+   */
+  @Field(() => DateTimeISO, { name: "effectiveAt", nullable: true, description: "When its current status took effect" })
+  @prop({ type: () => Date, default: null })
+  effective_at?: Date | null;
+
   @Field(() => DateTimeISO, { name: "createdAt" })
   created_at!: Date;
 

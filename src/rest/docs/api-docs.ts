@@ -46,6 +46,7 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
             scheme: "bearer",
             description: "The license key as the Bearer token (the OpenAI client's apiKey)",
           },
+          adminToken: { type: "http", scheme: "bearer", description: "An admin token (chk_…), as GraphQL takes it" },
         },
       },
     },

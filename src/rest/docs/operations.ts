@@ -1,3 +1,4 @@
+import { analyticsHistoryCsv } from "./admin-analytics.docs";
 import type { OperationDoc } from "./doc.types";
 import { chat } from "./plugin-chat.docs";
 import { health, info } from "./plugin-info.docs";
@@ -25,6 +26,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   "GET /api/sites": sites,
   "GET /v1/models": models,
   "POST /v1/chat/completions": completions,
+  "GET /api/admin/analytics/history.csv": analyticsHistoryCsv,
 };
 
 export const TAGS = [
@@ -35,5 +37,6 @@ export const TAGS = [
   { name: "usage", description: "Usage statistics and limits" },
   { name: "sites", description: "Site activations (seats)" },
   { name: "legacy", description: "Kept for older plugin builds" },
+  { name: "admin", description: "Operators' exports (an admin token, as for GraphQL)" },
   { name: "openai-compatible", description: "OpenAI's API for plans with api_access: any OpenAI client works with baseURL <platform>/v1" },
 ];

@@ -108,6 +108,11 @@ const QUERY_TABLE: Record<string, Expectation> = {
     }),
   },
   paymentTotals: { allowed: READERS, operation: () => ({ query: `{ paymentTotals { currency count grossCents netCents } }` }) },
+  analytics: { allowed: ADMINS, operation: () => ({ query: `{ analytics { currency mrrCents movements { new { count } } } }` }) },
+  analyticsHistory: {
+    allowed: ADMINS,
+    operation: () => ({ query: `{ analyticsHistory(from: "2026-11-01", to: "2026-11-02") { date mrrCents } }` }),
+  },
   activity: { allowed: READERS, operation: () => ({ query: `{ activity(first: 5) { totalCount edges { node { id action actor } } } }` }) },
   admins: { allowed: OWNER, operation: () => ({ query: `{ admins { id name role } }` }) },
   providerKeys: { allowed: OWNER, operation: () => ({ query: `{ providerKeys { provider keyLast4 } }` }) },
