@@ -34,12 +34,17 @@ export interface AppDependencies {
   db: Database;
   /** Defaults to services over `db`; tests pass their own to share them with the test body. */
   services?: Services;
+  /**
+   * The timers that work in the background (webhook and notification workers, sweepers, daily snapshots). Default
+   * true; false only for tests that count the database commands of one request, which those timers would add to.
+   */
+  backgroundWork?: boolean;
 }
 
 // The plugin REST contract caps bodies at 1 MiB (§1.7).
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
-export async function buildApp({ config, logger, db, services: given }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, logger, db, services: given, backgroundWork = true }: AppDependencies): Promise<FastifyInstance> {
   const services = given ?? createServices(createModels(db.connection), config);
   const app = Fastify({
     loggerInstance: logger,
@@ -88,6 +93,18 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   refuseOtherMethods(app, "/graphql", ["GET", "POST"]);
   for (const url of ["/api/health", "/admin/health"]) refuseOtherMethods(app, url, ["GET"]);
   if (config.playground) await registerPlayground(app, { dir: defaultPlaygroundDir() });
+  if (backgroundWork) startBackgroundWork(app, services, config);
+  if (backups) {
+    // Started once the app is ready (an app that is built but never started takes no backups); stopped before the
+    // database closes, so a backup in progress is cut short cleanly.
+    app.addHook("onReady", async () => backups.start());
+    app.addHook("onClose", async () => backups.stop());
+  }
+  return app;
+}
+
+/** Every instance runs these timers; each stops before the database closes. */
+function startBackgroundWork(app: FastifyInstance, services: Services, config: ResolvedConfig): void {
   const stopSweeper = startReservationSweeper(services.quota, config.ai.timeoutMs, app.log);
   app.addHook("onClose", async () => stopSweeper());
   const stopWebhookWorker = startWebhookWorker(services.webhookProcessor, app.log.child({ component: "webhooks" }));
@@ -100,13 +117,6 @@ export async function buildApp({ config, logger, db, services: given }: AppDepen
   const snapshots = new SnapshotScheduler(services.snapshots, services.clock, app.log.child({ component: "analytics" }));
   app.addHook("onReady", async () => snapshots.start());
   app.addHook("onClose", async () => snapshots.stop());
-  if (backups) {
-    // Started once the app is ready (an app that is built but never started takes no backups); stopped before the
-    // database closes, so a backup in progress is cut short cleanly.
-    app.addHook("onReady", async () => backups.start());
-    app.addHook("onClose", async () => backups.stop());
-  }
-  return app;
 }
 
 function scheduleBackups(config: ResolvedConfig, db: Database, logger: FastifyBaseLogger): BackupScheduler | undefined {

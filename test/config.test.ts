@@ -45,6 +45,8 @@ describe("loadConfig", () => {
       backup: { dir: undefined, every: "24h", everyMs: 86_400_000, keep: 14 },
       metrics: { port: undefined, token: undefined },
       paddle: { webhookSecret: undefined, webhookSecretPrevious: undefined },
+      billing: { graceDays: 7 },
+      notifications: { webhookUrl: undefined, webhookSecret: undefined, smtpUrl: undefined, emailFrom: "Chatello <no-reply@chatello.io>" },
     });
   });
 
@@ -101,6 +103,11 @@ describe("loadConfig", () => {
       BACKUP_DIR: "/var/backups/chatello",
       BACKUP_EVERY: "6h",
       BACKUP_KEEP: "30",
+      BILLING_GRACE_DAYS: "14",
+      NOTIFY_WEBHOOK_URL: "https://hooks.example.com/chatello",
+      NOTIFY_WEBHOOK_SECRET: "n".repeat(32),
+      SMTP_URL: "smtps://mailer:pw@mail.example.com:465",
+      NOTIFY_EMAIL_FROM: "billing@example.com",
     });
     expect(config).toEqual({
       nodeEnv: "production",
@@ -130,6 +137,13 @@ describe("loadConfig", () => {
       backup: { dir: "/var/backups/chatello", every: "6h", everyMs: 6 * 3_600_000, keep: 30 },
       metrics: { port: undefined, token: undefined },
       paddle: { webhookSecret: undefined, webhookSecretPrevious: undefined },
+      billing: { graceDays: 14 },
+      notifications: {
+        webhookUrl: "https://hooks.example.com/chatello",
+        webhookSecret: "n".repeat(32),
+        smtpUrl: "smtps://mailer:pw@mail.example.com:465",
+        emailFrom: "billing@example.com",
+      },
     });
   });
 
@@ -167,6 +181,12 @@ describe("loadConfig", () => {
     ["BACKUP_KEEP", "0"],
     ["BACKUP_KEEP", "1001"],
     ["BACKUP_KEEP", "-3"],
+    ["BILLING_GRACE_DAYS", "91"],
+    ["BILLING_GRACE_DAYS", "7.5"],
+    ["NOTIFY_WEBHOOK_URL", "hooks.example.com"],
+    ["NOTIFY_WEBHOOK_SECRET", "short"],
+    ["SMTP_URL", "mail.example.com:25"],
+    ["NOTIFY_EMAIL_FROM", "not an address"],
   ])("rejects %s=%j with one line naming it", (name, value) => {
     const { message } = configErrorOf({ [name]: value });
     expect(message).not.toContain("\n");
@@ -195,6 +215,16 @@ describe("loadConfig", () => {
     expect(configErrorOf({ OPENAI_API_KEY: "sk hunter2" }).message).toBe(
       "Invalid configuration: OPENAI_API_KEY must be 8 to 500 characters without spaces (got 10 characters)",
     );
+  });
+
+  it("needs the notification webhook's secret with its URL, and never echoes SMTP credentials", () => {
+    expect(configErrorOf({ NOTIFY_WEBHOOK_URL: "https://hooks.example.com/x" }).message).toBe(
+      "Invalid configuration: NOTIFY_WEBHOOK_URL is set but NOTIFY_WEBHOOK_SECRET is not: the receiver needs it to check the signature (e.g. openssl rand -hex 32)",
+    );
+    const smtp = configErrorOf({ SMTP_URL: "imap://mailer:hunter2@mail.example.com" }).message;
+    expect(smtp).toContain("SMTP_URL must be an smtp:// or smtps:// URL");
+    expect(smtp).not.toContain("hunter2");
+    expect(configErrorOf({ NOTIFY_WEBHOOK_SECRET: "hunter2" }).message).toContain("(got 7 characters)");
   });
 
   it("reads the metrics port and token, and never echoes a bad token", () => {

@@ -52,7 +52,8 @@ export async function startMonitoredPlatform(options: { env?: Record<string, str
   };
   const services = createServices(createModels(connection), config);
   await new SetupService(services).init();
-  const platform = await servePlatform(config, db, services);
+  // No background timers: their commands would be counted as the request's.
+  const platform = await servePlatform(config, db, services, undefined, { backgroundWork: false });
 
   let recording: RecordedCommand[] | undefined;
   connection.getClient().on("commandStarted", (event: mongo.CommandStartedEvent) => {

@@ -63,8 +63,9 @@ export async function servePlatform(
   db: Database,
   services: Services,
   logger: FastifyBaseLogger = pino({ level: "silent" }),
+  options: { backgroundWork?: boolean } = {},
 ): Promise<TestPlatform> {
-  const app = await buildApp({ config, logger, db, services });
+  const app = await buildApp({ config, logger, db, services, backgroundWork: options.backgroundWork });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
