@@ -4,6 +4,7 @@ import type { License } from "../modules/licenses/license.model";
 import { lenientSiteUrl, licenseKeyOf, siteHeaderOf } from "./body";
 import { activationRefusalJson, customerJson, foundersDealJson, iso, licenseJson, planJson, seatsJson } from "./serializers";
 import { ROUTE_LIMITS, sendRateLimited, type ThrottleDeps } from "./throttle";
+import { graceWarningOf } from "../modules/licenses/grace-warning";
 
 /**
  * POST /api/validate (contract §6.3): counted on arrival (row 0), then its own order of checks and statuses, and an
@@ -64,10 +65,7 @@ async function validate(request: FastifyRequest, reply: FastifyReply, { services
  * in its grace period, the answer says until when it stays valid. Read from the license itself: no extra query.
  */
 function graceJson(license: License, now: Date): Record<string, unknown> {
-  const until = license.grace_until;
-  if (!until || until.getTime() <= now.getTime()) return {};
-  return {
-    billing: { status: "past_due", grace_until: until.toISOString() },
-    warnings: [`Payment past due: this license stays valid until ${until.toISOString()}`],
-  };
+  const grace = graceWarningOf(license, now);
+  if (!grace) return {};
+  return { billing: { status: "past_due", grace_until: grace.graceUntil.toISOString() }, warnings: [grace.warning] };
 }

@@ -190,6 +190,20 @@ describe("30 days of a Paddle account: licenses, ledger, notifications and every
     expect(body.valid).toBe(true);
     expect(body.billing).toMatchObject({ status: "past_due", grace_until: "2030-04-27T10:00:01.000Z" });
     expect(body.warnings).toEqual([expect.stringContaining("2030-04-27")]);
+    // The same through GraphQL, for the license holder.
+    const graphql = await platform.graphql<{ validateLicense: { valid: boolean; graceUntil: string | null; warnings: string[] } }>(
+      "{ validateLicense { valid graceUntil warnings } }",
+      {},
+      { "x-license-key": key },
+    );
+    expect(graphql.data?.validateLicense).toEqual({ valid: true, graceUntil: "2030-04-27T10:00:01.000Z", warnings: body.warnings });
+    // E is paid up: no warning.
+    const paidUp = await platform.graphql<{ validateLicense: { graceUntil: string | null; warnings: string[] } }>(
+      "{ validateLicense { graceUntil warnings } }",
+      {},
+      { "x-license-key": await keyOf(platform, (await licenseOf("e"))._id) },
+    );
+    expect(paidUp.data?.validateLicense).toEqual({ graceUntil: null, warnings: [] });
   });
 
   describe("after the rest of the month", () => {

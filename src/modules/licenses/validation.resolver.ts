@@ -1,4 +1,5 @@
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import { graceWarningOf } from "./grace-warning";
 import type { GraphQLContext } from "../../graphql/context";
 import { parseId } from "../../graphql/ids";
 import { actorOf } from "../../graphql/principal";
@@ -42,6 +43,16 @@ export class LicenseValidation {
 
   @Field(() => SiteActivationResult, { nullable: true })
   site!: SiteActivationResult | null;
+
+  @Field(() => DateTimeISO, {
+    name: "graceUntil",
+    nullable: true,
+    description: "Set while the subscription is past due: the license stays valid until then (BILLING_GRACE_DAYS)",
+  })
+  graceUntil!: Date | null;
+
+  @Field(() => [String], { description: "What the plugin should show, e.g. that a payment is past due; empty when all is well" })
+  warnings!: string[];
 }
 
 @Resolver()
@@ -55,14 +66,16 @@ export class ValidationResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<LicenseValidation> {
     if (ctx.principal.kind !== "license") throw forbidden();
-    if (siteUrl === null || siteUrl === undefined) return { valid: true, code: null, detail: null, site: null };
+    const grace = graceWarningOf(ctx.principal.license, new Date(ctx.services.clock()));
+    const billing = { graceUntil: grace?.graceUntil ?? null, warnings: grace ? [grace.warning] : [] };
+    if (siteUrl === null || siteUrl === undefined) return { valid: true, code: null, detail: null, site: null, ...billing };
     const outcome = await ctx.services.activations.activate(
       ctx.principal.license,
       ctx.principal.plan,
       siteUrl,
       actorOf(ctx.principal, ctx.ip),
     );
-    if (!outcome.ok) return { valid: false, code: outcome.code, detail: outcome.error, site: null };
+    if (!outcome.ok) return { valid: false, code: outcome.code, detail: outcome.error, site: null, ...billing };
     const { activation, seats } = outcome;
     return {
       valid: true,
@@ -77,6 +90,7 @@ export class ValidationResolver {
         maxSites: seats.maxSites,
         sitesRemaining: seats.sitesRemaining,
       },
+      ...billing,
     };
   }
 
