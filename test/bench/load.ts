@@ -15,9 +15,17 @@ export interface LoadOptions {
   durationS: number;
   /** A discarded run of this length first (same options), to let JIT and connection pools settle. */
   warmupS: number;
+  /** Send exactly this many requests instead of running for durationS (with `keys` of this length: each key once). */
+  amount?: number;
   method: string;
   /** Sent as x-license-key: one key, or several rotated request by request across all connections. */
   keys: string[];
+  /**
+   * With several keys: instead of rotating through all of them, rotate through `size` keys until each has made
+   * `usesPerKey` requests, then through the next `size` (wrapping at the end): each key's requests then come close
+   * together (within its license cache), and no key makes more than `usesPerKey` requests while the keys last.
+   */
+  keyBlocks?: { size: number; usesPerKey: number };
   /** A 2xx response must start with this, else it counts as a bad body. */
   expectBodyPrefix: string;
 }
@@ -46,13 +54,20 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function once(options: LoadOptions, durationS: number): Promise<LoadResult> {
+/** Which key the n-th request sends. */
+function keyIndex(n: number, count: number, blocks: LoadOptions["keyBlocks"]): number {
+  if (!blocks) return n % count;
+  const perBlock = blocks.size * blocks.usesPerKey;
+  return (Math.floor(n / perBlock) * blocks.size + (n % blocks.size)) % count;
+}
+
+/** `sent` counts requests across the warm-up and the measured run, so that the measured run goes on with new keys. */
+async function once(options: LoadOptions, durationS: number, sent: { count: number }): Promise<LoadResult> {
   let latencies = new Float64Array(1 << 16);
   let recorded = 0;
   let badBodies = 0;
   const statusCounts: Record<string, number> = {};
   const { keys } = options;
-  let next = 0;
 
   const request: autocannon.Request = {
     method: options.method,
@@ -60,9 +75,9 @@ async function once(options: LoadOptions, durationS: number): Promise<LoadResult
     headers: { "x-license-key": keys[0] },
   };
   if (keys.length > 1) {
-    // One shared counter: the 50 connections take keys round-robin, so each key gets total/keys.length requests.
+    // One shared counter: the 50 connections take keys in turn (round-robin, or block by block).
     request.setupRequest = (built) => {
-      built.headers = { ...built.headers, "x-license-key": keys[next++ % keys.length] };
+      built.headers = { ...built.headers, "x-license-key": keys[keyIndex(sent.count++, keys.length, options.keyBlocks)] };
       return built;
     };
   }
@@ -74,7 +89,7 @@ async function once(options: LoadOptions, durationS: number): Promise<LoadResult
   const instance = autocannon({
     url: options.url,
     connections: options.connections,
-    duration: durationS,
+    ...(options.amount ? { amount: options.amount } : { duration: durationS }),
     requests: [{ ...request, onResponse } as autocannon.Request],
   });
   instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
@@ -111,8 +126,9 @@ async function once(options: LoadOptions, durationS: number): Promise<LoadResult
 
 /** Warm-up (discarded), then the measured run, in this process. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  if (options.warmupS > 0) await once(options, options.warmupS);
-  return once(options, options.durationS);
+  const sent = { count: 0 };
+  if (options.warmupS > 0) await once(options, options.warmupS, sent);
+  return once(options, options.durationS, sent);
 }
 
 /** The same in a child node process running this file. */
