@@ -1,6 +1,7 @@
 // `npm run build`: compiles src/ into dist/ (tsc), builds the offline playground (esbuild), then stamps dist/ with the
 // time the build started (see build-stamp.mjs). Needs the dev dependencies.
 import { spawnSync } from "node:child_process";
+import { chmodSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isInstalled, ROOT, writeStamp } from "./build-stamp.mjs";
 
@@ -12,6 +13,10 @@ function run(script, ...args) {
 }
 
 run(path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json");
+// tsc writes files without the executable bit. npx links package.json's bins and marks them executable, but only
+// the first time it sees this folder; after a fresh build, a cached link would point at a file the shell refuses.
+const { bin } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
+for (const file of Object.values(bin ?? {})) chmodSync(path.join(ROOT, file), 0o755);
 // The playground is a development aid (off in production): without esbuild the platform still builds and starts.
 if (isInstalled("esbuild")) run(path.join(ROOT, "src", "playground", "build.mjs"));
 else console.warn("playground: not built (esbuild, a dev dependency, is not installed); /playground will not be served");

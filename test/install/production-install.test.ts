@@ -87,6 +87,11 @@ test("after npm prune --omit=dev the build tools are gone and dist/ holds a stam
   expect(existsSync(path.join(repo, "dist", ".build-stamp"))).toBe(true);
 });
 
+test("the build leaves package.json's bin executable (npx reuses a cached link to it; the shell needs the x bit)", async () => {
+  const { mode } = await stat(path.join(repo, "dist", "cli", "main.js"));
+  expect(mode & 0o111).toBe(0o111);
+});
+
 test(
   "NODE_ENV=production node dist/main.js starts on the embedded engine, answers /api/health, serves no playground",
   async () => {
