@@ -14,6 +14,7 @@ export default tseslint.config(
       "data/",
       "node_modules/",
       "test/__generated__/",
+      "src/admin/app/api/operations.ts",
       "src/playground/",
       "**/*.mjs",
       "**/*.js",
@@ -22,7 +23,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.tsx"],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/no-explicit-any": "error",

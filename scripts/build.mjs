@@ -1,4 +1,4 @@
-// `npm run build`: compiles src/ into dist/ (tsc), builds the offline playground (esbuild), then stamps dist/ with the
+// `npm run build`: compiles src/ into dist/ (tsc), builds the offline playground and the admin dashboard (esbuild), then stamps dist/ with the
 // time the build started (see build-stamp.mjs). Needs the dev dependencies.
 import { spawnSync } from "node:child_process";
 import { chmodSync, readFileSync } from "node:fs";
@@ -17,7 +17,12 @@ run(path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig
 // the first time it sees this folder; after a fresh build, a cached link would point at a file the shell refuses.
 const { bin } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
 for (const file of Object.values(bin ?? {})) chmodSync(path.join(ROOT, file), 0o755);
-// The playground is a development aid (off in production): without esbuild the platform still builds and starts.
-if (isInstalled("esbuild")) run(path.join(ROOT, "src", "playground", "build.mjs"));
-else console.warn("playground: not built (esbuild, a dev dependency, is not installed); /playground will not be served");
+// Both are built at build time (esbuild is a dev dependency): without esbuild the platform still builds and starts.
+if (isInstalled("esbuild")) {
+  run(path.join(ROOT, "src", "playground", "build.mjs"));
+  run(path.join(ROOT, "src", "admin", "build.mjs"));
+} else
+  console.warn(
+    "playground and admin dashboard: not built (esbuild, a dev dependency, is not installed); /playground and /admin will not be served",
+  );
 writeStamp(startedAtMs);

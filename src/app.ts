@@ -13,6 +13,7 @@ import { apiSurface } from "./rest/api.plugin";
 import { registerApiDocs } from "./rest/docs/api-docs";
 import { v1Surface } from "./rest/v1.plugin";
 import { defaultPlaygroundDir, registerPlayground } from "./playground/playground.route";
+import { defaultDashboardDir, registerDashboard } from "./admin/admin.route";
 import { createServices, type Services } from "./services";
 import { healthRoutes } from "./modules/health/health.route";
 import { probeRoutes } from "./modules/health/probes.route";
@@ -93,6 +94,7 @@ export async function buildApp({ config, logger, db, services: given, background
   refuseOtherMethods(app, "/graphql", ["GET", "POST"]);
   for (const url of ["/api/health", "/admin/health"]) refuseOtherMethods(app, url, ["GET"]);
   if (config.playground) await registerPlayground(app, { dir: defaultPlaygroundDir() });
+  if (config.dashboard) await registerDashboard(app, { dir: defaultDashboardDir() });
   if (backgroundWork) startBackgroundWork(app, services, config);
   if (backups) {
     // Started once the app is ready (an app that is built but never started takes no backups); stopped before the

@@ -36,6 +36,8 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** The GraphiQL playground at /playground (default: on, except in production). */
   playground: boolean;
+  /** The admin dashboard at /admin (default: on, except in production). */
+  dashboard: boolean;
   /** The plugin routes' request limits and failed-lookup guard (default: on; off for benchmarks). */
   throttle: boolean;
   /** How long one instance may reuse a license, plan or customer it read for a license check (0–5000 ms). */
@@ -182,6 +184,7 @@ const envSchema = z
     EMBEDDED_DB_PORT: portNumber.default(0),
     GRAPHQL_INTROSPECTION: z.enum(BOOLEAN_FLAGS).optional(),
     PLAYGROUND: z.enum(BOOLEAN_FLAGS).optional(),
+    DASHBOARD: z.enum(BOOLEAN_FLAGS).optional(),
     THROTTLE: z.enum(["on", "off", ...BOOLEAN_FLAGS]).optional(),
     // The plugin contract gives changes 5 seconds to take effect everywhere; a longer cache would break it.
     LICENSE_CACHE_TTL_MS: z
@@ -283,6 +286,7 @@ const EXPECTED: Record<EnvName, string> = {
   EMBEDDED_DB_PORT: "must be an integer between 0 and 65535",
   GRAPHQL_INTROSPECTION: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
   PLAYGROUND: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
+  DASHBOARD: `must be one of ${BOOLEAN_FLAGS.join(", ")}`,
   THROTTLE: `must be one of on, off, ${BOOLEAN_FLAGS.join(", ")}`,
   LICENSE_CACHE_TTL_MS: "must be an integer between 0 and 5000",
   OPENAI_API_KEY: "must be 8 to 500 characters without spaces",
@@ -338,6 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedDbPort: vars.EMBEDDED_DB_PORT,
     graphqlIntrospection: flag(vars.GRAPHQL_INTROSPECTION, vars.NODE_ENV !== "production"),
     playground: flag(vars.PLAYGROUND, vars.NODE_ENV !== "production"),
+    dashboard: flag(vars.DASHBOARD, vars.NODE_ENV !== "production"),
     throttle: vars.THROTTLE === undefined || ["on", "1", "true"].includes(vars.THROTTLE),
     licenseCacheTtlMs: vars.LICENSE_CACHE_TTL_MS,
     ai: {

@@ -31,6 +31,7 @@ describe("loadConfig", () => {
       embeddedDbPort: 0,
       graphqlIntrospection: true,
       playground: true,
+      dashboard: true,
       throttle: true,
       licenseCacheTtlMs: 5000,
       ai: {
@@ -60,11 +61,13 @@ describe("loadConfig", () => {
     );
   });
 
-  it("turns introspection and the playground off in production unless asked for", () => {
+  it("turns introspection, the playground and the dashboard off in production unless asked for", () => {
     expect(loadConfig({ NODE_ENV: "production", APP_SECRET: VALID_SECRET })).toMatchObject({
       graphqlIntrospection: false,
       playground: false,
+      dashboard: false,
     });
+    expect(loadConfig({ NODE_ENV: "production", APP_SECRET: VALID_SECRET, DASHBOARD: "1" })).toMatchObject({ dashboard: true });
     expect(loadConfig({ NODE_ENV: "production", APP_SECRET: VALID_SECRET, GRAPHQL_INTROSPECTION: "1" })).toMatchObject({
       graphqlIntrospection: true,
     });
@@ -90,6 +93,7 @@ describe("loadConfig", () => {
       EMBEDDED_DB_PORT: "27018",
       GRAPHQL_INTROSPECTION: "true",
       PLAYGROUND: "0",
+      DASHBOARD: "0",
       THROTTLE: "off",
       LICENSE_CACHE_TTL_MS: "0",
       OPENAI_API_KEY: "sk-openai-0001",
@@ -123,6 +127,7 @@ describe("loadConfig", () => {
       embeddedDbPort: 27018,
       graphqlIntrospection: true,
       playground: false,
+      dashboard: false,
       throttle: false,
       licenseCacheTtlMs: 0,
       ai: {
