@@ -82,9 +82,20 @@ test("each role sees only the pages it may read", async () => {
       "Activity",
       "Settings",
     ],
-    admin: ["Overview", "Customers", "Licenses", "Plans", "Analytics", "Payments", "Webhook events", "Notifications", "Activity"],
-    support: ["Overview", "Customers", "Licenses", "Plans", "Payments", "Webhook events", "Activity"],
-    readonly: ["Overview", "Customers", "Licenses", "Plans", "Payments", "Webhook events", "Activity"],
+    admin: [
+      "Overview",
+      "Customers",
+      "Licenses",
+      "Plans",
+      "Analytics",
+      "Payments",
+      "Webhook events",
+      "Notifications",
+      "Activity",
+      "API testing",
+    ],
+    support: ["Overview", "Customers", "Licenses", "Plans", "Payments", "Webhook events", "Activity", "API testing"],
+    readonly: ["Overview", "Customers", "Licenses", "Plans", "Payments", "Webhook events", "Activity", "API testing"],
   } as const;
   for (const role of ["owner", "admin", "support", "readonly"] as const) {
     const { context, page } = await signedInPage(harness, role);

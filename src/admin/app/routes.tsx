@@ -1,5 +1,6 @@
 import type { ComponentType } from "react";
 import { ActivityPage } from "./pages/activity";
+import { ApiTestingPage } from "./pages/api-testing";
 import { AnalyticsPage } from "./pages/analytics";
 import { CustomerPage } from "./pages/customers/customer-page";
 import { CustomersPage } from "./pages/customers/customers-page";
@@ -26,4 +27,5 @@ export const ROUTES: Array<{ path: string; page: ComponentType }> = [
   { path: "/notifications", page: NotificationsPage },
   { path: "/activity", page: ActivityPage },
   { path: "/settings", page: SettingsPage },
+  { path: "/api-testing", page: ApiTestingPage },
 ];

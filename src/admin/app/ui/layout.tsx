@@ -21,6 +21,7 @@ export const NAV: NavItem[] = [
   { href: "/notifications", label: "Notifications", needs: "readNotifications" },
   { href: "/activity", label: "Activity", needs: "readBusiness" },
   { href: "/settings", label: "Settings", needs: "readSettings" },
+  { href: "/api-testing", label: "API testing", needs: "readBusiness" },
 ];
 
 function NavLink({ item }: { item: NavItem }) {
