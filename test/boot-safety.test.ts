@@ -13,6 +13,9 @@ import {
   type RunningProcess,
 } from "./support/child-process";
 
+// Each test starts the platform as a process, some twice; a busy CI machine needs more than the default 30 s.
+jest.setTimeout(120_000);
+
 // What the first starts of a platform may and may not do: production hands out no demo licenses and writes no
 // secret to its output; a secret other than the database's is refused, naming the file or variable to fix.
 const SECRET = "production-secret-0123456789abcdef0123456789";

@@ -69,10 +69,19 @@ export async function waitForExit(
 const LISTENING =
   /Chatello platform listening on (http:\/\/127\.0\.0\.1:\d+) \(database: (?:embedded at (mongodb:\/\/\S+), data in .+|MongoDB at \S+)\)/;
 
-/** Waits for the platform's one boot line and returns its address (and its embedded engine's, if any). */
+/**
+ * Waits for the platform's one boot line and returns its address (and its embedded engine's, if any). A boot takes
+ * 2–3 s on a quiet machine; the 45 s allow for a CI machine busy with other test files (a process that exits is
+ * seen at once).
+ */
 export function listeningLine(running: RunningProcess): Promise<{ baseUrl: string; engineUri: string }> {
-  return waitFor("listening line", running, () => {
-    const match = LISTENING.exec(running.stdout());
-    return match === null ? undefined : { baseUrl: match[1] ?? "", engineUri: match[2] ?? "" };
-  });
+  return waitFor(
+    "listening line",
+    running,
+    () => {
+      const match = LISTENING.exec(running.stdout());
+      return match === null ? undefined : { baseUrl: match[1] ?? "", engineUri: match[2] ?? "" };
+    },
+    45_000,
+  );
 }
