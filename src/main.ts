@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       listenTextResolver: (address) => `Chatello platform listening on ${address} (database: ${describeDatabase(db, config)})`,
     });
     // Plain text on stderr: stdout carries only JSON log lines, and a log collector must never receive these secrets.
-    if (firstRun) process.stderr.write(welcome(address, firstRun, config.playground));
+    if (firstRun) process.stderr.write(welcome(address, firstRun, config));
   } catch (error) {
     // Stopping the engine flushes its journal and frees the data folder for the next attempt.
     await db.close().catch((closeError: unknown) => logger.error({ err: closeError }, "closing the database failed"));
@@ -86,11 +86,12 @@ async function checkSecret(services: Services, config: ResolvedConfig): Promise<
   }
 }
 
-function welcome(address: string, firstRun: FirstRun, playground: boolean): string {
+function welcome(address: string, firstRun: FirstRun, config: Pick<ResolvedConfig, "playground" | "dashboard">): string {
   const lines = [
     "",
     "First start on an empty database: demo data added.",
-    playground ? `  GraphQL playground: ${address}/playground` : `  GraphQL API: ${address}/graphql`,
+    ...(config.dashboard ? [`  Admin dashboard: ${address}/admin/ (sign in with the owner token)`] : []),
+    config.playground ? `  GraphQL playground: ${address}/playground` : `  GraphQL API: ${address}/graphql`,
     `  Owner token (shown once; paste into the playground's Headers as {"Authorization": "Bearer <token>"}):`,
     `    ${firstRun.ownerToken}`,
     "  Demo license keys (X-License-Key):",

@@ -132,6 +132,7 @@ describe("npm run cli", () => {
     const keys = stderr.match(KEY) ?? [];
     expect(keys).toHaveLength(4);
     expect(stderr).toContain(`GraphQL playground: ${baseUrl}/playground`);
+    expect(stderr).toContain(`Admin dashboard: ${baseUrl}/admin/ (sign in with the owner token)`);
 
     const viewer = await graphql(baseUrl, "{ viewer { kind role } }", { authorization: `Bearer ${ownerToken}` });
     expect(viewer.data).toEqual({ viewer: { kind: "admin", role: "owner" } });
