@@ -5,6 +5,9 @@ import { ensureBuilt, ROOT } from "../support/build";
 import { killStartedProcesses, listeningLine, startProcess, MAIN } from "../support/child-process";
 import { makeTempDir, rewriteBackup } from "./backup-support";
 
+// Every test runs the CLI (and one the platform) as processes; a busy CI machine needs more than the default 30 s.
+jest.setTimeout(120_000);
+
 // The compiled CLI as a real process, on the embedded engine persisted in a temporary DATA_DIR.
 const CLI = path.join(ROOT, "dist", "cli", "main.js");
 
