@@ -77,13 +77,18 @@ export class AnalyticsBreakdownService {
       { $match: { first: { $gte: first } } },
     ]).exec();
     if (starters.length === 0) return months.map((start) => ({ month: monthKey(start), customers: 0, retained: [] }));
-    const rows = await this.models.MrrChange.find(
-      { customer_id: { $in: starters.map((row) => row._id) }, effective_at: { $lte: new Date(now) } },
-      { customer_id: 1, subscription_id: 1, mrr_cents: 1, effective_at: 1 },
-    )
-      .sort({ effective_at: 1, _id: 1 })
-      .lean()
-      .exec();
+    // A starter's rows all lie at or after its first positive MRR, so the range's rows (effective_at index) hold
+    // every row that matters; a $in of every starter would be as large as the cohorts.
+    const members = new Set(starters.map((row) => row._id.toHexString()));
+    const rows = (
+      await this.models.MrrChange.find(
+        { effective_at: { $gte: first, $lte: new Date(now) } },
+        { customer_id: 1, subscription_id: 1, mrr_cents: 1, effective_at: 1 },
+      )
+        .sort({ effective_at: 1, _id: 1 })
+        .lean()
+        .exec()
+    ).filter((row) => members.has(row.customer_id.toHexString()));
     return retention(
       months.map(monthKey),
       starters.map((row) => ({ customerId: row._id.toHexString(), first: row.first.getTime() })),
