@@ -42,7 +42,7 @@ export function MrrHistory({ months, currency }: { months: Month[]; currency: st
       <h2 id="history-heading">MRR history</h2>
       <div className="grid-2">
         <Chart caption="MRR at the end of each month" labels={labels} series={mrr} format={money} />
-        <Chart caption="MRR movements by month" labels={labels} series={movements} format={money} bars />
+        <Chart caption="MRR movements by month (churn and contraction below zero)" labels={labels} series={movements} format={money} />
       </div>
       <DataTable
         caption={`MRR and its movements by month (${currency}; the current month up to now)`}

@@ -61,7 +61,7 @@ export function AiCostVsRevenue({ data }: { data: Data }) {
             header: "Cost ÷ revenue",
             // Only meaningful when both are euros and there was revenue.
             cell: (entry) =>
-              currency === "EUR" && entry.revenueCents > 0 ? formatPercent(entry.costMicros / 1e4 / entry.revenueCents) : "—",
+              currency === "EUR" && entry.revenueCents > 0 ? formatPercent(entry.costMicros / 1e4 / entry.revenueCents, 2) : "—",
             numeric: true,
           },
         ]}
