@@ -27,8 +27,10 @@ import { NotificationOutbox } from "./modules/notifications/notification-outbox.
 import { NotificationDeliveryService } from "./modules/notifications/notification-delivery.service";
 import { notificationSenders } from "./modules/notifications/notification-senders";
 import { PlanService } from "./modules/plans/plan.service";
+import { AnalyticsBreakdownService } from "./modules/analytics/analytics-breakdown.service";
 import { AnalyticsService } from "./modules/analytics/analytics.service";
 import { DailySnapshotService } from "./modules/analytics/daily-snapshot.service";
+import { LicenseOverviewService } from "./modules/analytics/license-overview.service";
 import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
 import { UsageQuotaService } from "./modules/usage/usage-quota.service";
 import { UsageThresholdNotifier } from "./modules/usage/usage-threshold.notifier";
@@ -80,6 +82,9 @@ export interface Services {
   /** Revenue analytics computed from the records for any instant or period; the daily snapshots and history. */
   analytics: AnalyticsService;
   snapshots: DailySnapshotService;
+  /** The dashboard's figures: licenses by plan and status, near quota, in grace; months, cohorts, AI cost by plan. */
+  licenseOverview: LicenseOverviewService;
+  analyticsBreakdown: AnalyticsBreakdownService;
   throttle: ThrottleService;
   failedLookups: FailedLookupGuard;
   quota: UsageQuotaService;
@@ -160,6 +165,8 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     graceSweeper: new GraceSweeper(models, licenses, subscriptionState, notifications, clock),
     analytics,
     snapshots: new DailySnapshotService(models, analytics, clock),
+    licenseOverview: new LicenseOverviewService(models, clock),
+    analyticsBreakdown: new AnalyticsBreakdownService(models, clock),
     throttle,
     failedLookups,
     quota,

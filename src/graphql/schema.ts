@@ -4,6 +4,7 @@ import { GraphQLDateTimeISO } from "graphql-scalars";
 import { buildSchema } from "type-graphql";
 import { ActivityResolver } from "../modules/activity/activity.resolver";
 import { AnalyticsResolver } from "../modules/analytics/analytics.resolver";
+import { DashboardResolver } from "../modules/analytics/dashboard.resolver";
 import { AdminResolver } from "../modules/admins/admin.resolver";
 import { CustomerResolver } from "../modules/customers/customer.resolver";
 import { LicenseResolver } from "../modules/licenses/license.resolver";
@@ -36,6 +37,7 @@ const RESOLVERS = [
   ProviderKeyResolver,
   ChatResolver,
   AnalyticsResolver,
+  DashboardResolver,
 ] as const;
 
 /** The schema as type-graphql builds it from the resolvers and model classes (no permissions applied). */

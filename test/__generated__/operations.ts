@@ -182,6 +182,17 @@ export type SetProviderKeyMutationVariables = Exact<{
 
 export type SetProviderKeyMutation = { setProviderKey: { provider: string, keyLast4: string, isActive: boolean, updatedAt: string } };
 
+export type AnalyticsPageQueryVariables = Exact<{
+  from: string;
+  to: string;
+  fromTime: string;
+  toTime: string;
+  currency?: string;
+}>;
+
+
+export type AnalyticsPageQuery = { range: { currency: string, mrrCents: number, arrCents: number, activeSubscribers: number, excludedCurrencies: Array<string>, movements: { netCents: number, new: { amountCents: number, count: number }, expansion: { amountCents: number, count: number }, contraction: { amountCents: number, count: number }, churn: { amountCents: number, count: number }, reactivation: { amountCents: number, count: number } }, oneTime: { sales: number, revenueCents: number }, refunds: { amountCents: number, count: number }, cash: { collectedCents: number, refundedCents: number, netCents: number }, revenueByPlan: Array<{ planId: string | null, plan: string, mrrCents: number, subscribers: number, collectedCents: number, refundedCents: number }> }, analyticsMonths: Array<{ month: string, complete: boolean, mrrCents: number, activeSubscribers: number, movements: { netCents: number, new: { amountCents: number, count: number }, expansion: { amountCents: number, count: number }, contraction: { amountCents: number, count: number }, churn: { amountCents: number, count: number }, reactivation: { amountCents: number, count: number } }, oneTime: { sales: number, revenueCents: number }, refunds: { amountCents: number, count: number } }>, cohortRetention: Array<{ month: string, customers: number, retained: Array<{ monthsAfter: number, customers: number, share: number }> }>, aiCostByPlan: Array<{ planId: string | null, plan: string, requests: number, costMicros: number }> };
+
 export type CustomersQueryVariables = Exact<{
   filter?: CustomerFilterInput | null | undefined;
   first?: number | null | undefined;
@@ -307,6 +318,22 @@ export type RevealLicenseKeyMutationVariables = Exact<{
 
 
 export type RevealLicenseKeyMutation = { revealLicenseKey: string };
+
+export type OverviewOperationsFragment = { licenseCounts: Array<{ planId: string, plan: string, status: string, count: number }>, licensesNearQuota: Array<{ requests: number, requestLimit: number, requestsShare: number, costMicros: number, budgetMicros: number, budgetShare: number, license: { id: string, keyLast4: string, status: LicenseStatus, plan: { id: string, name: string }, customer: { id: string, email: string } } }>, licensesInGrace: Array<{ id: string, keyLast4: string, graceUntil: string | null, plan: { id: string, name: string }, customer: { id: string, email: string } }>, failedPayments: { totalCount: number, edges: Array<{ node: { id: string, amountCents: number, currency: string, paidAt: string, createdAt: string, customer: { id: string, email: string }, license: { id: string, keyLast4: string } | null } }> }, recentActivity: { edges: Array<{ node: { id: string, action: string, actor: string, createdAt: string, customer: { id: string, email: string } | null, license: { id: string, keyLast4: string } | null } }> } };
+
+export type OverviewReaderQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OverviewReaderQuery = { licenseCounts: Array<{ planId: string, plan: string, status: string, count: number }>, licensesNearQuota: Array<{ requests: number, requestLimit: number, requestsShare: number, costMicros: number, budgetMicros: number, budgetShare: number, license: { id: string, keyLast4: string, status: LicenseStatus, plan: { id: string, name: string }, customer: { id: string, email: string } } }>, licensesInGrace: Array<{ id: string, keyLast4: string, graceUntil: string | null, plan: { id: string, name: string }, customer: { id: string, email: string } }>, failedPayments: { totalCount: number, edges: Array<{ node: { id: string, amountCents: number, currency: string, paidAt: string, createdAt: string, customer: { id: string, email: string }, license: { id: string, keyLast4: string } | null } }> }, recentActivity: { edges: Array<{ node: { id: string, action: string, actor: string, createdAt: string, customer: { id: string, email: string } | null, license: { id: string, keyLast4: string } | null } }> } };
+
+export type OverviewAdminQueryVariables = Exact<{
+  lastFrom: string;
+  lastTo: string;
+  aiFrom: string;
+}>;
+
+
+export type OverviewAdminQuery = { thisMonth: { currency: string, mrrCents: number, arrCents: number, activeSubscribers: number, churnedCustomers: number, customerChurnRate: number | null, movements: { new: { count: number, amountCents: number } }, oneTime: { salesAllTime: number, revenueAllTimeCents: number }, founders: Array<{ planId: string, plan: string, limit: number | null, sold: number, remaining: number | null }> }, lastMonth: { movements: { new: { count: number, amountCents: number } } }, recentAi: { ai: { requests: number, costMicros: number, byProvider: Array<{ provider: string, requests: number, costMicros: number }> } }, licenseCounts: Array<{ planId: string, plan: string, status: string, count: number }>, licensesNearQuota: Array<{ requests: number, requestLimit: number, requestsShare: number, costMicros: number, budgetMicros: number, budgetShare: number, license: { id: string, keyLast4: string, status: LicenseStatus, plan: { id: string, name: string }, customer: { id: string, email: string } } }>, licensesInGrace: Array<{ id: string, keyLast4: string, graceUntil: string | null, plan: { id: string, name: string }, customer: { id: string, email: string } }>, failedPayments: { totalCount: number, edges: Array<{ node: { id: string, amountCents: number, currency: string, paidAt: string, createdAt: string, customer: { id: string, email: string }, license: { id: string, keyLast4: string } | null } }> }, recentActivity: { edges: Array<{ node: { id: string, action: string, actor: string, createdAt: string, customer: { id: string, email: string } | null, license: { id: string, keyLast4: string } | null } }> } };
 
 export type PaymentsQueryVariables = Exact<{
   filter?: PaymentFilterInput | null | undefined;

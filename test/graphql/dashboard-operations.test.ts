@@ -71,6 +71,9 @@ describe("the dashboard's operations", () => {
       Usage: true,
       Payments: true,
       Activity: true,
+      OverviewReader: true,
+      OverviewAdmin: true,
+      AnalyticsPage: true,
     };
     expect(operationNames()).toEqual(Object.keys(covered).sort());
   });

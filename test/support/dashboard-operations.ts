@@ -44,6 +44,9 @@ export interface DashboardOperations {
   Usage: [Ops.UsageQuery, Ops.UsageQueryVariables];
   Payments: [Ops.PaymentsQuery, Ops.PaymentsQueryVariables];
   Activity: [Ops.ActivityQuery, Ops.ActivityQueryVariables];
+  OverviewReader: [Ops.OverviewReaderQuery, Ops.OverviewReaderQueryVariables];
+  OverviewAdmin: [Ops.OverviewAdminQuery, Ops.OverviewAdminQueryVariables];
+  AnalyticsPage: [Ops.AnalyticsPageQuery, Ops.AnalyticsPageQueryVariables];
 }
 
 export type OperationName = keyof DashboardOperations;

@@ -114,6 +114,21 @@ const QUERY_TABLE: Record<string, Expectation> = {
     operation: () => ({ query: `{ analyticsHistory(from: "2026-11-01", to: "2026-11-02") { date mrrCents } }` }),
   },
   activity: { allowed: READERS, operation: () => ({ query: `{ activity(first: 5) { totalCount edges { node { id action actor } } } }` }) },
+  analyticsMonths: {
+    allowed: ADMINS,
+    operation: () => ({ query: `{ analyticsMonths(from: "2026-11-01", to: "2026-11-02") { month mrrCents } }` }),
+  },
+  cohortRetention: {
+    allowed: ADMINS,
+    operation: () => ({ query: `{ cohortRetention(from: "2026-10-01", to: "2026-11-02") { month customers retained { share } } }` }),
+  },
+  aiCostByPlan: {
+    allowed: ADMINS,
+    operation: () => ({ query: `{ aiCostByPlan(from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z") { plan costMicros } }` }),
+  },
+  licenseCounts: { allowed: READERS, operation: () => ({ query: `{ licenseCounts { plan status count } }` }) },
+  licensesNearQuota: { allowed: READERS, operation: () => ({ query: `{ licensesNearQuota { requests license { id } } }` }) },
+  licensesInGrace: { allowed: READERS, operation: () => ({ query: `{ licensesInGrace { id graceUntil } }` }) },
   admins: { allowed: OWNER, operation: () => ({ query: `{ admins { id name role } }` }) },
   providerKeys: { allowed: OWNER, operation: () => ({ query: `{ providerKeys { provider keyLast4 } }` }) },
   validateLicense: {

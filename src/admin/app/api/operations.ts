@@ -183,6 +183,17 @@ export type SetProviderKeyMutationVariables = Exact<{
 
 export type SetProviderKeyMutation = { setProviderKey: { provider: string, keyLast4: string, isActive: boolean, updatedAt: string } };
 
+export type AnalyticsPageQueryVariables = Exact<{
+  from: string;
+  to: string;
+  fromTime: string;
+  toTime: string;
+  currency?: string;
+}>;
+
+
+export type AnalyticsPageQuery = { range: { currency: string, mrrCents: number, arrCents: number, activeSubscribers: number, excludedCurrencies: Array<string>, movements: { netCents: number, new: { amountCents: number, count: number }, expansion: { amountCents: number, count: number }, contraction: { amountCents: number, count: number }, churn: { amountCents: number, count: number }, reactivation: { amountCents: number, count: number } }, oneTime: { sales: number, revenueCents: number }, refunds: { amountCents: number, count: number }, cash: { collectedCents: number, refundedCents: number, netCents: number }, revenueByPlan: Array<{ planId: string | null, plan: string, mrrCents: number, subscribers: number, collectedCents: number, refundedCents: number }> }, analyticsMonths: Array<{ month: string, complete: boolean, mrrCents: number, activeSubscribers: number, movements: { netCents: number, new: { amountCents: number, count: number }, expansion: { amountCents: number, count: number }, contraction: { amountCents: number, count: number }, churn: { amountCents: number, count: number }, reactivation: { amountCents: number, count: number } }, oneTime: { sales: number, revenueCents: number }, refunds: { amountCents: number, count: number } }>, cohortRetention: Array<{ month: string, customers: number, retained: Array<{ monthsAfter: number, customers: number, share: number }> }>, aiCostByPlan: Array<{ planId: string | null, plan: string, requests: number, costMicros: number }> };
+
 export type CustomersQueryVariables = Exact<{
   filter?: CustomerFilterInput | null | undefined;
   first?: number | null | undefined;
@@ -308,6 +319,22 @@ export type RevealLicenseKeyMutationVariables = Exact<{
 
 
 export type RevealLicenseKeyMutation = { revealLicenseKey: string };
+
+export type OverviewOperationsFragment = { licenseCounts: Array<{ planId: string, plan: string, status: string, count: number }>, licensesNearQuota: Array<{ requests: number, requestLimit: number, requestsShare: number, costMicros: number, budgetMicros: number, budgetShare: number, license: { id: string, keyLast4: string, status: LicenseStatus, plan: { id: string, name: string }, customer: { id: string, email: string } } }>, licensesInGrace: Array<{ id: string, keyLast4: string, graceUntil: string | null, plan: { id: string, name: string }, customer: { id: string, email: string } }>, failedPayments: { totalCount: number, edges: Array<{ node: { id: string, amountCents: number, currency: string, paidAt: string, createdAt: string, customer: { id: string, email: string }, license: { id: string, keyLast4: string } | null } }> }, recentActivity: { edges: Array<{ node: { id: string, action: string, actor: string, createdAt: string, customer: { id: string, email: string } | null, license: { id: string, keyLast4: string } | null } }> } };
+
+export type OverviewReaderQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OverviewReaderQuery = { licenseCounts: Array<{ planId: string, plan: string, status: string, count: number }>, licensesNearQuota: Array<{ requests: number, requestLimit: number, requestsShare: number, costMicros: number, budgetMicros: number, budgetShare: number, license: { id: string, keyLast4: string, status: LicenseStatus, plan: { id: string, name: string }, customer: { id: string, email: string } } }>, licensesInGrace: Array<{ id: string, keyLast4: string, graceUntil: string | null, plan: { id: string, name: string }, customer: { id: string, email: string } }>, failedPayments: { totalCount: number, edges: Array<{ node: { id: string, amountCents: number, currency: string, paidAt: string, createdAt: string, customer: { id: string, email: string }, license: { id: string, keyLast4: string } | null } }> }, recentActivity: { edges: Array<{ node: { id: string, action: string, actor: string, createdAt: string, customer: { id: string, email: string } | null, license: { id: string, keyLast4: string } | null } }> } };
+
+export type OverviewAdminQueryVariables = Exact<{
+  lastFrom: string;
+  lastTo: string;
+  aiFrom: string;
+}>;
+
+
+export type OverviewAdminQuery = { thisMonth: { currency: string, mrrCents: number, arrCents: number, activeSubscribers: number, churnedCustomers: number, customerChurnRate: number | null, movements: { new: { count: number, amountCents: number } }, oneTime: { salesAllTime: number, revenueAllTimeCents: number }, founders: Array<{ planId: string, plan: string, limit: number | null, sold: number, remaining: number | null }> }, lastMonth: { movements: { new: { count: number, amountCents: number } } }, recentAi: { ai: { requests: number, costMicros: number, byProvider: Array<{ provider: string, requests: number, costMicros: number }> } }, licenseCounts: Array<{ planId: string, plan: string, status: string, count: number }>, licensesNearQuota: Array<{ requests: number, requestLimit: number, requestsShare: number, costMicros: number, budgetMicros: number, budgetShare: number, license: { id: string, keyLast4: string, status: LicenseStatus, plan: { id: string, name: string }, customer: { id: string, email: string } } }>, licensesInGrace: Array<{ id: string, keyLast4: string, graceUntil: string | null, plan: { id: string, name: string }, customer: { id: string, email: string } }>, failedPayments: { totalCount: number, edges: Array<{ node: { id: string, amountCents: number, currency: string, paidAt: string, createdAt: string, customer: { id: string, email: string }, license: { id: string, keyLast4: string } | null } }> }, recentActivity: { edges: Array<{ node: { id: string, action: string, actor: string, createdAt: string, customer: { id: string, email: string } | null, license: { id: string, keyLast4: string } | null } }> } };
 
 export type PaymentsQueryVariables = Exact<{
   filter?: PaymentFilterInput | null | undefined;
@@ -454,6 +481,88 @@ export const AdminTokenFieldsFragmentDoc = new TypedDocumentString(`
   revokedAt
 }
     `, {"fragmentName":"AdminTokenFields"}) as unknown as TypedDocumentString<AdminTokenFieldsFragment, unknown>;
+export const OverviewOperationsFragmentDoc = new TypedDocumentString(`
+    fragment OverviewOperations on Query {
+  licenseCounts {
+    planId
+    plan
+    status
+    count
+  }
+  licensesNearQuota(share: 0.8, first: 20) {
+    requests
+    requestLimit
+    requestsShare
+    costMicros
+    budgetMicros
+    budgetShare
+    license {
+      id
+      keyLast4
+      status
+      plan {
+        id
+        name
+      }
+      customer {
+        id
+        email
+      }
+    }
+  }
+  licensesInGrace(first: 10) {
+    id
+    keyLast4
+    graceUntil
+    plan {
+      id
+      name
+    }
+    customer {
+      id
+      email
+    }
+  }
+  failedPayments: payments(filter: {status: failed}, first: 10) {
+    totalCount
+    edges {
+      node {
+        id
+        amountCents
+        currency
+        paidAt
+        createdAt
+        customer {
+          id
+          email
+        }
+        license {
+          id
+          keyLast4
+        }
+      }
+    }
+  }
+  recentActivity: activity(first: 6) {
+    edges {
+      node {
+        id
+        action
+        actor
+        createdAt
+        customer {
+          id
+          email
+        }
+        license {
+          id
+          keyLast4
+        }
+      }
+    }
+  }
+}
+    `, {"fragmentName":"OverviewOperations"}) as unknown as TypedDocumentString<OverviewOperationsFragment, unknown>;
 export const ActivityDocument = new TypedDocumentString(`
     query Activity($filter: ActivityFilterInput, $first: Int, $after: String) {
   activity(filter: $filter, first: $first, after: $after) {
@@ -579,6 +688,113 @@ export const SetProviderKeyDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetProviderKeyMutation, SetProviderKeyMutationVariables>;
+export const AnalyticsPageDocument = new TypedDocumentString(`
+    query AnalyticsPage($from: Date!, $to: Date!, $fromTime: DateTimeISO!, $toTime: DateTimeISO!, $currency: String! = "EUR") {
+  range: analytics(from: $fromTime, to: $toTime, currency: $currency) {
+    currency
+    mrrCents
+    arrCents
+    activeSubscribers
+    movements {
+      new {
+        amountCents
+        count
+      }
+      expansion {
+        amountCents
+        count
+      }
+      contraction {
+        amountCents
+        count
+      }
+      churn {
+        amountCents
+        count
+      }
+      reactivation {
+        amountCents
+        count
+      }
+      netCents
+    }
+    oneTime {
+      sales
+      revenueCents
+    }
+    refunds {
+      amountCents
+      count
+    }
+    cash {
+      collectedCents
+      refundedCents
+      netCents
+    }
+    revenueByPlan {
+      planId
+      plan
+      mrrCents
+      subscribers
+      collectedCents
+      refundedCents
+    }
+    excludedCurrencies
+  }
+  analyticsMonths(from: $from, to: $to, currency: $currency) {
+    month
+    complete
+    mrrCents
+    activeSubscribers
+    movements {
+      new {
+        amountCents
+        count
+      }
+      expansion {
+        amountCents
+        count
+      }
+      contraction {
+        amountCents
+        count
+      }
+      churn {
+        amountCents
+        count
+      }
+      reactivation {
+        amountCents
+        count
+      }
+      netCents
+    }
+    oneTime {
+      sales
+      revenueCents
+    }
+    refunds {
+      amountCents
+      count
+    }
+  }
+  cohortRetention(from: $from, to: $to) {
+    month
+    customers
+    retained {
+      monthsAfter
+      customers
+      share
+    }
+  }
+  aiCostByPlan(from: $fromTime, to: $toTime) {
+    planId
+    plan
+    requests
+    costMicros
+  }
+}
+    `) as unknown as TypedDocumentString<AnalyticsPageQuery, AnalyticsPageQueryVariables>;
 export const CustomersDocument = new TypedDocumentString(`
     query Customers($filter: CustomerFilterInput, $first: Int, $after: String) {
   customers(filter: $filter, first: $first, after: $after) {
@@ -970,6 +1186,218 @@ export const RevealLicenseKeyDocument = new TypedDocumentString(`
   revealLicenseKey(id: $id)
 }
     `) as unknown as TypedDocumentString<RevealLicenseKeyMutation, RevealLicenseKeyMutationVariables>;
+export const OverviewReaderDocument = new TypedDocumentString(`
+    query OverviewReader {
+  ...OverviewOperations
+}
+    fragment OverviewOperations on Query {
+  licenseCounts {
+    planId
+    plan
+    status
+    count
+  }
+  licensesNearQuota(share: 0.8, first: 20) {
+    requests
+    requestLimit
+    requestsShare
+    costMicros
+    budgetMicros
+    budgetShare
+    license {
+      id
+      keyLast4
+      status
+      plan {
+        id
+        name
+      }
+      customer {
+        id
+        email
+      }
+    }
+  }
+  licensesInGrace(first: 10) {
+    id
+    keyLast4
+    graceUntil
+    plan {
+      id
+      name
+    }
+    customer {
+      id
+      email
+    }
+  }
+  failedPayments: payments(filter: {status: failed}, first: 10) {
+    totalCount
+    edges {
+      node {
+        id
+        amountCents
+        currency
+        paidAt
+        createdAt
+        customer {
+          id
+          email
+        }
+        license {
+          id
+          keyLast4
+        }
+      }
+    }
+  }
+  recentActivity: activity(first: 6) {
+    edges {
+      node {
+        id
+        action
+        actor
+        createdAt
+        customer {
+          id
+          email
+        }
+        license {
+          id
+          keyLast4
+        }
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<OverviewReaderQuery, OverviewReaderQueryVariables>;
+export const OverviewAdminDocument = new TypedDocumentString(`
+    query OverviewAdmin($lastFrom: DateTimeISO!, $lastTo: DateTimeISO!, $aiFrom: DateTimeISO!) {
+  ...OverviewOperations
+  thisMonth: analytics {
+    currency
+    mrrCents
+    arrCents
+    activeSubscribers
+    churnedCustomers
+    customerChurnRate
+    movements {
+      new {
+        count
+        amountCents
+      }
+    }
+    oneTime {
+      salesAllTime
+      revenueAllTimeCents
+    }
+    founders {
+      planId
+      plan
+      limit
+      sold
+      remaining
+    }
+  }
+  lastMonth: analytics(from: $lastFrom, to: $lastTo) {
+    movements {
+      new {
+        count
+        amountCents
+      }
+    }
+  }
+  recentAi: analytics(from: $aiFrom) {
+    ai {
+      requests
+      costMicros
+      byProvider {
+        provider
+        requests
+        costMicros
+      }
+    }
+  }
+}
+    fragment OverviewOperations on Query {
+  licenseCounts {
+    planId
+    plan
+    status
+    count
+  }
+  licensesNearQuota(share: 0.8, first: 20) {
+    requests
+    requestLimit
+    requestsShare
+    costMicros
+    budgetMicros
+    budgetShare
+    license {
+      id
+      keyLast4
+      status
+      plan {
+        id
+        name
+      }
+      customer {
+        id
+        email
+      }
+    }
+  }
+  licensesInGrace(first: 10) {
+    id
+    keyLast4
+    graceUntil
+    plan {
+      id
+      name
+    }
+    customer {
+      id
+      email
+    }
+  }
+  failedPayments: payments(filter: {status: failed}, first: 10) {
+    totalCount
+    edges {
+      node {
+        id
+        amountCents
+        currency
+        paidAt
+        createdAt
+        customer {
+          id
+          email
+        }
+        license {
+          id
+          keyLast4
+        }
+      }
+    }
+  }
+  recentActivity: activity(first: 6) {
+    edges {
+      node {
+        id
+        action
+        actor
+        createdAt
+        customer {
+          id
+          email
+        }
+        license {
+          id
+          keyLast4
+        }
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<OverviewAdminQuery, OverviewAdminQueryVariables>;
 export const PaymentsDocument = new TypedDocumentString(`
     query Payments($filter: PaymentFilterInput, $first: Int, $after: String) {
   payments(filter: $filter, first: $first, after: $after) {

@@ -36,7 +36,13 @@ export function Chart({
       {
         width: Math.max(element.clientWidth, 280),
         height,
-        scales: { x: { time: false } },
+        // Bars start at zero (uPlot fits the range to the data otherwise) and keep half a slot at each end.
+        scales: bars
+          ? {
+              x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+              y: { range: (_u, min, max) => [Math.min(0, min), Math.max(0, max) * 1.05 || 1] },
+            }
+          : { x: { time: false } },
         axes: [
           { values: (_u, ticks) => ticks.map((tick) => labels[tick] ?? "") },
           { values: (_u, ticks) => ticks.map((tick) => format(tick)), size: 80 },
