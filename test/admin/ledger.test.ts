@@ -1,6 +1,7 @@
 // The money and message pages: Payments, Webhook events, Notifications (real Chromium against a real platform).
 import type { Page } from "playwright-core";
 import { PaymentStatus } from "../../src/modules/payments/payment.model";
+import { AdjustmentAction, AdjustmentStatus } from "../../src/modules/payments/payment-adjustment.model";
 import { WebhookEventStatus } from "../../src/modules/billing/webhook-event.model";
 import { DeliveryStatus, NotificationKind } from "../../src/modules/notifications/notification.model";
 import {
@@ -80,6 +81,30 @@ beforeAll(async () => {
       paid_at: i < 5 ? new Date(2025, 2, 10 + (i % 3), 12) : new Date(2025, 3, 1 + i, 12),
     });
   }
+  // A payment refunded in part, with its refund.
+  const refunded = await models.Payment.create({
+    customer_id: customer!._id,
+    license_id: license!._id,
+    amount_cents: 2900,
+    currency: "EUR",
+    status: PaymentStatus.partially_refunded,
+    refunded_cents: 500,
+    provider: "refund-test",
+    transaction_id: "txn_refund_test_01",
+    paid_at: new Date(2025, 4, 2, 12),
+  });
+  await models.PaymentAdjustment.create({
+    payment_id: refunded._id,
+    provider: "paddle",
+    adjustment_id: "adj_refund_test_01",
+    action: AdjustmentAction.refund,
+    amount_cents: 500,
+    currency: "EUR",
+    status: AdjustmentStatus.approved,
+    applied_cents: 500,
+    reason: "test: customer asked",
+    cause: "manual",
+  });
   await models.WebhookEvent.create([
     {
       event_id: "evt_ledger_failed_0001",
@@ -209,6 +234,27 @@ describe("Payments", () => {
     expect(expected).toEqual(["txn_paging_01", "txn_paging_00"]);
     await pagerShows(page, "1–2 of 2");
     await columnShows(page, "Payments, newest first", 8, expected);
+    expect(pageProblems(page)).toEqual([]);
+    await context.close();
+  });
+
+  test("a refunded payment shows what was refunded and its refund, and the totals count it", async () => {
+    const { context, page } = await signedInPage(harness, "support", "/admin/payments?provider=refund-test");
+    const api = await harness.graphql<{ paymentTotals: Array<{ grossCents: number; refundedCents: number; netCents: number }> }>(
+      `{ paymentTotals(filter: { provider: "refund-test" }) { grossCents refundedCents netCents } }`,
+    );
+    const [total] = api.data!.paymentTotals;
+    expect(total).toEqual({ grossCents: 2900, refundedCents: 500, netCents: 2400 });
+    await columnShows(page, "Payments, newest first", 8, ["txn_refund_test_01"]);
+    expect(await column(page, "Payments, newest first", 5)).toEqual([await money(page, 500, "EUR")]);
+    expect(await column(page, "Payments, newest first", 6)).toEqual(["partially_refunded"]);
+    expect(await column(page, "Payments, newest first", 9)).toEqual([
+      `refund ${await money(page, 500, "EUR")} (approved): test: customer asked adj_refund_test_01`,
+    ]);
+    const card = (name: string) =>
+      page.getByRole("group", { name: "Totals in EUR" }).locator("article", { hasText: name }).locator(".card-value").textContent();
+    await expect(card("Net (EUR)")).resolves.toBe(await money(page, total!.netCents, "EUR"));
+    await expect(card("Refunded (EUR)")).resolves.toBe(await money(page, total!.refundedCents, "EUR"));
     expect(pageProblems(page)).toEqual([]);
     await context.close();
   });
