@@ -44,6 +44,15 @@ export interface DashboardOperations {
   Usage: [Ops.UsageQuery, Ops.UsageQueryVariables];
   Payments: [Ops.PaymentsQuery, Ops.PaymentsQueryVariables];
   Activity: [Ops.ActivityQuery, Ops.ActivityQueryVariables];
+  // Plans, payments, webhook events, notifications and activity pages.
+  PlanImpact: [Ops.PlanImpactQuery, Ops.PlanImpactQueryVariables];
+  PaymentsLedger: [Ops.PaymentsLedgerQuery, Ops.PaymentsLedgerQueryVariables];
+  RecordManualPayment: [Ops.RecordManualPaymentMutation, Ops.RecordManualPaymentMutationVariables];
+  WebhookEvents: [Ops.WebhookEventsQuery, Ops.WebhookEventsQueryVariables];
+  RetryWebhookEvent: [Ops.RetryWebhookEventMutation, Ops.RetryWebhookEventMutationVariables];
+  Notifications: [Ops.NotificationsQuery, Ops.NotificationsQueryVariables];
+  RetryNotification: [Ops.RetryNotificationMutation, Ops.RetryNotificationMutationVariables];
+  ActivityLog: [Ops.ActivityLogQuery, Ops.ActivityLogQueryVariables];
 }
 
 export type OperationName = keyof DashboardOperations;
