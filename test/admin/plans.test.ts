@@ -90,7 +90,9 @@ test("editing a limit previews the licenses it affects, then changes the plan in
   await form.getByRole("button", { name: `Review changes to ${pro.displayName}` }).click();
 
   const dialog = page.getByRole("dialog", { name: `Change ${pro.displayName}?` });
-  await expect(dialog.getByRole("status").textContent()).resolves.toBe(
+  const preview = dialog.getByText(/^This changes the limits of/);
+  await preview.waitFor();
+  await expect(preview.textContent()).resolves.toBe(
     `This changes the limits of ${active} active licenses (and ${suspended} suspended); ${active + suspended} licenses on this plan in all.`,
   );
   await expect(dialog.getByText(`Requests per minute: ${pro.requestsPerMinute} → ${next}`).count()).resolves.toBe(1);
@@ -146,6 +148,23 @@ test("the Founders cap cannot go below what is sold: the API's error is shown an
   await dialog.getByRole("button", { name: "Save plan" }).click();
   await page.getByText(`Sold ${founders.lifetimeSold} of ${raised}`).waitFor();
   expect((await harness.platform.services.plans.byName("founders")).lifetime_limit).toBe(raised);
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});
+
+test("the price and the flat AI rate are edited in euros and stored in cents and micro-euros", async () => {
+  const { context, page } = await signedInPage(harness, "admin", "/admin/plans");
+  const agency = (await apiPlans()).find((plan) => plan.name === "agency")!;
+  const form = planForm(page, agency.displayName);
+  await form.getByLabel("Price", { exact: true }).fill("24.50");
+  await form.getByLabel("Cost per 1k tokens (EUR)", { exact: true }).fill("0.0025");
+  await form.getByRole("button", { name: `Review changes to ${agency.displayName}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Change ${agency.displayName}?` });
+  await dialog.getByText(/^This changes the limits of 1 active license;/).waitFor();
+  await dialog.getByRole("button", { name: "Save plan" }).click();
+  await page.getByText(`Saved ${agency.displayName}:`).waitFor();
+  const stored = await harness.platform.services.plans.byName("agency");
+  expect([stored.price_cents, stored.cost_per_1k_tokens_micros]).toEqual([2450, 2500]);
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 });

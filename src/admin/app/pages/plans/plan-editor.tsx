@@ -8,7 +8,7 @@ import {
 } from "../../api/operations";
 import { ConfirmDialog } from "../../ui/confirm";
 import { Loading, Outcome, ErrorBox } from "../../ui/states";
-import { useMutation, useQuery } from "../../ui/use-api";
+import { useMutation, useQuery, type QueryState } from "../../ui/use-api";
 import { initialValues, LIMIT_FIELDS, validate, type PlanFormValues } from "./plan-form";
 
 const STATUSES = ["active", "suspended", "inactive", "expired", "cancelled"] as const;
@@ -24,13 +24,12 @@ export function impactSentence(impact: PlanImpactQuery): string {
   }; ${licenses(STATUSES.reduce((sum, status) => sum + count(status), 0))} on this plan in all.`;
 }
 
-function ImpactPreview({ plan }: { plan: string }) {
-  const state = useQuery(PlanImpactDocument, { plan });
-  if (state.error) return <ErrorBox error={state.error} retry={state.reload} />;
-  if (!state.data) return <Loading what="the licenses this affects" />;
+function ImpactPreview({ impact }: { impact: QueryState<PlanImpactQuery> }) {
+  if (impact.error) return <ErrorBox error={impact.error} retry={impact.reload} />;
+  if (!impact.data || impact.loading) return <Loading what="the licenses this affects" />;
   return (
     <p role="status" className="notice">
-      {impactSentence(state.data)}
+      {impactSentence(impact.data)}
     </p>
   );
 }
@@ -43,6 +42,8 @@ export function PlanEditor({ plan, onSaved }: { plan: PlanFieldsFragment; onSave
   const [saved, setSaved] = useState<string | null>(null);
   const [unchanged, setUnchanged] = useState(false);
   const update = useMutation(UpdatePlanDocument);
+  // Asked each time the confirmation opens, so the count is the one at the moment of saving.
+  const impact = useQuery(PlanImpactDocument, { plan: plan.name }, { skip: pending === null });
   const values = initialValues(plan);
 
   function review(event: FormEvent<HTMLFormElement>) {
@@ -138,7 +139,8 @@ export function PlanEditor({ plan, onSaved }: { plan: PlanFieldsFragment; onSave
         open={pending !== null}
         title={`Change ${plan.displayName}?`}
         confirmLabel="Save plan"
-        busy={update.busy}
+        // Saving waits for the preview: the operator sees what the change reaches before it can be made.
+        busy={update.busy || impact.loading || !impact.data}
         onConfirm={() => void save()}
         onCancel={() => {
           setPending(null);
@@ -147,7 +149,7 @@ export function PlanEditor({ plan, onSaved }: { plan: PlanFieldsFragment; onSave
       >
         {pending && (
           <>
-            <ImpactPreview plan={plan.name} />
+            <ImpactPreview impact={impact} />
             <ul>
               {pending.changes.map((change) => (
                 <li key={change}>{change}</li>
