@@ -1,8 +1,10 @@
 import type { Page } from "playwright-core";
 import {
+  newPage,
   pageProblems,
   screenshot,
   seriousAccessibilityViolations,
+  signIn,
   signedInPage,
   startAdminHarness,
   type AdminHarness,
@@ -146,6 +148,27 @@ test("filters by action, actor and license are in the URL and give the API's ent
     .getByRole("navigation", { name: "Pages" })
     .getByText(`1–${forLicense.totalCount} of ${forLicense.totalCount}`, { exact: true })
     .waitFor();
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});
+
+test("on a phone (390 px) none of these pages scrolls sideways: wide tables scroll inside their own box", async () => {
+  const { context, page } = await newPage(harness, { width: 390, height: 844 });
+  await signIn(page, harness.tokens.owner, "/admin/plans");
+  for (const [path, heading] of [
+    ["/admin/plans", "Plans"],
+    ["/admin/payments", "Payments"],
+    ["/admin/webhooks", "Webhook events"],
+    ["/admin/notifications", "Notifications"],
+    ["/admin/activity", "Activity log"],
+  ] as const) {
+    await page.goto(path);
+    await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+    await page.locator("main").locator('table, form[aria-label^="Limits"]').filter({ visible: true }).first().waitFor();
+    const overflow = (await page.evaluate(`document.documentElement.scrollWidth - document.documentElement.clientWidth`)) as number;
+    expect({ path, overflow }).toEqual({ path, overflow: 0 });
+    if (path === "/admin/payments") await screenshot(page, "payments-phone");
+  }
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 });
