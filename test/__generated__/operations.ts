@@ -11,6 +11,21 @@ export type ActivityFilterInput = {
   licenseId?: string | number | null | undefined;
 };
 
+export type AdjustmentAction =
+  | 'chargeback'
+  | 'chargeback_reverse'
+  | 'chargeback_warning'
+  | 'chargeback_warning_reverse'
+  | 'credit'
+  | 'credit_reverse'
+  | 'refund';
+
+export type AdjustmentStatus =
+  | 'approved'
+  | 'pending_approval'
+  | 'rejected'
+  | 'reversed';
+
 /** owner: everything; admin: customers, licenses, plans, payments; support: read, suspend/reactivate, reveal keys; readonly: read */
 export type AdminRole =
   | 'admin'
@@ -51,6 +66,12 @@ export type CustomerStatus =
   | 'inactive'
   | 'suspended';
 
+export type DeliveryStatus =
+  | 'delivered'
+  | 'pending'
+  | 'sending'
+  | 'skipped';
+
 export type IssueLicenseInput = {
   customerId: string | number;
   domain?: string | null | undefined;
@@ -83,6 +104,24 @@ export type ModelAllowanceInput = {
   provider: string;
 };
 
+export type NotificationFilterInput = {
+  customerId?: string | number | null | undefined;
+  /** true: only messages with a delivery whose last attempt failed and that waits for its next one (retryable) */
+  failing?: boolean | null | undefined;
+  kind?: NotificationKind | null | undefined;
+  licenseId?: string | number | null | undefined;
+  /** Messages whose webhook or e-mail delivery has this status */
+  status?: DeliveryStatus | null | undefined;
+};
+
+export type NotificationKind =
+  | 'founders_almost_sold_out'
+  | 'grace_period_ending'
+  | 'license_issued'
+  | 'license_suspended'
+  | 'payment_failed'
+  | 'usage_threshold';
+
 export type PaymentFilterInput = {
   customerId?: string | number | null | undefined;
   /** Paid at or after (inclusive) */
@@ -102,6 +141,21 @@ export type PaymentStatus =
   | 'pending'
   | 'refunded';
 
+/** A sale outside Paddle, recorded by an admin */
+export type RecordManualPaymentInput = {
+  /** Tax included, in the currency's minor unit (cents) */
+  amountCents: number;
+  /** ISO 4217, upper case, e.g. EUR */
+  currency: string;
+  customerId: string | number;
+  invoiceNumber?: string | null | undefined;
+  /** Must be one of the customer's licenses */
+  licenseId?: string | number | null | undefined;
+  note?: string | null | undefined;
+  /** Default: now */
+  paidAt?: string | null | undefined;
+};
+
 /** Only the fields given are changed */
 export type UpdateCustomerInput = {
   address?: string | null | undefined;
@@ -117,6 +171,8 @@ export type UpdateCustomerInput = {
 /** Only the fields given are changed */
 export type UpdatePlanInput = {
   allowedModels?: Array<ModelAllowanceInput> | null | undefined;
+  /** Flat AI rate in micro-euros per 1,000 tokens, for models missing from the price table */
+  costPer1kTokensMicros?: number | null | undefined;
   isActive?: boolean | null | undefined;
   lifetimeLimit?: number | null | undefined;
   /** -1 = unlimited */
@@ -127,6 +183,8 @@ export type UpdatePlanInput = {
   monthlyRequests?: number | null | undefined;
   /** Replaces the plan's Paddle price ids (pri_…); [] removes them all */
   paddlePriceIds?: Array<string> | null | undefined;
+  /** The list price in cents (what Paddle charges is set in Paddle) */
+  priceCents?: number | null | undefined;
   requestsPerHour?: number | null | undefined;
   requestsPerMinute?: number | null | undefined;
 };
@@ -136,6 +194,21 @@ export type UsageGroupBy =
   | 'MODEL'
   | 'PROVIDER';
 
+export type WebhookEventFilterInput = {
+  /** A Paddle event type, e.g. subscription.updated */
+  eventType?: string | null | undefined;
+  /** true: only events that need an operator (attention set) */
+  needsAttention?: boolean | null | undefined;
+  status?: WebhookEventStatus | null | undefined;
+};
+
+export type WebhookEventStatus =
+  | 'failed'
+  | 'ignored'
+  | 'pending'
+  | 'processed'
+  | 'processing';
+
 export type ActivityQueryVariables = Exact<{
   filter?: ActivityFilterInput | null | undefined;
   first?: number | null | undefined;
@@ -144,6 +217,15 @@ export type ActivityQueryVariables = Exact<{
 
 
 export type ActivityQuery = { activity: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, action: string, actor: string, ipAddress: string | null, details: Record<string, unknown>, createdAt: string, customer: { id: string, email: string } | null, license: { id: string, keyLast4: string } | null } }> } };
+
+export type ActivityLogQueryVariables = Exact<{
+  filter?: ActivityFilterInput | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ActivityLogQuery = { activity: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, action: string, actor: string, details: Record<string, unknown>, createdAt: string, customer: { id: string, email: string } | null, license: { id: string, keyLast4: string } | null } }> } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -319,6 +401,26 @@ export type RevealLicenseKeyMutationVariables = Exact<{
 
 export type RevealLicenseKeyMutation = { revealLicenseKey: string };
 
+export type NotificationsQueryVariables = Exact<{
+  filter?: NotificationFilterInput | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type NotificationsQuery = { notifications: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, kind: NotificationKind, subject: string, recipientEmail: string | null, customerId: string | null, licenseId: string | null, createdAt: string, webhook: { status: DeliveryStatus, attempts: number, lastError: string | null, nextAttemptAt: string | null, deliveredAt: string | null }, email: { status: DeliveryStatus, attempts: number, lastError: string | null, nextAttemptAt: string | null, deliveredAt: string | null } } }> } };
+
+export type RetryNotificationMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RetryNotificationMutation = { retryNotification: { id: string, kind: NotificationKind, subject: string, recipientEmail: string | null, customerId: string | null, licenseId: string | null, createdAt: string, webhook: { status: DeliveryStatus, attempts: number, lastError: string | null, nextAttemptAt: string | null, deliveredAt: string | null }, email: { status: DeliveryStatus, attempts: number, lastError: string | null, nextAttemptAt: string | null, deliveredAt: string | null } } };
+
+export type NotificationFieldsFragment = { id: string, kind: NotificationKind, subject: string, recipientEmail: string | null, customerId: string | null, licenseId: string | null, createdAt: string, webhook: { status: DeliveryStatus, attempts: number, lastError: string | null, nextAttemptAt: string | null, deliveredAt: string | null }, email: { status: DeliveryStatus, attempts: number, lastError: string | null, nextAttemptAt: string | null, deliveredAt: string | null } };
+
+export type NotificationDeliveryFieldsFragment = { status: DeliveryStatus, attempts: number, lastError: string | null, nextAttemptAt: string | null, deliveredAt: string | null };
+
 export type OverviewOperationsFragment = { licenseCounts: Array<{ planId: string, plan: string, status: string, count: number }>, licensesNearQuota: Array<{ requests: number, requestLimit: number, requestsShare: number, costMicros: number, budgetMicros: number, budgetShare: number, license: { id: string, keyLast4: string, status: LicenseStatus, plan: { id: string, name: string }, customer: { id: string, email: string } } }>, licensesInGrace: Array<{ id: string, keyLast4: string, graceUntil: string | null, plan: { id: string, name: string }, customer: { id: string, email: string } }>, failedPayments: { totalCount: number, edges: Array<{ node: { id: string, amountCents: number, currency: string, paidAt: string, createdAt: string, customer: { id: string, email: string }, license: { id: string, keyLast4: string } | null } }> }, recentActivity: { edges: Array<{ node: { id: string, action: string, actor: string, createdAt: string, customer: { id: string, email: string } | null, license: { id: string, keyLast4: string } | null } }> } };
 
 export type OverviewReaderQueryVariables = Exact<{ [key: string]: never; }>;
@@ -344,6 +446,22 @@ export type PaymentsQueryVariables = Exact<{
 
 export type PaymentsQuery = { payments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, transactionId: string, provider: string, status: PaymentStatus, amount: string, amountCents: number, currency: string, metadata: Record<string, unknown>, createdAt: string, customer: { id: string, email: string }, license: { id: string, keyLast4: string } | null } }> } };
 
+export type PaymentsLedgerQueryVariables = Exact<{
+  filter?: PaymentFilterInput | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type PaymentsLedgerQuery = { payments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, transactionId: string, invoiceNumber: string | null, provider: string, status: PaymentStatus, amountCents: number, refundedCents: number, feeCents: number | null, currency: string, failureReason: string | null, paidAt: string, customer: { id: string, email: string, paddleCustomerId: string | null }, license: { id: string, keyLast4: string } | null, adjustments: Array<{ id: string, adjustmentId: string, action: AdjustmentAction, status: AdjustmentStatus, amountCents: number, appliedCents: number, currency: string, reason: string | null }> } }> }, paymentTotals: Array<{ currency: string, count: number, failedCount: number, grossCents: number, refundedCents: number, netCents: number, taxCents: number, feeCents: number }> };
+
+export type RecordManualPaymentMutationVariables = Exact<{
+  input: RecordManualPaymentInput;
+}>;
+
+
+export type RecordManualPaymentMutation = { recordManualPayment: { id: string, amountCents: number, currency: string, status: PaymentStatus } };
+
 export type PlansQueryVariables = Exact<{
   includeInactive?: boolean;
 }>;
@@ -359,6 +477,13 @@ export type UpdatePlanMutationVariables = Exact<{
 
 export type UpdatePlanMutation = { updatePlan: { id: string, name: string, displayName: string, billing: Billing, priceCents: number, currency: string, isActive: boolean, isLifetime: boolean, maxSites: number, maxTokens: number, monthlyRequests: number, requestsPerMinute: number, requestsPerHour: number, monthlyBudgetMicros: number, monthlyBudgetEur: string, costPer1kTokensMicros: number, lifetimeLimit: number | null, lifetimeSold: number, features: Array<string>, updatedAt: string, allowedModels: Array<{ provider: string, models: Array<string> }> } };
 
+export type PlanImpactQueryVariables = Exact<{
+  plan: string;
+}>;
+
+
+export type PlanImpactQuery = { active: { totalCount: number }, suspended: { totalCount: number }, inactive: { totalCount: number }, expired: { totalCount: number }, cancelled: { totalCount: number } };
+
 export type UsageQueryVariables = Exact<{
   licenseId: string | number;
   from: string;
@@ -368,3 +493,21 @@ export type UsageQueryVariables = Exact<{
 
 
 export type UsageQuery = { usage: Array<{ key: string, requests: number, tokens: number, costMicros: number, cost: string }> | null };
+
+export type WebhookEventsQueryVariables = Exact<{
+  filter?: WebhookEventFilterInput | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebhookEventsQuery = { webhookEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, provider: string, eventId: string, eventType: string, status: WebhookEventStatus, attention: string | null, attempts: number, lastError: string | null, note: string | null, receivedAt: string, processedAt: string | null, nextAttemptAt: string | null } }> } };
+
+export type RetryWebhookEventMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RetryWebhookEventMutation = { retryWebhookEvent: { id: string, provider: string, eventId: string, eventType: string, status: WebhookEventStatus, attention: string | null, attempts: number, lastError: string | null, note: string | null, receivedAt: string, processedAt: string | null, nextAttemptAt: string | null } };
+
+export type WebhookEventFieldsFragment = { id: string, provider: string, eventId: string, eventType: string, status: WebhookEventStatus, attention: string | null, attempts: number, lastError: string | null, note: string | null, receivedAt: string, processedAt: string | null, nextAttemptAt: string | null };

@@ -3,6 +3,8 @@ import { queryLimitRules } from "../../src/graphql/limits";
 import { buildApiSchema } from "../../src/graphql/schema";
 import { AdminRole } from "../../src/modules/admins/admin.model";
 import { PaymentStatus } from "../../src/modules/payments/payment.model";
+import { WebhookEventStatus } from "../../src/modules/billing/webhook-event.model";
+import { DeliveryStatus, NotificationKind } from "../../src/modules/notifications/notification.model";
 import type { CustomerStatus, LicenseStatus } from "../__generated__/operations";
 import {
   operationDocument,
@@ -74,6 +76,14 @@ describe("the dashboard's operations", () => {
       OverviewReader: true,
       OverviewAdmin: true,
       AnalyticsPage: true,
+      PlanImpact: true,
+      PaymentsLedger: true,
+      RecordManualPayment: true,
+      WebhookEvents: true,
+      RetryWebhookEvent: true,
+      Notifications: true,
+      RetryNotification: true,
+      ActivityLog: true,
     };
     expect(operationNames()).toEqual(Object.keys(covered).sort());
   });
@@ -329,5 +339,51 @@ describe("the dashboard's operations", () => {
     const { providerKeys } = await run("ProviderKeys", {});
     expect(providerKeys.find((key) => key.provider === "openai")?.keyLast4).toBe("1234");
     expect(JSON.stringify(providerKeys)).not.toMatch(/sk-dashboard/);
+  });
+
+  it("PlanImpact, PaymentsLedger, RecordManualPayment, WebhookEvents, RetryWebhookEvent, Notifications, RetryNotification, ActivityLog", async () => {
+    const licensed = await issue("ops.pages@example.com", "agency");
+    const impact = await run("PlanImpact", { plan: "agency" });
+    expect(impact.active.totalCount).toBeGreaterThanOrEqual(1);
+    expect(impact.cancelled.totalCount).toBe(0);
+
+    const { recordManualPayment } = await run("RecordManualPayment", {
+      input: { customerId: licensed.license.customer.id, licenseId: licensed.license.id, amountCents: 4200, currency: "EUR" },
+    });
+    expect(recordManualPayment).toMatchObject({ amountCents: 4200, currency: "EUR", status: "completed" });
+    const ledger = await run("PaymentsLedger", { filter: { provider: "manual", customerId: licensed.license.customer.id }, first: 5 });
+    expect(ledger.payments.edges.map((edge) => edge.node.id)).toEqual([recordManualPayment.id]);
+    expect(ledger.paymentTotals).toEqual([expect.objectContaining({ currency: "EUR", grossCents: 4200, netCents: 4200, count: 1 })]);
+
+    const failed = await platform.services.models.WebhookEvent.create({
+      event_id: "evt_dashboard_ops_failed",
+      event_type: "dashboard.ops_test",
+      payload: {},
+      status: WebhookEventStatus.failed,
+      attempts: 1,
+      last_error: "test",
+    });
+    const events = await run("WebhookEvents", { filter: { status: "failed" }, first: 5 });
+    expect(events.webhookEvents.edges.map((edge) => edge.node.eventId)).toContain("evt_dashboard_ops_failed");
+    const { retryWebhookEvent } = await run("RetryWebhookEvent", { id: failed._id.toHexString() });
+    expect(retryWebhookEvent).toMatchObject({ eventId: "evt_dashboard_ops_failed", status: "pending" });
+
+    const message = await platform.services.models.Notification.create({
+      kind: NotificationKind.payment_failed,
+      idempotency_key: "dashboard-ops:failing",
+      subject: "Dashboard ops test",
+      data: {},
+      cause: "system",
+      webhook: { status: DeliveryStatus.pending, attempts: 1, last_error: "HTTP 500", next_attempt_at: new Date(Date.now() + 3_600_000) },
+      email: { status: DeliveryStatus.skipped, attempts: 0 },
+    });
+    const { notifications } = await run("Notifications", { filter: { failing: true }, first: 5 });
+    expect(notifications.edges.map((edge) => edge.node.id)).toEqual([message._id.toHexString()]);
+    const { retryNotification } = await run("RetryNotification", { id: message._id.toHexString() });
+    expect(retryNotification.webhook.status).toBe("pending");
+
+    const { activity } = await run("ActivityLog", { filter: { licenseId: licensed.license.id }, first: 5 });
+    expect(activity.totalCount).toBe(activity.edges.length);
+    expect(activity.edges.map((edge) => edge.node.action)).toContain("license.issued");
   });
 });

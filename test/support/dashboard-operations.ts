@@ -47,6 +47,15 @@ export interface DashboardOperations {
   OverviewReader: [Ops.OverviewReaderQuery, Ops.OverviewReaderQueryVariables];
   OverviewAdmin: [Ops.OverviewAdminQuery, Ops.OverviewAdminQueryVariables];
   AnalyticsPage: [Ops.AnalyticsPageQuery, Ops.AnalyticsPageQueryVariables];
+  // Plans, payments, webhook events, notifications and activity pages.
+  PlanImpact: [Ops.PlanImpactQuery, Ops.PlanImpactQueryVariables];
+  PaymentsLedger: [Ops.PaymentsLedgerQuery, Ops.PaymentsLedgerQueryVariables];
+  RecordManualPayment: [Ops.RecordManualPaymentMutation, Ops.RecordManualPaymentMutationVariables];
+  WebhookEvents: [Ops.WebhookEventsQuery, Ops.WebhookEventsQueryVariables];
+  RetryWebhookEvent: [Ops.RetryWebhookEventMutation, Ops.RetryWebhookEventMutationVariables];
+  Notifications: [Ops.NotificationsQuery, Ops.NotificationsQueryVariables];
+  RetryNotification: [Ops.RetryNotificationMutation, Ops.RetryNotificationMutationVariables];
+  ActivityLog: [Ops.ActivityLogQuery, Ops.ActivityLogQueryVariables];
 }
 
 export type OperationName = keyof DashboardOperations;

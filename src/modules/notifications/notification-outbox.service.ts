@@ -13,6 +13,8 @@ export interface NotificationFilter {
   customerId?: mongoose.Types.ObjectId;
   licenseId?: mongoose.Types.ObjectId;
   status?: DeliveryStatus;
+  /** Only messages with a delivery whose last attempt failed and that is waiting for its next one. */
+  failing?: boolean;
 }
 
 export interface NewNotification {
@@ -63,7 +65,16 @@ export class NotificationOutbox {
     if (filter.kind !== undefined) query["kind"] = filter.kind;
     if (filter.customerId !== undefined) query["customer_id"] = filter.customerId;
     if (filter.licenseId !== undefined) query["license_id"] = filter.licenseId;
-    if (filter.status !== undefined) query["$or"] = [{ "webhook.status": filter.status }, { "email.status": filter.status }];
+    const clauses: Array<Record<string, unknown>> = [];
+    if (filter.status !== undefined) clauses.push({ $or: [{ "webhook.status": filter.status }, { "email.status": filter.status }] });
+    if (filter.failing)
+      clauses.push({
+        $or: ["webhook", "email"].map((channel) => ({
+          [`${channel}.status`]: DeliveryStatus.pending,
+          [`${channel}.last_error`]: { $type: "string" },
+        })),
+      });
+    if (clauses.length) query["$and"] = clauses;
     return paginate<Notification>(this.models.Notification, query, page);
   }
 

@@ -20,6 +20,12 @@ export class NotificationFilterInput {
 
   @Field(() => DeliveryStatus, { nullable: true, description: "Messages whose webhook or e-mail delivery has this status" })
   status?: DeliveryStatus;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "true: only messages with a delivery whose last attempt failed and that waits for its next one (retryable)",
+  })
+  failing?: boolean;
 }
 
 function toFilter(filter: NotificationFilterInput | undefined): NotificationFilter {
@@ -28,6 +34,7 @@ function toFilter(filter: NotificationFilterInput | undefined): NotificationFilt
     customerId: filter?.customerId ? parseId(filter.customerId, "filter.customerId") : undefined,
     licenseId: filter?.licenseId ? parseId(filter.licenseId, "filter.licenseId") : undefined,
     status: filter?.status,
+    failing: filter?.failing ?? undefined,
   };
 }
 

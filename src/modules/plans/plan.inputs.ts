@@ -65,6 +65,23 @@ export class UpdatePlanInput {
   @Max(1_000_000)
   maxTokens?: number;
 
+  @Field(() => SafeInt, {
+    nullable: true,
+    description: "Flat AI rate in micro-euros per 1,000 tokens, for models missing from the price table",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  costPer1kTokensMicros?: number;
+
+  @Field(() => Int, { nullable: true, description: "The list price in cents (what Paddle charges is set in Paddle)" })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  priceCents?: number;
+
   @Field(() => [ModelAllowanceInput], { nullable: true })
   @IsOptional()
   @ValidateNested({ each: true })

@@ -28,6 +28,8 @@ export class PlanResolver {
       monthly_budget_micros: input.monthlyBudgetMicros,
       max_sites: input.maxSites,
       max_tokens: input.maxTokens,
+      cost_per_1k_tokens_micros: input.costPer1kTokensMicros,
+      price_cents: input.priceCents,
       lifetime_limit: input.lifetimeLimit,
       is_active: input.isActive,
       paddle_price_ids: input.paddlePriceIds ? [...new Set(input.paddlePriceIds)] : undefined,

@@ -15,6 +15,8 @@ export interface PlanChanges {
   monthly_budget_micros?: number;
   max_sites?: number;
   max_tokens?: number;
+  cost_per_1k_tokens_micros?: number;
+  price_cents?: number;
   allowed_models?: AllowedModels;
   lifetime_limit?: number | null;
   is_active?: boolean;

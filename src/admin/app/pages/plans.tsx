@@ -1,10 +1,1 @@
-import { Page } from "../ui/states";
-
-// PLACEHOLDER: being built (issue 13).
-export function PlansPage() {
-  return (
-    <Page title="Plans">
-      <p>Not built yet.</p>
-    </Page>
-  );
-}
+export { PlansPage } from "./plans/plans-page";
