@@ -19,9 +19,7 @@ export function KeyOnce({ title, licenseKey, onDismiss }: { title: string; licen
       <h2 id="key-once-title">{title}</h2>
       <p>This is the only time the key is shown. Copy it now and give it to the customer.</p>
       <p>
-        <code className="license-key" aria-label="License key">
-          {licenseKey}
-        </code>
+        <code className="license-key">{licenseKey}</code>
       </p>
       <div className="actions">
         <button type="button" onClick={() => void copy()}>
