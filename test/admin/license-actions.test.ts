@@ -118,7 +118,7 @@ test("change plan, extend, remove a site, rotate the key, reveal it with a note,
   const { services } = harness.platform;
   const { context, page } = await openLicense("owner", license.id);
 
-  await act(page, "Change plan", "Change plan", (d) => d.getByLabel("New plan").selectOption("pro"), "Plan changed to");
+  await act(page, "Change plan", "Change plan", async (d) => void (await d.getByLabel("New plan").selectOption("pro")), "Plan changed to");
   expect((await stored(license.id))?.plan_id.equals((await services.plans.byName("pro"))._id)).toBe(true);
 
   const year = new Date().getFullYear() + 1;

@@ -198,3 +198,34 @@ test("a license's page on a phone (390 px): readable, nothing wider than the scr
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 });
+
+test("usage grouped by DAY_AND_PROVIDER (the chart's query) adds up to the DAY and PROVIDER groupings", async () => {
+  const now = new Date();
+  const range = {
+    id: shown.id,
+    from: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString(),
+    to: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
+  };
+  type Bucket = { key: string; day: string | null; provider: string | null; requests: number; tokens: number; costMicros: number };
+  const usage = async (groupBy: string): Promise<Bucket[]> => {
+    const response = await harness.graphql<{ usage: Bucket[] }>(
+      `query ($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { usage(licenseId: $id, from: $from, to: $to, groupBy: ${groupBy}) { key day provider requests tokens costMicros } }`,
+      range,
+    );
+    if (!response.data) throw new Error(JSON.stringify(response.errors));
+    return response.data.usage;
+  };
+  const [both, byDay, byProvider] = await Promise.all([usage("DAY_AND_PROVIDER"), usage("DAY"), usage("PROVIDER")]);
+  expect(both.every((bucket) => bucket.key === `${bucket.day}/${bucket.provider}`)).toBe(true);
+  const sum = (buckets: Bucket[], keyOf: (bucket: Bucket) => string | null) => {
+    const sums = new Map<string, [number, number, number]>();
+    for (const bucket of buckets) {
+      const [requests, tokens, cost] = sums.get(keyOf(bucket) ?? "") ?? [0, 0, 0];
+      sums.set(keyOf(bucket) ?? "", [requests + bucket.requests, tokens + bucket.tokens, cost + bucket.costMicros]);
+    }
+    return Object.fromEntries(sums);
+  };
+  expect(sum(both, (bucket) => bucket.day)).toEqual(sum(byDay, (bucket) => bucket.key));
+  expect(sum(both, (bucket) => bucket.provider)).toEqual(sum(byProvider, (bucket) => bucket.key));
+  expect(byDay.every((bucket) => bucket.day === bucket.key && bucket.provider === null)).toBe(true);
+});

@@ -26,7 +26,7 @@ export function Filters({
   }
 
   return (
-    <form className="filters" role="search" onSubmit={submit}>
+    <form className="filters" aria-label="Filters" onSubmit={submit}>
       {texts.map((field) => (
         <label key={field.name}>
           {field.label}
