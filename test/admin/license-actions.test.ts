@@ -151,6 +151,7 @@ test("change plan, extend, remove a site, rotate the key, reveal it with a note,
   await act(page, "Cancel license", "Cancel license", async () => undefined, "Cancelled");
   expect((await stored(license.id))?.status).toBe(LicenseStatus.cancelled);
   // A cancelled license offers nothing but the reveal.
+  await page.getByRole("button", { name: "Rotate key" }).waitFor({ state: "detached" });
   const offered = await page.getByRole("region", { name: "License actions" }).getByRole("button").allTextContents();
   expect(offered).toEqual(["Reveal key"]);
   expect(pageProblems(page)).toEqual([]);
@@ -165,6 +166,8 @@ test("support is offered suspend, reactivate and reveal only; readonly no action
   expect(await actions.getByRole("button").allTextContents()).toEqual(["Suspend", "Reveal key"]);
   expect(await support.page.getByRole("button", { name: /^Remove / }).count()).toBe(0);
   await act(support.page, "Suspend", "Suspend license", (d) => d.getByLabel(/^Reason/).fill("Abuse report"), "Suspended");
+  // The page reloads the license after the action: wait for the reloaded view before reading what it offers.
+  await actions.getByRole("button", { name: "Reactivate" }).waitFor();
   expect(await actions.getByRole("button").allTextContents()).toEqual(["Reactivate", "Reveal key"]);
   await support.page.goto("/admin/licenses");
   await support.page.getByRole("table", { name: /^Licenses \(/ }).waitFor();
