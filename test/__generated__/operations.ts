@@ -191,6 +191,7 @@ export type UpdatePlanInput = {
 
 export type UsageGroupBy =
   | 'DAY'
+  | 'DAY_AND_PROVIDER'
   | 'MODEL'
   | 'PROVIDER';
 
@@ -289,7 +290,7 @@ export type CustomerDetailQueryVariables = Exact<{
 }>;
 
 
-export type CustomerDetailQuery = { customer: { paddleSubscriptionId: string | null, id: string, email: string, name: string | null, company: string | null, country: string | null, phone: string | null, address: string | null, notes: string | null, status: CustomerStatus, paddleCustomerId: string | null, createdAt: string, updatedAt: string, licenses: Array<{ id: string, keyLast4: string, status: LicenseStatus, statusReason: string | null, domain: string | null, activatedAt: string | null, expiresAt: string | null, lastCheck: string | null, createdAt: string, updatedAt: string, usageSummary: { month: string, requests: number, requestLimit: number, requestsPercent: number, tokens: number, costMicros: number, cost: string, budgetMicros: number, budgetPercent: number }, plan: { id: string, name: string, displayName: string } }>, payments: Array<{ id: string, transactionId: string, provider: string, status: PaymentStatus, amount: string, amountCents: number, currency: string, createdAt: string, license: { id: string, keyLast4: string } | null }> } };
+export type CustomerDetailQuery = { customer: { paddleSubscriptionId: string | null, id: string, email: string, name: string | null, company: string | null, country: string | null, phone: string | null, address: string | null, notes: string | null, status: CustomerStatus, paddleCustomerId: string | null, createdAt: string, updatedAt: string, licenses: Array<{ activeSites: number, id: string, keyLast4: string, status: LicenseStatus, statusReason: string | null, domain: string | null, activatedAt: string | null, expiresAt: string | null, lastCheck: string | null, createdAt: string, updatedAt: string, usageSummary: { month: string, requests: number, requestLimit: number, requestsPercent: number, tokens: number, costMicros: number, cost: string, budgetMicros: number, budgetPercent: number }, plan: { id: string, name: string, displayName: string } }>, payments: Array<{ id: string, transactionId: string, provider: string, status: PaymentStatus, amount: string, amountCents: number, currency: string, createdAt: string, license: { id: string, keyLast4: string } | null }> }, activity: { totalCount: number, edges: Array<{ node: { id: string, action: string, actor: string, details: Record<string, unknown>, createdAt: string, license: { id: string, keyLast4: string } | null } }> }, plans: Array<{ name: string, displayName: string }> };
 
 export type CreateCustomerMutationVariables = Exact<{
   input: CreateCustomerInput;
@@ -333,14 +334,16 @@ export type LicensesQueryVariables = Exact<{
 }>;
 
 
-export type LicensesQuery = { licenses: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, keyLast4: string, status: LicenseStatus, statusReason: string | null, domain: string | null, activatedAt: string | null, expiresAt: string | null, lastCheck: string | null, createdAt: string, updatedAt: string, customer: { id: string, email: string, name: string | null, company: string | null }, plan: { id: string, name: string, displayName: string } } }> } };
+export type LicensesQuery = { licenses: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { activeSites: number, id: string, keyLast4: string, status: LicenseStatus, statusReason: string | null, domain: string | null, activatedAt: string | null, expiresAt: string | null, lastCheck: string | null, createdAt: string, updatedAt: string, plan: { maxSites: number, id: string, name: string, displayName: string }, customer: { id: string, email: string, name: string | null, company: string | null } } }> }, plans: Array<{ name: string, displayName: string }> };
 
 export type LicenseDetailQueryVariables = Exact<{
   id: string | number;
+  from: string;
+  to: string;
 }>;
 
 
-export type LicenseDetailQuery = { license: { metadata: Record<string, unknown>, id: string, keyLast4: string, status: LicenseStatus, statusReason: string | null, domain: string | null, activatedAt: string | null, expiresAt: string | null, lastCheck: string | null, createdAt: string, updatedAt: string, customer: { id: string, email: string, name: string | null, company: string | null, status: CustomerStatus }, plan: { id: string, name: string, displayName: string, billing: Billing, priceCents: number, currency: string, isActive: boolean, isLifetime: boolean, maxSites: number, maxTokens: number, monthlyRequests: number, requestsPerMinute: number, requestsPerHour: number, monthlyBudgetMicros: number, monthlyBudgetEur: string, costPer1kTokensMicros: number, lifetimeLimit: number | null, lifetimeSold: number, features: Array<string>, updatedAt: string, allowedModels: Array<{ provider: string, models: Array<string> }> }, activations: Array<{ id: string, site: string, isDevelopment: boolean, activatedAt: string, lastSeenAt: string }>, usageSummary: { month: string, requests: number, requestLimit: number, requestsPercent: number, tokens: number, costMicros: number, cost: string, budgetMicros: number, budgetPercent: number } } | null };
+export type LicenseDetailQuery = { license: { metadata: Record<string, unknown>, activeSites: number, graceUntil: string | null, paddleSubscriptionId: string | null, paddleTransactionId: string | null, id: string, keyLast4: string, status: LicenseStatus, statusReason: string | null, domain: string | null, activatedAt: string | null, expiresAt: string | null, lastCheck: string | null, createdAt: string, updatedAt: string, billing: { id: string, paddleSubscriptionId: string, status: string | null, currentPeriodEndsAt: string | null, scheduledCancelAt: string | null, pastDueSince: string | null, graceUntil: string | null, mrrCents: number | null, currency: string | null } | null, customer: { id: string, email: string, name: string | null, company: string | null, status: CustomerStatus }, plan: { id: string, name: string, displayName: string, billing: Billing, priceCents: number, currency: string, isActive: boolean, isLifetime: boolean, maxSites: number, maxTokens: number, monthlyRequests: number, requestsPerMinute: number, requestsPerHour: number, monthlyBudgetMicros: number, monthlyBudgetEur: string, costPer1kTokensMicros: number, lifetimeLimit: number | null, lifetimeSold: number, features: Array<string>, updatedAt: string, allowedModels: Array<{ provider: string, models: Array<string> }> }, activations: Array<{ id: string, site: string, isDevelopment: boolean, activatedAt: string, lastSeenAt: string }>, usageSummary: { month: string, requests: number, requestLimit: number, requestsPercent: number, tokens: number, costMicros: number, cost: string, budgetMicros: number, budgetPercent: number } } | null, usage: Array<{ key: string, day: string | null, provider: string | null, requests: number, tokens: number, costMicros: number }> | null, payments: { totalCount: number, edges: Array<{ node: { id: string, transactionId: string, provider: string, status: PaymentStatus, amountCents: number, refundedCents: number, currency: string, paidAt: string } }> }, activity: { totalCount: number, edges: Array<{ node: { id: string, action: string, actor: string, details: Record<string, unknown>, createdAt: string, license: { id: string, keyLast4: string } | null } }> }, plans: Array<{ name: string, displayName: string }> };
 
 export type IssueLicenseMutationVariables = Exact<{
   input: IssueLicenseInput;
@@ -396,10 +399,21 @@ export type RotateLicenseKeyMutation = { rotateLicenseKey: { key: string, licens
 
 export type RevealLicenseKeyMutationVariables = Exact<{
   id: string | number;
+  note?: string | null | undefined;
 }>;
 
 
 export type RevealLicenseKeyMutation = { revealLicenseKey: string };
+
+export type RemoveActivationMutationVariables = Exact<{
+  licenseId: string | number;
+  site: string;
+}>;
+
+
+export type RemoveActivationMutation = { removeActivation: boolean };
+
+export type ActivityRowFieldsFragment = { id: string, action: string, actor: string, details: Record<string, unknown>, createdAt: string, license: { id: string, keyLast4: string } | null };
 
 export type NotificationsQueryVariables = Exact<{
   filter?: NotificationFilterInput | null | undefined;

@@ -68,6 +68,7 @@ describe("the dashboard's operations", () => {
       ExtendLicense: true,
       RotateLicenseKey: true,
       RevealLicenseKey: true,
+      RemoveActivation: true,
       Plans: true,
       UpdatePlan: true,
       Usage: true,
@@ -208,7 +209,8 @@ describe("the dashboard's operations", () => {
 
   it("LicenseDetail of a freshly issued license", async () => {
     const issued = await issue("detail@example.com", "starter");
-    const { license: found } = await run("LicenseDetail", { id: issued.license.id });
+    const month = { from: "2026-01-01T00:00:00.000Z", to: "2026-02-01T00:00:00.000Z" };
+    const { license: found } = await run("LicenseDetail", { id: issued.license.id, ...month });
     expect(found).not.toBeNull();
     const license = found as NonNullable<typeof found>;
     expect(license.plan.name).toBe("starter");

@@ -39,6 +39,7 @@ export interface DashboardOperations {
   ExtendLicense: [Ops.ExtendLicenseMutation, Ops.ExtendLicenseMutationVariables];
   RotateLicenseKey: [Ops.RotateLicenseKeyMutation, Ops.RotateLicenseKeyMutationVariables];
   RevealLicenseKey: [Ops.RevealLicenseKeyMutation, Ops.RevealLicenseKeyMutationVariables];
+  RemoveActivation: [Ops.RemoveActivationMutation, Ops.RemoveActivationMutationVariables];
   Plans: [Ops.PlansQuery, Ops.PlansQueryVariables];
   UpdatePlan: [Ops.UpdatePlanMutation, Ops.UpdatePlanMutationVariables];
   Usage: [Ops.UsageQuery, Ops.UsageQueryVariables];

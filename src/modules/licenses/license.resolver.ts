@@ -4,7 +4,7 @@ import type { GraphQLContext } from "../../graphql/context";
 import { parseId } from "../../graphql/ids";
 import { actorOf } from "../../graphql/principal";
 import { DateTimeISO, JSONObject } from "../../graphql/scalars";
-import { notFound } from "../../errors";
+import { badInput, notFound } from "../../errors";
 import { Customer } from "../customers/customer.model";
 import { Plan } from "../plans/plan.model";
 import { microsToDecimal } from "../../money";
@@ -85,9 +85,16 @@ export class LicenseResolver {
     return ctx.services.licenses.rotateKey(parseId(id), actorOf(ctx.principal, ctx.ip));
   }
 
-  @Mutation(() => String, { description: "Shows a license's key (recorded in the activity log)" })
-  revealLicenseKey(@Arg("id", () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<string> {
-    return ctx.services.licenses.revealKey(parseId(id), actorOf(ctx.principal, ctx.ip));
+  @Mutation(() => String, { description: "Shows a license's key (recorded in the activity log, with the note)" })
+  revealLicenseKey(
+    @Arg("id", () => ID) id: string,
+    @Arg("note", () => String, { nullable: true, description: "Why the key is shown (kept in the activity log as details.note)" })
+    note: string | null | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<string> {
+    const trimmed = note?.trim();
+    if (trimmed !== undefined && (trimmed.length === 0 || trimmed.length > 500)) throw badInput("note must be 1 to 500 characters");
+    return ctx.services.licenses.revealKey(parseId(id), actorOf(ctx.principal, ctx.ip), trimmed);
   }
 
   @FieldResolver(() => Customer)

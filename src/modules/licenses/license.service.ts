@@ -230,11 +230,12 @@ export class LicenseService {
     }
   }
 
-  /** Decrypts the stored key for an admin; every reveal is in the audit log. */
-  async revealKey(id: mongoose.Types.ObjectId, actor: Actor): Promise<string> {
+  /** Decrypts the stored key for an admin; every reveal is in the audit log, with the admin's note (why) if given. */
+  async revealKey(id: mongoose.Types.ObjectId, actor: Actor, note?: string | null): Promise<string> {
     const license = await this.get(id);
     const key = this.secrets.decrypt(license.key_encrypted);
-    await this.activity.record(actor, { action: "license.key_revealed", licenseId: id, customerId: license.customer_id });
+    const details = note ? { note } : {};
+    await this.activity.record(actor, { action: "license.key_revealed", licenseId: id, customerId: license.customer_id, details });
     return key;
   }
 

@@ -9,7 +9,7 @@ import { UsageBucket, UsageGroupBy } from "./usage.types";
 export class UsageResolver {
   @Query(() => [UsageBucket], {
     nullable: true,
-    description: "A license's AI usage between two instants, grouped by UTC day, provider or model",
+    description: "A license's AI usage between two instants, grouped by UTC day, provider, model, or day and provider",
   })
   async usage(
     @Arg("licenseId", () => ID) licenseId: string,

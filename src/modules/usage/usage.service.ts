@@ -24,11 +24,18 @@ export interface UsageSummary extends UsageFigures {
   budgetPercent: number;
 }
 
-export type UsageGrouping = "DAY" | "PROVIDER" | "MODEL";
+export type UsageGrouping = "DAY" | "PROVIDER" | "MODEL" | "DAY_AND_PROVIDER";
 
 export interface UsageBucket extends UsageFigures {
   key: string;
+  /** Set when grouped by day (DAY, DAY_AND_PROVIDER). */
+  day: string | null;
+  /** Set when grouped by provider (PROVIDER, DAY_AND_PROVIDER). */
+  provider: string | null;
 }
+
+const DAY_KEY = { $dateToString: { format: "%Y-%m-%d", date: "$created_at" } }; // UTC is the default timezone
+const PROVIDER_KEY = { $ifNull: ["$provider", "unknown"] };
 
 const MAX_RANGE_DAYS = 400;
 
@@ -73,19 +80,31 @@ export class UsageService {
     };
   }
 
-  /** Usage from the logs between two instants, grouped by UTC day, provider or model. */
+  /** Usage from the logs between two instants, grouped by UTC day, provider, model, or day and provider. */
   async breakdown(licenseId: mongoose.Types.ObjectId, from: Date, to: Date, groupBy: UsageGrouping): Promise<UsageBucket[]> {
     if (to.getTime() <= from.getTime()) throw badInput("to must be after from");
     if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) throw badInput(`the range may span at most ${MAX_RANGE_DAYS} days`);
+    const byDay = groupBy === "DAY" || groupBy === "DAY_AND_PROVIDER";
+    const byProvider = groupBy === "PROVIDER" || groupBy === "DAY_AND_PROVIDER";
     const key =
-      groupBy === "DAY"
-        ? { $dateToString: { format: "%Y-%m-%d", date: "$created_at" } } // UTC is the default timezone
-        : { $ifNull: [groupBy === "PROVIDER" ? "$provider" : "$model", "unknown"] };
-    const rows = await this.models.UsageLog.aggregate<{ _id: string; requests: number; tokens: number; costMicros: number }>([
+      groupBy === "MODEL"
+        ? { model: { $ifNull: ["$model", "unknown"] } }
+        : { day: byDay ? DAY_KEY : null, provider: byProvider ? PROVIDER_KEY : null };
+    const rows = await this.models.UsageLog.aggregate<{
+      _id: { day?: string | null; provider?: string | null; model?: string };
+      requests: number;
+      tokens: number;
+      costMicros: number;
+    }>([
       { $match: { license_id: licenseId, created_at: { $gte: from, $lt: to } } },
       { $group: { _id: key, requests: { $sum: 1 }, tokens: { $sum: "$tokens_used" }, costMicros: { $sum: "$cost_micros" } } },
-      { $sort: { _id: 1 } },
+      { $sort: { "_id.day": 1, "_id.provider": 1, "_id.model": 1 } },
     ]).exec();
-    return rows.map((row) => ({ key: row._id, requests: row.requests, tokens: row.tokens, costMicros: row.costMicros }));
+    return rows.map(({ _id, requests, tokens, costMicros }) => {
+      const day = byDay ? (_id.day ?? null) : null;
+      const provider = byProvider ? (_id.provider ?? null) : null;
+      const key = _id.model ?? [day, provider].filter((part) => part !== null).join("/");
+      return { key, day, provider, requests, tokens, costMicros };
+    });
   }
 }

@@ -5,6 +5,8 @@ export enum UsageGroupBy {
   DAY = "DAY",
   PROVIDER = "PROVIDER",
   MODEL = "MODEL",
+  /** One bucket per UTC day and provider (a stacked chart of the month). */
+  DAY_AND_PROVIDER = "DAY_AND_PROVIDER",
 }
 registerEnumType(UsageGroupBy, { name: "UsageGroupBy" });
 
@@ -44,6 +46,12 @@ export class UsageSummary extends UsageFiguresType {
 
 @ObjectType()
 export class UsageBucket extends UsageFiguresType {
-  @Field({ description: "The day (YYYY-MM-DD), provider or model" })
+  @Field({ description: "The day (YYYY-MM-DD), provider or model; DAY_AND_PROVIDER: day and provider, e.g. 2026-12-03/openai" })
   key!: string;
+
+  @Field(() => String, { nullable: true, description: "The UTC day (YYYY-MM-DD) when grouped by day" })
+  day?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The provider when grouped by provider" })
+  provider?: string | null;
 }

@@ -192,6 +192,7 @@ export type UpdatePlanInput = {
 
 export type UsageGroupBy =
   | 'DAY'
+  | 'DAY_AND_PROVIDER'
   | 'MODEL'
   | 'PROVIDER';
 
@@ -290,7 +291,7 @@ export type CustomerDetailQueryVariables = Exact<{
 }>;
 
 
-export type CustomerDetailQuery = { customer: { paddleSubscriptionId: string | null, id: string, email: string, name: string | null, company: string | null, country: string | null, phone: string | null, address: string | null, notes: string | null, status: CustomerStatus, paddleCustomerId: string | null, createdAt: string, updatedAt: string, licenses: Array<{ id: string, keyLast4: string, status: LicenseStatus, statusReason: string | null, domain: string | null, activatedAt: string | null, expiresAt: string | null, lastCheck: string | null, createdAt: string, updatedAt: string, usageSummary: { month: string, requests: number, requestLimit: number, requestsPercent: number, tokens: number, costMicros: number, cost: string, budgetMicros: number, budgetPercent: number }, plan: { id: string, name: string, displayName: string } }>, payments: Array<{ id: string, transactionId: string, provider: string, status: PaymentStatus, amount: string, amountCents: number, currency: string, createdAt: string, license: { id: string, keyLast4: string } | null }> } };
+export type CustomerDetailQuery = { customer: { paddleSubscriptionId: string | null, id: string, email: string, name: string | null, company: string | null, country: string | null, phone: string | null, address: string | null, notes: string | null, status: CustomerStatus, paddleCustomerId: string | null, createdAt: string, updatedAt: string, licenses: Array<{ activeSites: number, id: string, keyLast4: string, status: LicenseStatus, statusReason: string | null, domain: string | null, activatedAt: string | null, expiresAt: string | null, lastCheck: string | null, createdAt: string, updatedAt: string, usageSummary: { month: string, requests: number, requestLimit: number, requestsPercent: number, tokens: number, costMicros: number, cost: string, budgetMicros: number, budgetPercent: number }, plan: { id: string, name: string, displayName: string } }>, payments: Array<{ id: string, transactionId: string, provider: string, status: PaymentStatus, amount: string, amountCents: number, currency: string, createdAt: string, license: { id: string, keyLast4: string } | null }> }, activity: { totalCount: number, edges: Array<{ node: { id: string, action: string, actor: string, details: Record<string, unknown>, createdAt: string, license: { id: string, keyLast4: string } | null } }> }, plans: Array<{ name: string, displayName: string }> };
 
 export type CreateCustomerMutationVariables = Exact<{
   input: CreateCustomerInput;
@@ -334,14 +335,16 @@ export type LicensesQueryVariables = Exact<{
 }>;
 
 
-export type LicensesQuery = { licenses: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, keyLast4: string, status: LicenseStatus, statusReason: string | null, domain: string | null, activatedAt: string | null, expiresAt: string | null, lastCheck: string | null, createdAt: string, updatedAt: string, customer: { id: string, email: string, name: string | null, company: string | null }, plan: { id: string, name: string, displayName: string } } }> } };
+export type LicensesQuery = { licenses: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { activeSites: number, id: string, keyLast4: string, status: LicenseStatus, statusReason: string | null, domain: string | null, activatedAt: string | null, expiresAt: string | null, lastCheck: string | null, createdAt: string, updatedAt: string, plan: { maxSites: number, id: string, name: string, displayName: string }, customer: { id: string, email: string, name: string | null, company: string | null } } }> }, plans: Array<{ name: string, displayName: string }> };
 
 export type LicenseDetailQueryVariables = Exact<{
   id: string | number;
+  from: string;
+  to: string;
 }>;
 
 
-export type LicenseDetailQuery = { license: { metadata: Record<string, unknown>, id: string, keyLast4: string, status: LicenseStatus, statusReason: string | null, domain: string | null, activatedAt: string | null, expiresAt: string | null, lastCheck: string | null, createdAt: string, updatedAt: string, customer: { id: string, email: string, name: string | null, company: string | null, status: CustomerStatus }, plan: { id: string, name: string, displayName: string, billing: Billing, priceCents: number, currency: string, isActive: boolean, isLifetime: boolean, maxSites: number, maxTokens: number, monthlyRequests: number, requestsPerMinute: number, requestsPerHour: number, monthlyBudgetMicros: number, monthlyBudgetEur: string, costPer1kTokensMicros: number, lifetimeLimit: number | null, lifetimeSold: number, features: Array<string>, updatedAt: string, allowedModels: Array<{ provider: string, models: Array<string> }> }, activations: Array<{ id: string, site: string, isDevelopment: boolean, activatedAt: string, lastSeenAt: string }>, usageSummary: { month: string, requests: number, requestLimit: number, requestsPercent: number, tokens: number, costMicros: number, cost: string, budgetMicros: number, budgetPercent: number } } | null };
+export type LicenseDetailQuery = { license: { metadata: Record<string, unknown>, activeSites: number, graceUntil: string | null, paddleSubscriptionId: string | null, paddleTransactionId: string | null, id: string, keyLast4: string, status: LicenseStatus, statusReason: string | null, domain: string | null, activatedAt: string | null, expiresAt: string | null, lastCheck: string | null, createdAt: string, updatedAt: string, billing: { id: string, paddleSubscriptionId: string, status: string | null, currentPeriodEndsAt: string | null, scheduledCancelAt: string | null, pastDueSince: string | null, graceUntil: string | null, mrrCents: number | null, currency: string | null } | null, customer: { id: string, email: string, name: string | null, company: string | null, status: CustomerStatus }, plan: { id: string, name: string, displayName: string, billing: Billing, priceCents: number, currency: string, isActive: boolean, isLifetime: boolean, maxSites: number, maxTokens: number, monthlyRequests: number, requestsPerMinute: number, requestsPerHour: number, monthlyBudgetMicros: number, monthlyBudgetEur: string, costPer1kTokensMicros: number, lifetimeLimit: number | null, lifetimeSold: number, features: Array<string>, updatedAt: string, allowedModels: Array<{ provider: string, models: Array<string> }> }, activations: Array<{ id: string, site: string, isDevelopment: boolean, activatedAt: string, lastSeenAt: string }>, usageSummary: { month: string, requests: number, requestLimit: number, requestsPercent: number, tokens: number, costMicros: number, cost: string, budgetMicros: number, budgetPercent: number } } | null, usage: Array<{ key: string, day: string | null, provider: string | null, requests: number, tokens: number, costMicros: number }> | null, payments: { totalCount: number, edges: Array<{ node: { id: string, transactionId: string, provider: string, status: PaymentStatus, amountCents: number, refundedCents: number, currency: string, paidAt: string } }> }, activity: { totalCount: number, edges: Array<{ node: { id: string, action: string, actor: string, details: Record<string, unknown>, createdAt: string, license: { id: string, keyLast4: string } | null } }> }, plans: Array<{ name: string, displayName: string }> };
 
 export type IssueLicenseMutationVariables = Exact<{
   input: IssueLicenseInput;
@@ -397,10 +400,21 @@ export type RotateLicenseKeyMutation = { rotateLicenseKey: { key: string, licens
 
 export type RevealLicenseKeyMutationVariables = Exact<{
   id: string | number;
+  note?: string | null | undefined;
 }>;
 
 
 export type RevealLicenseKeyMutation = { revealLicenseKey: string };
+
+export type RemoveActivationMutationVariables = Exact<{
+  licenseId: string | number;
+  site: string;
+}>;
+
+
+export type RemoveActivationMutation = { removeActivation: boolean };
+
+export type ActivityRowFieldsFragment = { id: string, action: string, actor: string, details: Record<string, unknown>, createdAt: string, license: { id: string, keyLast4: string } | null };
 
 export type NotificationsQueryVariables = Exact<{
   filter?: NotificationFilterInput | null | undefined;
@@ -624,6 +638,19 @@ export const AdminTokenFieldsFragmentDoc = new TypedDocumentString(`
   revokedAt
 }
     `, {"fragmentName":"AdminTokenFields"}) as unknown as TypedDocumentString<AdminTokenFieldsFragment, unknown>;
+export const ActivityRowFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ActivityRowFields on ActivityEntry {
+  id
+  action
+  actor
+  details
+  createdAt
+  license {
+    id
+    keyLast4
+  }
+}
+    `, {"fragmentName":"ActivityRowFields"}) as unknown as TypedDocumentString<ActivityRowFieldsFragment, unknown>;
 export const NotificationDeliveryFieldsFragmentDoc = new TypedDocumentString(`
     fragment NotificationDeliveryFields on NotificationDelivery {
   status
@@ -1064,6 +1091,7 @@ export const CustomerDetailDocument = new TypedDocumentString(`
     paddleSubscriptionId
     licenses {
       ...LicenseFields
+      activeSites
       usageSummary {
         ...UsageSummaryFields
       }
@@ -1082,6 +1110,18 @@ export const CustomerDetailDocument = new TypedDocumentString(`
         keyLast4
       }
     }
+  }
+  activity(filter: {customerId: $id}, first: 20) {
+    totalCount
+    edges {
+      node {
+        ...ActivityRowFields
+      }
+    }
+  }
+  plans {
+    name
+    displayName
   }
 }
     fragment CustomerFields on Customer {
@@ -1125,6 +1165,17 @@ fragment UsageSummaryFields on UsageSummary {
   cost
   budgetMicros
   budgetPercent
+}
+fragment ActivityRowFields on ActivityEntry {
+  id
+  action
+  actor
+  details
+  createdAt
+  license {
+    id
+    keyLast4
+  }
 }`) as unknown as TypedDocumentString<CustomerDetailQuery, CustomerDetailQueryVariables>;
 export const CreateCustomerDocument = new TypedDocumentString(`
     mutation CreateCustomer($input: CreateCustomerInput!) {
@@ -1186,6 +1237,10 @@ export const LicensesDocument = new TypedDocumentString(`
       cursor
       node {
         ...LicenseFields
+        activeSites
+        plan {
+          maxSites
+        }
         customer {
           id
           email
@@ -1194,6 +1249,10 @@ export const LicensesDocument = new TypedDocumentString(`
         }
       }
     }
+  }
+  plans {
+    name
+    displayName
   }
 }
     fragment PageInfoFields on PageInfo {
@@ -1218,10 +1277,25 @@ fragment LicenseFields on License {
   }
 }`) as unknown as TypedDocumentString<LicensesQuery, LicensesQueryVariables>;
 export const LicenseDetailDocument = new TypedDocumentString(`
-    query LicenseDetail($id: ID!) {
+    query LicenseDetail($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
   license(id: $id) {
     ...LicenseFields
     metadata
+    activeSites
+    graceUntil
+    paddleSubscriptionId
+    paddleTransactionId
+    billing {
+      id
+      paddleSubscriptionId
+      status
+      currentPeriodEndsAt
+      scheduledCancelAt
+      pastDueSince
+      graceUntil
+      mrrCents
+      currency
+    }
     customer {
       id
       email
@@ -1242,6 +1316,41 @@ export const LicenseDetailDocument = new TypedDocumentString(`
     usageSummary {
       ...UsageSummaryFields
     }
+  }
+  usage(licenseId: $id, from: $from, to: $to, groupBy: DAY_AND_PROVIDER) {
+    key
+    day
+    provider
+    requests
+    tokens
+    costMicros
+  }
+  payments(filter: {licenseId: $id}, first: 20) {
+    totalCount
+    edges {
+      node {
+        id
+        transactionId
+        provider
+        status
+        amountCents
+        refundedCents
+        currency
+        paidAt
+      }
+    }
+  }
+  activity(filter: {licenseId: $id}, first: 20) {
+    totalCount
+    edges {
+      node {
+        ...ActivityRowFields
+      }
+    }
+  }
+  plans {
+    name
+    displayName
   }
 }
     fragment PlanFields on Plan {
@@ -1297,6 +1406,17 @@ fragment UsageSummaryFields on UsageSummary {
   cost
   budgetMicros
   budgetPercent
+}
+fragment ActivityRowFields on ActivityEntry {
+  id
+  action
+  actor
+  details
+  createdAt
+  license {
+    id
+    keyLast4
+  }
 }`) as unknown as TypedDocumentString<LicenseDetailQuery, LicenseDetailQueryVariables>;
 export const IssueLicenseDocument = new TypedDocumentString(`
     mutation IssueLicense($input: IssueLicenseInput!) {
@@ -1404,10 +1524,15 @@ export const RotateLicenseKeyDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<RotateLicenseKeyMutation, RotateLicenseKeyMutationVariables>;
 export const RevealLicenseKeyDocument = new TypedDocumentString(`
-    mutation RevealLicenseKey($id: ID!) {
-  revealLicenseKey(id: $id)
+    mutation RevealLicenseKey($id: ID!, $note: String) {
+  revealLicenseKey(id: $id, note: $note)
 }
     `) as unknown as TypedDocumentString<RevealLicenseKeyMutation, RevealLicenseKeyMutationVariables>;
+export const RemoveActivationDocument = new TypedDocumentString(`
+    mutation RemoveActivation($licenseId: ID!, $site: String!) {
+  removeActivation(licenseId: $licenseId, site: $site)
+}
+    `) as unknown as TypedDocumentString<RemoveActivationMutation, RemoveActivationMutationVariables>;
 export const NotificationsDocument = new TypedDocumentString(`
     query Notifications($filter: NotificationFilterInput, $first: Int, $after: String) {
   notifications(filter: $filter, first: $first, after: $after) {

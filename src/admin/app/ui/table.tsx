@@ -22,7 +22,8 @@ export function DataTable<T>({
   empty?: string;
 }) {
   return (
-    <div className="overflow-auto">
+    // Focusable, so that a keyboard can scroll a table wider than a phone's screen (axe: scrollable-region-focusable).
+    <div className="overflow-auto" tabIndex={0} role="region" aria-label={caption}>
       <table className="striped">
         <caption>{caption}</caption>
         <thead>
