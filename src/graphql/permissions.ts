@@ -106,6 +106,8 @@ export const permissionMap = {
     activity: isReader,
     admins: isOwner,
     providerKeys: isOwner,
+    // Names the backup folder and its files: owners only, like the rest of Settings.
+    backups: isOwner,
     validateLicense: isLicenseHolder,
   },
   Mutation: {
@@ -124,6 +126,8 @@ export const permissionMap = {
     createAdminToken: isOwner,
     revokeAdminToken: isOwner,
     setProviderKey: isOwner,
+    // Spends a token on the platform's key: owners only.
+    testProviderKey: isOwner,
     removeActivation: isAdmin,
     retryWebhookEvent: isAdmin,
     retryNotification: isAdmin,
@@ -163,6 +167,9 @@ export const permissionMap = {
   ActivityEntry: { "*": isReader },
   AdminToken: { "*": or(isOwner, isSelf) },
   ProviderKey: { "*": isOwner },
+  ProviderKeyTest: { "*": isOwner },
+  BackupStatus: { "*": isOwner },
+  BackupFile: { "*": isOwner },
   Viewer: { "*": allow },
   // Returned only by validateLicense, which only a license holder may call, about its own license.
   LicenseValidation: { "*": allow },

@@ -333,6 +333,25 @@ export type UpdatePlanMutationVariables = Exact<{
 
 export type UpdatePlanMutation = { updatePlan: { id: string, name: string, displayName: string, billing: Billing, priceCents: number, currency: string, isActive: boolean, isLifetime: boolean, maxSites: number, maxTokens: number, monthlyRequests: number, requestsPerMinute: number, requestsPerHour: number, monthlyBudgetMicros: number, monthlyBudgetEur: string, costPer1kTokensMicros: number, lifetimeLimit: number | null, lifetimeSold: number, features: Array<string>, updatedAt: string, allowedModels: Array<{ provider: string, models: Array<string> }> } };
 
+export type SettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SettingsQuery = { viewer: { admin: { id: string } | null }, providerKeys: Array<{ provider: string, keyLast4: string, isActive: boolean, usageCount: number, lastUsed: string | null, updatedAt: string }>, admins: Array<{ id: string, name: string, role: AdminRole, tokenPrefix: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }>, backups: { enabled: boolean, directory: string | null, every: string | null, everyHours: number | null, keep: number | null, lastAt: string | null, lastFile: string | null, lastBytes: number | null, lastDocuments: number | null, lastFailureAt: string | null, lastFailureMessage: string | null, nextAt: string | null, files: Array<{ name: string, sizeBytes: number, createdAt: string }> } };
+
+export type BackupStatusFieldsFragment = { enabled: boolean, directory: string | null, every: string | null, everyHours: number | null, keep: number | null, lastAt: string | null, lastFile: string | null, lastBytes: number | null, lastDocuments: number | null, lastFailureAt: string | null, lastFailureMessage: string | null, nextAt: string | null, files: Array<{ name: string, sizeBytes: number, createdAt: string }> };
+
+export type BackupsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BackupsQuery = { backups: { enabled: boolean, directory: string | null, every: string | null, everyHours: number | null, keep: number | null, lastAt: string | null, lastFile: string | null, lastBytes: number | null, lastDocuments: number | null, lastFailureAt: string | null, lastFailureMessage: string | null, nextAt: string | null, files: Array<{ name: string, sizeBytes: number, createdAt: string }> } };
+
+export type TestProviderKeyMutationVariables = Exact<{
+  provider: string;
+}>;
+
+
+export type TestProviderKeyMutation = { testProviderKey: { provider: string, ok: boolean, model: string, latencyMs: number, keySource: string, message: string } };
+
 export type UsageQueryVariables = Exact<{
   licenseId: string | number;
   from: string;
@@ -454,6 +473,27 @@ export const AdminTokenFieldsFragmentDoc = new TypedDocumentString(`
   revokedAt
 }
     `, {"fragmentName":"AdminTokenFields"}) as unknown as TypedDocumentString<AdminTokenFieldsFragment, unknown>;
+export const BackupStatusFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BackupStatusFields on BackupStatus {
+  enabled
+  directory
+  every
+  everyHours
+  keep
+  lastAt
+  lastFile
+  lastBytes
+  lastDocuments
+  lastFailureAt
+  lastFailureMessage
+  nextAt
+  files {
+    name
+    sizeBytes
+    createdAt
+  }
+}
+    `, {"fragmentName":"BackupStatusFields"}) as unknown as TypedDocumentString<BackupStatusFieldsFragment, unknown>;
 export const ActivityDocument = new TypedDocumentString(`
     query Activity($filter: ActivityFilterInput, $first: Int, $after: String) {
   activity(filter: $filter, first: $first, after: $after) {
@@ -1069,6 +1109,93 @@ export const UpdatePlanDocument = new TypedDocumentString(`
   }
   updatedAt
 }`) as unknown as TypedDocumentString<UpdatePlanMutation, UpdatePlanMutationVariables>;
+export const SettingsDocument = new TypedDocumentString(`
+    query Settings {
+  viewer {
+    admin {
+      id
+    }
+  }
+  providerKeys {
+    provider
+    keyLast4
+    isActive
+    usageCount
+    lastUsed
+    updatedAt
+  }
+  admins {
+    ...AdminTokenFields
+  }
+  backups {
+    ...BackupStatusFields
+  }
+}
+    fragment AdminTokenFields on AdminToken {
+  id
+  name
+  role
+  tokenPrefix
+  createdAt
+  lastUsedAt
+  revokedAt
+}
+fragment BackupStatusFields on BackupStatus {
+  enabled
+  directory
+  every
+  everyHours
+  keep
+  lastAt
+  lastFile
+  lastBytes
+  lastDocuments
+  lastFailureAt
+  lastFailureMessage
+  nextAt
+  files {
+    name
+    sizeBytes
+    createdAt
+  }
+}`) as unknown as TypedDocumentString<SettingsQuery, SettingsQueryVariables>;
+export const BackupsDocument = new TypedDocumentString(`
+    query Backups {
+  backups {
+    ...BackupStatusFields
+  }
+}
+    fragment BackupStatusFields on BackupStatus {
+  enabled
+  directory
+  every
+  everyHours
+  keep
+  lastAt
+  lastFile
+  lastBytes
+  lastDocuments
+  lastFailureAt
+  lastFailureMessage
+  nextAt
+  files {
+    name
+    sizeBytes
+    createdAt
+  }
+}`) as unknown as TypedDocumentString<BackupsQuery, BackupsQueryVariables>;
+export const TestProviderKeyDocument = new TypedDocumentString(`
+    mutation TestProviderKey($provider: String!) {
+  testProviderKey(provider: $provider) {
+    provider
+    ok
+    model
+    latencyMs
+    keySource
+    message
+  }
+}
+    `) as unknown as TypedDocumentString<TestProviderKeyMutation, TestProviderKeyMutationVariables>;
 export const UsageDocument = new TypedDocumentString(`
     query Usage($licenseId: ID!, $from: DateTimeISO!, $to: DateTimeISO!, $groupBy: UsageGroupBy! = DAY) {
   usage(licenseId: $licenseId, from: $from, to: $to, groupBy: $groupBy) {
