@@ -106,6 +106,7 @@ export const permissionMap = {
     activity: isReader,
     admins: isOwner,
     providerKeys: isOwner,
+    providerKeySources: isOwner,
     // Names the backup folder and its files: owners only, like the rest of Settings.
     backups: isOwner,
     validateLicense: isLicenseHolder,
@@ -168,6 +169,7 @@ export const permissionMap = {
   AdminToken: { "*": or(isOwner, isSelf) },
   ProviderKey: { "*": isOwner },
   ProviderKeyTest: { "*": isOwner },
+  ProviderKeySource: { "*": isOwner },
   BackupStatus: { "*": isOwner },
   BackupFile: { "*": isOwner },
   Viewer: { "*": allow },

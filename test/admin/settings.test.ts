@@ -131,6 +131,8 @@ describe("the API behind Settings", () => {
       message: "No DeepSeek key: set one here, or DEEPSEEK_API_KEY in the environment.",
     });
     expect(stubs.deepseek.requests).toHaveLength(0);
+    const sources = await harness.graphql<{ providerKeySources: unknown[] }>(`{ providerKeySources { provider keySource defaultModel } }`);
+    expect(sources.data?.providerKeySources).toContainEqual({ provider: "deepseek", keySource: "none", defaultModel: "deepseek-chat" });
   });
 
   test("a good key passes with one call of one output token to the default model; a refused key fails with the provider's message, never the key", async () => {
@@ -191,6 +193,9 @@ describe("the Settings page", () => {
   test("the owner sets a key in a password field: the database holds it encrypted, the page shows only its last 4", async () => {
     const { context, page } = await settingsPage();
     const key = "sk-proj-settings-page-key-9abc";
+    await expect(providerRow(page, "OpenAI").textContent()).resolves.toBe(
+      "OpenAINone storedNo keygpt-4o-mini———Set key for OpenAITest key for OpenAI",
+    );
     await page.getByRole("button", { name: "Set key for OpenAI" }).click();
     const field = page.getByLabel("OpenAI API key");
     expect(await field.getAttribute("type")).toBe("password");
@@ -202,6 +207,7 @@ describe("the Settings page", () => {
     expect(stored?.key_encrypted).not.toContain(key);
     expect(harness.platform.services.secrets.decrypt(stored?.key_encrypted as string)).toBe(key);
     await providerRow(page, "OpenAI").getByText("•••• 9abc").waitFor();
+    await expect(providerRow(page, "OpenAI").getByText("active").count()).resolves.toBe(1);
     expect(await page.content()).not.toContain(key);
     expect(await page.getByRole("button", { name: "Replace key for OpenAI" }).count()).toBe(1);
     expect(pageProblems(page)).toEqual([]);
@@ -354,9 +360,9 @@ describe("the Settings page", () => {
 });
 
 describe("backups off", () => {
-  test("the page says backups are off and how to turn them on", async () => {
+  test("the page says backups are off and how to turn them on; a key from the environment is named, not shown", async () => {
     // A second platform without BACKUP_DIR, opened in this file's browser (no second browser, no demo data needed).
-    const off = await startTestPlatform();
+    const off = await startTestPlatform({ env: { DEEPSEEK_API_KEY: "sk-env-deepseek-0000" } });
     try {
       const owner = bearer(await off.token(AdminRole.owner));
       const answer = await off.graphql<{ backups: Backups }>(BACKUPS, {}, owner);
@@ -367,6 +373,10 @@ describe("backups off", () => {
       await section.getByText("Scheduled backups are off.").waitFor();
       const text = (await section.textContent()) as string;
       for (const name of ["BACKUP_DIR", "BACKUP_EVERY", "BACKUP_KEEP"]) expect(text).toContain(name);
+      // This platform's DeepSeek key comes from the environment: the page says so, and shows nothing of it.
+      const deepseek = page.getByRole("table", { name: "Provider keys" }).getByRole("row").filter({ hasText: "DeepSeek" });
+      await expect(deepseek.textContent()).resolves.toContain("From DEEPSEEK_API_KEY");
+      expect(await page.content()).not.toContain("sk-env-deepseek-0000");
       expect(pageProblems(page)).toEqual([]);
       await context.close();
     } finally {

@@ -20,3 +20,15 @@ export class ProviderKeyTest {
   @Field({ description: "What happened, in words; the provider's own message when it refused (never the key)" })
   message!: string;
 }
+
+@ObjectType("ProviderKeySource", { description: "Which key the platform uses for a provider's AI calls (nothing is decrypted)" })
+export class ProviderKeySource {
+  @Field()
+  provider!: string;
+
+  @Field({ description: "stored (setProviderKey, wins), environment (*_API_KEY) or none (calls to it fail)" })
+  keySource!: string;
+
+  @Field({ description: "The model used when a request names none, and by testProviderKey" })
+  defaultModel!: string;
+}

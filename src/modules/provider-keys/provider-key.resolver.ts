@@ -2,13 +2,18 @@ import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../../graphql/context";
 import { actorOf } from "../../graphql/principal";
 import { ApiKey } from "./api-key.model";
-import { ProviderKeyTest } from "./provider-key-test.types";
+import { ProviderKeySource, ProviderKeyTest } from "./provider-key-test.types";
 
 @Resolver()
 export class ProviderKeyResolver {
   @Query(() => [ApiKey], { description: "The platform's provider keys (last 4 characters only)" })
   providerKeys(@Ctx() ctx: GraphQLContext): Promise<ApiKey[]> {
     return ctx.services.providerKeys.list();
+  }
+
+  @Query(() => [ProviderKeySource], { description: "Per provider, whether AI calls use a stored key, the environment's, or none" })
+  providerKeySources(@Ctx() ctx: GraphQLContext): Promise<ProviderKeySource[]> {
+    return ctx.services.providerKeyTester.sources();
   }
 
   @Mutation(() => ApiKey, { description: "Stores a provider API key, encrypted; only its last 4 characters are ever shown" })

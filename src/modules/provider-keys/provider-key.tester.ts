@@ -8,7 +8,7 @@ import type { Models } from "../../db/models";
 import { badInput } from "../../errors";
 import type { Secrets } from "../../security/secrets";
 import type { ActivityService, Actor } from "../activity/activity.service";
-import type { ProviderKeyTest } from "./provider-key-test.types";
+import type { ProviderKeySource, ProviderKeyTest } from "./provider-key-test.types";
 
 /** A key test waits this long at most: an operator is looking at a spinner, not a chat answer. */
 export const KEY_TEST_TIMEOUT_MS = 10_000;
@@ -41,6 +41,20 @@ export class ProviderKeyTester {
       details: { provider, model, ok: result.ok, keySource: base.keySource, latencyMs: result.latencyMs },
     });
     return { ...base, ...result };
+  }
+
+  /** Per provider, which key AI calls use: a stored one, the environment's, or none. */
+  async sources(): Promise<ProviderKeySource[]> {
+    const stored = await this.models.ApiKey.find({ is_active: true }, { provider: 1 }).lean<Array<{ provider: string }>>().exec();
+    return PROVIDERS.map((provider) => ({
+      provider,
+      defaultModel: DEFAULT_MODELS[provider],
+      keySource: stored.some((key) => key.provider === provider)
+        ? "stored"
+        : this.config.providers[provider].apiKey === undefined
+          ? "none"
+          : "environment",
+    }));
   }
 
   private async call(

@@ -116,6 +116,7 @@ const QUERY_TABLE: Record<string, Expectation> = {
   activity: { allowed: READERS, operation: () => ({ query: `{ activity(first: 5) { totalCount edges { node { id action actor } } } }` }) },
   admins: { allowed: OWNER, operation: () => ({ query: `{ admins { id name role } }` }) },
   providerKeys: { allowed: OWNER, operation: () => ({ query: `{ providerKeys { provider keyLast4 } }` }) },
+  providerKeySources: { allowed: OWNER, operation: () => ({ query: `{ providerKeySources { provider keySource defaultModel } }` }) },
   backups: { allowed: OWNER, operation: () => ({ query: `{ backups { enabled nextAt files { name } } }` }) },
   validateLicense: {
     allowed: ["holder"],

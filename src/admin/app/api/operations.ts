@@ -336,7 +336,7 @@ export type UpdatePlanMutation = { updatePlan: { id: string, name: string, displ
 export type SettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SettingsQuery = { viewer: { admin: { id: string } | null }, providerKeys: Array<{ provider: string, keyLast4: string, isActive: boolean, usageCount: number, lastUsed: string | null, updatedAt: string }>, admins: Array<{ id: string, name: string, role: AdminRole, tokenPrefix: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }>, backups: { enabled: boolean, directory: string | null, every: string | null, everyHours: number | null, keep: number | null, lastAt: string | null, lastFile: string | null, lastBytes: number | null, lastDocuments: number | null, lastFailureAt: string | null, lastFailureMessage: string | null, nextAt: string | null, files: Array<{ name: string, sizeBytes: number, createdAt: string }> } };
+export type SettingsQuery = { viewer: { admin: { id: string } | null }, providerKeys: Array<{ provider: string, keyLast4: string, isActive: boolean, usageCount: number, lastUsed: string | null, updatedAt: string }>, providerKeySources: Array<{ provider: string, keySource: string, defaultModel: string }>, admins: Array<{ id: string, name: string, role: AdminRole, tokenPrefix: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }>, backups: { enabled: boolean, directory: string | null, every: string | null, everyHours: number | null, keep: number | null, lastAt: string | null, lastFile: string | null, lastBytes: number | null, lastDocuments: number | null, lastFailureAt: string | null, lastFailureMessage: string | null, nextAt: string | null, files: Array<{ name: string, sizeBytes: number, createdAt: string }> } };
 
 export type BackupStatusFieldsFragment = { enabled: boolean, directory: string | null, every: string | null, everyHours: number | null, keep: number | null, lastAt: string | null, lastFile: string | null, lastBytes: number | null, lastDocuments: number | null, lastFailureAt: string | null, lastFailureMessage: string | null, nextAt: string | null, files: Array<{ name: string, sizeBytes: number, createdAt: string }> };
 
@@ -1123,6 +1123,11 @@ export const SettingsDocument = new TypedDocumentString(`
     usageCount
     lastUsed
     updatedAt
+  }
+  providerKeySources {
+    provider
+    keySource
+    defaultModel
   }
   admins {
     ...AdminTokenFields

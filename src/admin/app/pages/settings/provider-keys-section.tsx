@@ -7,6 +7,7 @@ import { DataTable } from "../../ui/table";
 import { useMutation } from "../../ui/use-api";
 
 type StoredKey = SettingsQuery["providerKeys"][number];
+type KeySource = SettingsQuery["providerKeySources"][number];
 type KeyTest = TestProviderKeyMutation["testProviderKey"];
 
 /** The providers the platform calls (src/ai/providers.ts), in the order the page lists them. */
@@ -15,10 +16,14 @@ const PROVIDERS = [
   { id: "anthropic", label: "Anthropic", env: "ANTHROPIC_API_KEY" },
   { id: "deepseek", label: "DeepSeek", env: "DEEPSEEK_API_KEY" },
 ] as const;
-type ProviderRow = (typeof PROVIDERS)[number] & { stored: StoredKey | undefined };
+type ProviderRow = (typeof PROVIDERS)[number] & { stored: StoredKey | undefined; source: KeySource | undefined };
 
-export function ProviderKeysSection({ keys, reload }: { keys: StoredKey[]; reload(): void }) {
-  const rows: ProviderRow[] = PROVIDERS.map((provider) => ({ ...provider, stored: keys.find((key) => key.provider === provider.id) }));
+export function ProviderKeysSection({ keys, sources, reload }: { keys: StoredKey[]; sources: KeySource[]; reload(): void }) {
+  const rows: ProviderRow[] = PROVIDERS.map((provider) => ({
+    ...provider,
+    stored: keys.find((key) => key.provider === provider.id),
+    source: sources.find((source) => source.provider === provider.id),
+  }));
   const [editing, setEditing] = useState<ProviderRow | null>(null);
   const [saved, setSaved] = useState<string | undefined>();
   const save = useMutation(SetProviderKeyDocument);
@@ -57,10 +62,8 @@ export function ProviderKeysSection({ keys, reload }: { keys: StoredKey[]; reloa
         columns={[
           { header: "Provider", cell: (row) => row.label },
           { header: "Key", cell: (row) => (row.stored ? <code>•••• {row.stored.keyLast4}</code> : "None stored") },
-          {
-            header: "State",
-            cell: (row) => (row.stored ? <StatusBadge status={row.stored.isActive ? "active" : "inactive"} /> : `${row.env} or none`),
-          },
+          { header: "In use", cell: (row) => <KeyInUse row={row} /> },
+          { header: "Default model", cell: (row) => <code>{row.source?.defaultModel ?? "—"}</code> },
           { header: "Last used", cell: (row) => formatDateTime(row.stored?.lastUsed) },
           { header: "Uses", numeric: true, cell: (row) => (row.stored ? formatNumber(row.stored.usageCount) : "—") },
           { header: "Saved", cell: (row) => formatDateTime(row.stored?.updatedAt) },
@@ -137,4 +140,12 @@ export function ProviderKeysSection({ keys, reload }: { keys: StoredKey[]; reloa
       </ConfirmDialog>
     </section>
   );
+}
+
+/** Which key AI calls use: the stored one (wins), the environment's, or none (calls to this provider fail). */
+function KeyInUse({ row }: { row: ProviderRow }) {
+  if (row.source?.keySource === "stored")
+    return row.stored?.isActive === false ? <StatusBadge status="inactive" /> : <StatusBadge status="active" />;
+  if (row.source?.keySource === "environment") return <>From {row.env}</>;
+  return <span className="badge badge-pending">No key</span>;
 }

@@ -21,7 +21,7 @@ function SettingsView() {
     <QueryView state={state} what="the settings">
       {(data) => (
         <>
-          <ProviderKeysSection keys={data.providerKeys} reload={state.reload} />
+          <ProviderKeysSection keys={data.providerKeys} sources={data.providerKeySources} reload={state.reload} />
           <AdminTokensSection admins={data.admins} signedInAs={data.viewer.admin?.id ?? null} reload={state.reload} />
           <BackupsSection backups={data.backups} />
         </>
