@@ -163,6 +163,30 @@ describe("the API behind Settings", () => {
     expect(JSON.stringify(logged)).not.toContain(key);
   });
 
+  test("a key's uses are the provider calls logged since it was saved (calls before it belong to the key it replaced)", async () => {
+    await setKey("deepseek", "sk-deepseek-settings-uses-4321");
+    const saved = await harness.platform.services.models.ApiKey.findOne({ provider: "deepseek" }).lean().exec();
+    const savedAt = (saved?.updated_at as Date).getTime();
+    const license = await harness.platform.services.models.License.findOne({}, { _id: 1 }).lean().exec();
+    const licenseId = license?._id;
+    const call = (at: number) => ({
+      license_id: licenseId,
+      endpoint: "/api/chat/deepseek",
+      provider: "deepseek",
+      created_at: new Date(at),
+    });
+    await harness.platform.services.models.UsageLog.create([call(savedAt - 60_000), call(savedAt + 1_000), call(savedAt + 2_000)]);
+
+    const listed = await harness.graphql<{ providerKeys: Array<{ provider: string; usageCount: number; lastUsed: string | null }> }>(
+      `{ providerKeys { provider usageCount lastUsed } }`,
+    );
+    expect(listed.data?.providerKeys.find((key) => key.provider === "deepseek")).toEqual({
+      provider: "deepseek",
+      usageCount: 2,
+      lastUsed: new Date(savedAt + 2_000).toISOString(),
+    });
+  });
+
   test("backups: on, with the configuration, the last backup the scheduler recorded, the next slot and the files in BACKUP_DIR", async () => {
     const backups = await backupsOnceWritten();
     const names = (await readdir(backupDir))
