@@ -32,6 +32,8 @@ import { AnalyticsService } from "./modules/analytics/analytics.service";
 import { DailySnapshotService } from "./modules/analytics/daily-snapshot.service";
 import { LicenseOverviewService } from "./modules/analytics/license-overview.service";
 import { ProviderKeyService } from "./modules/provider-keys/provider-key.service";
+import { ProviderKeyTester } from "./modules/provider-keys/provider-key.tester";
+import { BackupStatusService } from "./backup/backup.status";
 import { UsageQuotaService } from "./modules/usage/usage-quota.service";
 import { UsageThresholdNotifier } from "./modules/usage/usage-threshold.notifier";
 import { UsageReportService } from "./modules/usage/usage-report.service";
@@ -57,6 +59,10 @@ export interface Services {
   licenseCounters: LicenseCountersService;
   admins: AdminTokenService;
   providerKeys: ProviderKeyService;
+  /** One-token calls that tell an owner whether a provider key works. */
+  providerKeyTester: ProviderKeyTester;
+  /** Scheduled backups as an owner sees them (configuration, last, next, files). */
+  backups: BackupStatusService;
   usage: UsageService;
   usageReport: UsageReportService;
   payments: PaymentService;
@@ -96,7 +102,10 @@ export interface Services {
 }
 
 /** What the services take from the configuration. */
-export type ServiceConfig = Pick<ResolvedConfig, "appSecret" | "licenseCacheTtlMs" | "ai" | "throttle" | "billing" | "notifications">;
+export type ServiceConfig = Pick<
+  ResolvedConfig,
+  "appSecret" | "licenseCacheTtlMs" | "ai" | "throttle" | "billing" | "notifications" | "backup"
+>;
 
 export interface ServiceOptions {
   /** The time the throttling windows are counted in (tests pin it; everything else reads the system clock). */
@@ -150,6 +159,9 @@ export function createServices(models: Models, config: ServiceConfig, options: S
     licenseCounters: new LicenseCountersService(models),
     admins: new AdminTokenService(models, activity),
     providerKeys: new ProviderKeyService(models, secrets, activity, () => providers.forgetStoredKeys()),
+    providerKeyTester: new ProviderKeyTester(models, secrets, providers, config.ai, activity),
+    // Any model's connection is the database's (createServices is given models, not the connection).
+    backups: new BackupStatusService(models.ApiKey.db, config.backup, clock),
     usage: new UsageService(models, config.licenseCacheTtlMs, clock),
     usageReport: new UsageReportService(models),
     payments: new PaymentService(models),

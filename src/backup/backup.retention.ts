@@ -16,6 +16,37 @@ export function scheduledBackupName(startedAt: Date): string {
   return `chatello-backup-${compact}.ejson.gz`;
 }
 
+export interface BackupFileInfo {
+  name: string;
+  sizeBytes: number;
+  /** When the backup started (from its name, which is its UTC second). */
+  createdAt: Date;
+}
+
+/** The scheduled backups in `dir`, newest first (none when the folder does not exist yet). */
+export async function listBackups(dir: string): Promise<BackupFileInfo[]> {
+  const names = await readdir(dir).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [] as string[];
+    throw error;
+  });
+  const scheduled = names
+    .filter((name) => SCHEDULED_NAME.test(name))
+    .sort()
+    .reverse();
+  const files: BackupFileInfo[] = [];
+  for (const name of scheduled) {
+    const info = await stat(path.join(dir, name)).catch(() => undefined);
+    if (info) files.push({ name, sizeBytes: info.size, createdAt: startOf(name) });
+  }
+  return files;
+}
+
+/** "chatello-backup-20261203T193000Z.ejson.gz" → 2026-12-03T19:30:00Z. */
+function startOf(name: string): Date {
+  const [, y, mo, d, h, mi, s] = /(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(name) ?? [];
+  return new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`);
+}
+
 /**
  * Keeps the `keep` newest scheduled backups in `dir` and deletes the older ones (and partial files abandoned by a
  * process that died while writing). Other files in the folder are never touched. Returns the deleted names.

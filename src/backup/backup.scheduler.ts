@@ -37,6 +37,11 @@ export type BackupHealth =
       next_at: string;
     };
 
+/** When the next slot of `everyMs` (counted from the epoch) starts: the next scheduled backup. */
+export function nextSlotStart(now: number, everyMs: number): Date {
+  return new Date(now - (now % everyMs) + everyMs);
+}
+
 export type TickResult = "backed-up" | "skipped" | "failed";
 
 /** An instance that dies mid-backup frees its slot for another after this long without renewing its lease. */
@@ -126,7 +131,7 @@ export class BackupScheduler {
           }
         : null,
       last_failure: lastFailure ? { at: lastFailure.at.toISOString() } : null,
-      next_at: new Date(now - (now % everyMs) + everyMs).toISOString(),
+      next_at: nextSlotStart(now, everyMs).toISOString(),
     };
   }
 

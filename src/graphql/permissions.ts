@@ -113,6 +113,9 @@ export const permissionMap = {
     activity: isReader,
     admins: isOwner,
     providerKeys: isOwner,
+    providerKeySources: isOwner,
+    // Names the backup folder and its files: owners only, like the rest of Settings.
+    backups: isOwner,
     validateLicense: isLicenseHolder,
   },
   Mutation: {
@@ -131,6 +134,8 @@ export const permissionMap = {
     createAdminToken: isOwner,
     revokeAdminToken: isOwner,
     setProviderKey: isOwner,
+    // Spends a token on the platform's key: owners only.
+    testProviderKey: isOwner,
     removeActivation: isAdmin,
     retryWebhookEvent: isAdmin,
     retryNotification: isAdmin,
@@ -176,6 +181,10 @@ export const permissionMap = {
   ActivityEntry: { "*": isReader },
   AdminToken: { "*": or(isOwner, isSelf) },
   ProviderKey: { "*": isOwner },
+  ProviderKeyTest: { "*": isOwner },
+  ProviderKeySource: { "*": isOwner },
+  BackupStatus: { "*": isOwner },
+  BackupFile: { "*": isOwner },
   Viewer: { "*": allow },
   // Returned only by validateLicense, which only a license holder may call, about its own license.
   LicenseValidation: { "*": allow },

@@ -19,6 +19,7 @@ import { UsageResolver } from "../modules/usage/usage.resolver";
 import { permissions } from "./permissions";
 import { INPUT_VALIDATION } from "./validation";
 import { ChatResolver } from "../ai/chat.resolver";
+import { BackupResolver } from "../backup/backup.resolver";
 
 const RESOLVERS = [
   PlanResolver,
@@ -38,6 +39,7 @@ const RESOLVERS = [
   ChatResolver,
   AnalyticsResolver,
   DashboardResolver,
+  BackupResolver,
 ] as const;
 
 /** The schema as type-graphql builds it from the resolvers and model classes (no permissions applied). */

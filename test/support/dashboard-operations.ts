@@ -24,6 +24,9 @@ export interface DashboardOperations {
   RevokeAdminToken: [Ops.RevokeAdminTokenMutation, Ops.RevokeAdminTokenMutationVariables];
   ProviderKeys: [Ops.ProviderKeysQuery, Ops.ProviderKeysQueryVariables];
   SetProviderKey: [Ops.SetProviderKeyMutation, Ops.SetProviderKeyMutationVariables];
+  Settings: [Ops.SettingsQuery, Ops.SettingsQueryVariables];
+  Backups: [Ops.BackupsQuery, Ops.BackupsQueryVariables];
+  TestProviderKey: [Ops.TestProviderKeyMutation, Ops.TestProviderKeyMutationVariables];
   Customers: [Ops.CustomersQuery, Ops.CustomersQueryVariables];
   CustomerDetail: [Ops.CustomerDetailQuery, Ops.CustomerDetailQueryVariables];
   CreateCustomer: [Ops.CreateCustomerMutation, Ops.CreateCustomerMutationVariables];

@@ -27,11 +27,11 @@ export class ApiKey {
   @prop({ required: true, type: () => Boolean, default: true })
   is_active!: boolean;
 
-  @Field(() => Int, { name: "usageCount" })
+  @Field(() => Int, { name: "usageCount", description: "Uses on record (imported) plus the provider calls logged since the key was saved" })
   @prop({ type: () => Number, default: 0 })
   usage_count!: number;
 
-  @Field(() => DateTimeISO, { name: "lastUsed", nullable: true })
+  @Field(() => DateTimeISO, { name: "lastUsed", nullable: true, description: "The last provider call with this key" })
   @prop({ type: () => Date, default: null })
   last_used?: Date | null;
 

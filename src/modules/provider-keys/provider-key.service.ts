@@ -21,7 +21,10 @@ export class ProviderKeyService {
     if (key.length < 8 || key.length > 500) throw badInput("apiKey must be 8 to 500 characters");
     const saved = await this.models.ApiKey.findOneAndUpdate(
       { provider },
-      { $set: { key_encrypted: this.secrets.encrypt(key), key_last4: lastFour(key), is_active: true } },
+      // A new key has not been used yet: its uses are counted from now (list()).
+      {
+        $set: { key_encrypted: this.secrets.encrypt(key), key_last4: lastFour(key), is_active: true, usage_count: 0, last_used: null },
+      },
       { upsert: true, returnDocument: "after" },
     )
       .lean<ApiKey>()
@@ -31,7 +34,23 @@ export class ProviderKeyService {
     return saved as ApiKey;
   }
 
-  list(): Promise<ApiKey[]> {
-    return this.models.ApiKey.find({}).sort({ provider: 1 }).lean<ApiKey[]>().exec();
+  /**
+   * The stored keys with their use: the count and last use on record (imported from the old server, or 0) plus the
+   * provider calls logged since the key was saved (usage_logs, one document per call). A key saved here wins over
+   * the environment's, so every call to its provider since then used it.
+   */
+  async list(): Promise<ApiKey[]> {
+    const keys = await this.models.ApiKey.find({}).sort({ provider: 1 }).lean<ApiKey[]>().exec();
+    if (keys.length === 0) return keys;
+    const calls = await this.models.UsageLog.aggregate<{ _id: string; calls: number; last: Date }>([
+      { $match: { $or: keys.map((key) => ({ provider: key.provider, created_at: { $gte: key.updated_at } })) } },
+      { $group: { _id: "$provider", calls: { $sum: 1 }, last: { $max: "$created_at" } } },
+    ]).exec();
+    return keys.map((key) => {
+      const since = calls.find((entry) => entry._id === key.provider);
+      if (!since) return key;
+      const lastUsed = key.last_used && key.last_used > since.last ? key.last_used : since.last;
+      return { ...key, usage_count: (key.usage_count ?? 0) + since.calls, last_used: lastUsed };
+    });
   }
 }

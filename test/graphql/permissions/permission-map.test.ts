@@ -131,6 +131,8 @@ const QUERY_TABLE: Record<string, Expectation> = {
   licensesInGrace: { allowed: READERS, operation: () => ({ query: `{ licensesInGrace { id graceUntil } }` }) },
   admins: { allowed: OWNER, operation: () => ({ query: `{ admins { id name role } }` }) },
   providerKeys: { allowed: OWNER, operation: () => ({ query: `{ providerKeys { provider keyLast4 } }` }) },
+  providerKeySources: { allowed: OWNER, operation: () => ({ query: `{ providerKeySources { provider keySource defaultModel } }` }) },
+  backups: { allowed: OWNER, operation: () => ({ query: `{ backups { enabled nextAt files { name } } }` }) },
   validateLicense: {
     allowed: ["holder"],
     operation: () => ({ query: `{ validateLicense(siteUrl: "https://walk.example/") { valid code site { site newlyActivated } } }` }),
@@ -255,6 +257,11 @@ const MUTATION_TABLE: Record<string, Expectation> = {
     operation: () => ({
       query: `mutation { setProviderKey(provider: "deepseek", apiKey: "sk-walk-0000000000000000") { provider keyLast4 } }`,
     }),
+  },
+  // One call of one output token to the local Anthropic stub (this platform's providers are stubs).
+  testProviderKey: {
+    allowed: OWNER,
+    operation: () => ({ query: `mutation { testProviderKey(provider: "anthropic") { provider ok model latencyMs keySource message } }` }),
   },
   // This platform has no notification channel configured, so no worker sends what an allowed retry makes due.
   retryNotification: {

@@ -499,6 +499,25 @@ export type PlanImpactQueryVariables = Exact<{
 
 export type PlanImpactQuery = { active: { totalCount: number }, suspended: { totalCount: number }, inactive: { totalCount: number }, expired: { totalCount: number }, cancelled: { totalCount: number } };
 
+export type SettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SettingsQuery = { viewer: { admin: { id: string } | null }, providerKeys: Array<{ provider: string, keyLast4: string, isActive: boolean, usageCount: number, lastUsed: string | null, updatedAt: string }>, providerKeySources: Array<{ provider: string, keySource: string, defaultModel: string }>, admins: Array<{ id: string, name: string, role: AdminRole, tokenPrefix: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }>, backups: { enabled: boolean, directory: string | null, every: string | null, everyHours: number | null, keep: number | null, lastAt: string | null, lastFile: string | null, lastBytes: number | null, lastDocuments: number | null, lastFailureAt: string | null, lastFailureMessage: string | null, nextAt: string | null, files: Array<{ name: string, sizeBytes: number, createdAt: string }> } };
+
+export type BackupStatusFieldsFragment = { enabled: boolean, directory: string | null, every: string | null, everyHours: number | null, keep: number | null, lastAt: string | null, lastFile: string | null, lastBytes: number | null, lastDocuments: number | null, lastFailureAt: string | null, lastFailureMessage: string | null, nextAt: string | null, files: Array<{ name: string, sizeBytes: number, createdAt: string }> };
+
+export type BackupsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BackupsQuery = { backups: { enabled: boolean, directory: string | null, every: string | null, everyHours: number | null, keep: number | null, lastAt: string | null, lastFile: string | null, lastBytes: number | null, lastDocuments: number | null, lastFailureAt: string | null, lastFailureMessage: string | null, nextAt: string | null, files: Array<{ name: string, sizeBytes: number, createdAt: string }> } };
+
+export type TestProviderKeyMutationVariables = Exact<{
+  provider: string;
+}>;
+
+
+export type TestProviderKeyMutation = { testProviderKey: { provider: string, ok: boolean, model: string, latencyMs: number, keySource: string, message: string } };
+
 export type UsageQueryVariables = Exact<{
   licenseId: string | number;
   from: string;
@@ -765,6 +784,27 @@ export const OverviewOperationsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"OverviewOperations"}) as unknown as TypedDocumentString<OverviewOperationsFragment, unknown>;
+export const BackupStatusFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BackupStatusFields on BackupStatus {
+  enabled
+  directory
+  every
+  everyHours
+  keep
+  lastAt
+  lastFile
+  lastBytes
+  lastDocuments
+  lastFailureAt
+  lastFailureMessage
+  nextAt
+  files {
+    name
+    sizeBytes
+    createdAt
+  }
+}
+    `, {"fragmentName":"BackupStatusFields"}) as unknown as TypedDocumentString<BackupStatusFieldsFragment, unknown>;
 export const WebhookEventFieldsFragmentDoc = new TypedDocumentString(`
     fragment WebhookEventFields on WebhookEvent {
   id
@@ -2000,6 +2040,98 @@ export const PlanImpactDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PlanImpactQuery, PlanImpactQueryVariables>;
+export const SettingsDocument = new TypedDocumentString(`
+    query Settings {
+  viewer {
+    admin {
+      id
+    }
+  }
+  providerKeys {
+    provider
+    keyLast4
+    isActive
+    usageCount
+    lastUsed
+    updatedAt
+  }
+  providerKeySources {
+    provider
+    keySource
+    defaultModel
+  }
+  admins {
+    ...AdminTokenFields
+  }
+  backups {
+    ...BackupStatusFields
+  }
+}
+    fragment AdminTokenFields on AdminToken {
+  id
+  name
+  role
+  tokenPrefix
+  createdAt
+  lastUsedAt
+  revokedAt
+}
+fragment BackupStatusFields on BackupStatus {
+  enabled
+  directory
+  every
+  everyHours
+  keep
+  lastAt
+  lastFile
+  lastBytes
+  lastDocuments
+  lastFailureAt
+  lastFailureMessage
+  nextAt
+  files {
+    name
+    sizeBytes
+    createdAt
+  }
+}`) as unknown as TypedDocumentString<SettingsQuery, SettingsQueryVariables>;
+export const BackupsDocument = new TypedDocumentString(`
+    query Backups {
+  backups {
+    ...BackupStatusFields
+  }
+}
+    fragment BackupStatusFields on BackupStatus {
+  enabled
+  directory
+  every
+  everyHours
+  keep
+  lastAt
+  lastFile
+  lastBytes
+  lastDocuments
+  lastFailureAt
+  lastFailureMessage
+  nextAt
+  files {
+    name
+    sizeBytes
+    createdAt
+  }
+}`) as unknown as TypedDocumentString<BackupsQuery, BackupsQueryVariables>;
+export const TestProviderKeyDocument = new TypedDocumentString(`
+    mutation TestProviderKey($provider: String!) {
+  testProviderKey(provider: $provider) {
+    provider
+    ok
+    model
+    latencyMs
+    keySource
+    message
+  }
+}
+    `) as unknown as TypedDocumentString<TestProviderKeyMutation, TestProviderKeyMutationVariables>;
 export const UsageDocument = new TypedDocumentString(`
     query Usage($licenseId: ID!, $from: DateTimeISO!, $to: DateTimeISO!, $groupBy: UsageGroupBy! = DAY) {
   usage(licenseId: $licenseId, from: $from, to: $to, groupBy: $groupBy) {

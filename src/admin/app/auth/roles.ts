@@ -32,6 +32,7 @@ export const LEAST_ROLE = {
   retryWebhookEvent: "admin",
   retryNotification: "admin",
   setProviderKey: "owner",
+  testProviderKey: "owner",
   createAdminToken: "owner",
   revokeAdminToken: "owner",
 } as const satisfies Record<string, AdminRole>;

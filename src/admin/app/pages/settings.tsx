@@ -1,10 +1,2 @@
-import { Page } from "../ui/states";
-
-// PLACEHOLDER: being built (issue 13).
-export function SettingsPage() {
-  return (
-    <Page title="Settings">
-      <p>Not built yet.</p>
-    </Page>
-  );
-}
+// The Settings page lives in ./settings/ (one file per section); the route imports it from here.
+export { SettingsPage } from "./settings/settings-page";
