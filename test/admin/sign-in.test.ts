@@ -81,6 +81,7 @@ test("each role sees only the pages it may read", async () => {
       "Notifications",
       "Activity",
       "Settings",
+      "API testing",
     ],
     admin: [
       "Overview",
