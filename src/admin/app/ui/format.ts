@@ -32,8 +32,8 @@ export function formatNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? "—" : new Intl.NumberFormat().format(value);
 }
 
-/** Micro-dollars (the AI ledger's unit) as dollars. */
-export function formatMicroUsd(micros: number | null | undefined): string {
+/** Micro-euros (the AI ledger's unit: usage_logs.cost_micros, the plans' budgets) as euros, to a hundredth of a cent. */
+export function formatMicroEur(micros: number | null | undefined): string {
   if (micros === null || micros === undefined) return "—";
-  return new Intl.NumberFormat(undefined, { style: "currency", currency: "USD", maximumFractionDigits: 4 }).format(micros / 1e6);
+  return new Intl.NumberFormat(undefined, { style: "currency", currency: "EUR", maximumFractionDigits: 4 }).format(micros / 1e6);
 }

@@ -1,7 +1,7 @@
 import type { AnalyticsPageQuery } from "../../api/operations";
 import { formatMoney, formatNumber, formatPercent } from "../../ui/format";
 import { DataTable } from "../../ui/table";
-import { formatMicroEur } from "../overview/micros";
+import { formatMicroEur } from "../../ui/format";
 import { monthLabel } from "./history-section";
 
 type Data = AnalyticsPageQuery;

@@ -10,11 +10,6 @@ export function limitText(limit: number): string {
   return limit <= 0 ? "unlimited" : new Intl.NumberFormat().format(limit);
 }
 
-/** Micro-euros (the AI budget's unit) as euros. */
-export function formatMicroEur(micros: number): string {
-  return new Intl.NumberFormat(undefined, { style: "currency", currency: "EUR", maximumFractionDigits: 4 }).format(micros / 1e6);
-}
-
 /** The UTC month now, as the API counts usage: [first instant, first instant of the next month). */
 export function currentUtcMonth(now = new Date()): { from: string; to: string; days: string[] } {
   const year = now.getUTCFullYear();

@@ -3,7 +3,8 @@ import type { LicenseDetailQuery } from "../../api/operations";
 import { Chart, type Series } from "../../ui/chart";
 import { formatNumber } from "../../ui/format";
 import { DataTable } from "../../ui/table";
-import { formatMicroEur, shortDay } from "./format-license";
+import { formatMicroEur } from "../../ui/format";
+import { shortDay } from "./format-license";
 
 type Bucket = NonNullable<LicenseDetailQuery["usage"]>[number];
 

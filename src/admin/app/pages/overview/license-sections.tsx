@@ -3,7 +3,7 @@ import type { OverviewOperationsFragment } from "../../api/operations";
 import { formatDateTime, formatMoney, formatNumber, formatPercent } from "../../ui/format";
 import { StatusBadge } from "../../ui/states";
 import { DataTable } from "../../ui/table";
-import { formatMicroEur } from "./micros";
+import { formatMicroEur } from "../../ui/format";
 
 // The parts of the Overview every staff role may read (no revenue): licenses, quota, grace, failed payments, activity.
 

@@ -2,7 +2,7 @@ import { useMemo, type ReactNode } from "react";
 import type { OverviewAdminQuery } from "../../api/operations";
 import { Chart } from "../../ui/chart";
 import { formatMoney, formatNumber, formatPercent } from "../../ui/format";
-import { formatMicroEur } from "./micros";
+import { formatMicroEur } from "../../ui/format";
 
 // The parts of the Overview only owners and admins see: revenue (analytics is admin-only in the API).
 
