@@ -102,7 +102,10 @@ describe.each(BAD_INPUTS.map((input) => [input.name, input] as const))("%s", (_n
     "%s answers JSON with error and code, never a 500, and changes nothing",
     async (_label, method, path) => {
       const before = await snapshot(platform, ["activations", "licenses", "customers", "usage_counters", "usage_logs", "plans"]);
-      const result = await input.send(method, path());
+      let result = await input.send(method, path());
+      // The health routes answer 503 when their database probe takes over 1.5 s (seen once per CI run on a busy
+      // machine); that is the probe's verdict, not the input's. The same input must then get an answer below 500.
+      if (result.status === 503 && result.body.code === "DATABASE_UNAVAILABLE") result = await input.send(method, path());
       expect(result.status).toBeLessThan(500);
       // GET routes ignore bodies, and validate ignores what it cannot read: a 2xx is right for those.
       if (result.status >= 400) {
