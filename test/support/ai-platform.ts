@@ -11,7 +11,9 @@ export interface AiPlatform extends TestPlatform {
  * The platform with its three providers pointed at local stub servers (nothing reaches the internet), keys from
  * the environment, and route throttling off unless `env` says otherwise: these tests are about the AI limits.
  */
-export async function startAiPlatform(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<AiPlatform> {
+export async function startAiPlatform(
+  options: { env?: Record<string, string>; clock?: Clock; backgroundWork?: boolean } = {},
+): Promise<AiPlatform> {
   const [openai, anthropic, deepseek] = await Promise.all([startOpenAIStub(), startAnthropicStub(), startOpenAIStub()]);
   const platform = await startTestPlatform({
     env: {
@@ -25,6 +27,7 @@ export async function startAiPlatform(options: { env?: Record<string, string>; c
       ...options.env,
     },
     clock: options.clock,
+    backgroundWork: options.backgroundWork,
   });
   return {
     ...platform,

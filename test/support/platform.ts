@@ -46,7 +46,8 @@ export interface TestPlatform {
 /** The whole platform on an in-memory embedded engine, listening on 127.0.0.1 (real HTTP, real TCP to the engine). */
 export async function startTestPlatform(
   /** logger: the app's (default: silent), e.g. one writing to a stream the test reads. */
-  options: { env?: Record<string, string>; seed?: boolean; clock?: Clock; logger?: FastifyBaseLogger } = {},
+  /** backgroundWork: false for a test that runs the workers itself (drain()), e.g. on a pinned clock. */
+  options: { env?: Record<string, string>; seed?: boolean; clock?: Clock; logger?: FastifyBaseLogger; backgroundWork?: boolean } = {},
 ): Promise<TestPlatform> {
   const config = testConfig(options.env);
   const engine = await startEmbeddedMongo();
@@ -54,7 +55,7 @@ export async function startTestPlatform(
   const db = await connectToEmbeddedEngine(engine, `test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`, logger);
   const services = createServices(createModels(db.connection), config, { clock: options.clock });
   if (options.seed !== false) await new SetupService(services).init();
-  return servePlatform(config, db, services, options.logger);
+  return servePlatform(config, db, services, options.logger, { backgroundWork: options.backgroundWork });
 }
 
 /** Builds the app over a database and services, and listens on 127.0.0.1 (any free port). */
