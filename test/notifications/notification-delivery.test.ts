@@ -49,6 +49,8 @@ describe("notification delivery to a webhook receiver and an SMTP server", () =>
     [receiver, mail] = await Promise.all([startWebhookReceiver(), startMailServer()]);
     platform = await startTestPlatform({
       clock: time.clock,
+      // The test runs delivery itself (drain) on its pinned clock; the platform's timer would race it.
+      backgroundWork: false,
       logger: logs.logger,
       env: {
         NOTIFY_WEBHOOK_URL: receiver.url,
