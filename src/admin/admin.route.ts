@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { findRepoRoot } from "../repo-root";
 import { gzipSync } from "node:zlib";
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
@@ -41,13 +42,6 @@ export const DASHBOARD_CSP = [
 
 export function defaultDashboardDir(): string {
   return path.join(findRepoRoot(__dirname), "dist", "admin", "public");
-}
-
-function findRepoRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "package.json"))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
-  }
 }
 
 /**

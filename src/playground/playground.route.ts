@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { findRepoRoot } from "../repo-root";
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from "fastify";
 
 /** The offline GraphiQL bundle (built by src/playground/build.mjs) served from memory. */
@@ -55,13 +56,6 @@ export const PLAYGROUND_CSP = [
  */
 export function defaultPlaygroundDir(): string {
   return path.join(findRepoRoot(__dirname), "dist", "playground", "public");
-}
-
-function findRepoRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "package.json"))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
-  }
 }
 
 /**
