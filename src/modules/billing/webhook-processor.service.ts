@@ -51,10 +51,13 @@ export class WebhookProcessor {
     return this.running;
   }
 
-  /** No new pass starts; resolves when the current one has finished (before the database closes). */
+  /**
+   * No new pass starts; resolves when the current one has finished (before the database closes). A pass that failed
+   * (the database went away) was reported by whoever started it: stopping must not fail because of it.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.running;
+    await this.running?.catch(() => undefined);
   }
 
   private async run(): Promise<void> {
